@@ -1,0 +1,7 @@
+"""``python -m openexplorer`` runs the same entry point as the ``openexplorer`` command."""
+
+import sys
+
+from openexplorer.cli import main
+
+sys.exit(main())

@@ -1,0 +1,1 @@
+"""Data files shipped with OpenExplorer (installed as the ``openexplorer.resources`` package)."""
