@@ -1,0 +1,694 @@
+"""The local SQLite cache: schema, migrations, ingest, search.
+
+A plain SQLite file with readable table names (open it with Datasette or the sqlite-utils CLI):
+
+``releases``       one row per release, its headline facts merged from every linked record
+``families``       releases that belong together (Llama, OLMo…)
+``organizations``  who released them, with a kind (big-tech, company, academic, public) and country
+``records``        what each source says about a release, family or organisation (one per source+key)
+``assessments``    the per-component judgements inside a record
+``changes``        every fact that changed on import or refresh: old, new, when, which source
+``meta``           schema version, snapshot date
+
+Framework views (MOF class, index score, OSAID verdict) are computed from ``assessments`` on read
+(see :mod:`openexplorer.views`), never stored, so a rule change needs no migration.
+
+One writer at a time: writes happen in a single transaction per batch; WAL lets readers go on.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from openexplorer import identity
+from openexplorer.records import Assessment, ImportResult, OrganizationInfo, SourceRecord
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 1
+BUSY_TIMEOUT_MS = 10_000
+
+# Release fields merged from linked records; the first record (by authority) that has a value wins.
+_RELEASE_FIELDS = ("name", "release_date", "hub_id", "modality", "parameters", "license", "url")
+# Authority of sources for the release's headline facts.
+_FIELD_AUTHORITY = ("user", "hub", "mot", "osai", "epoch", "osai-legacy", "osi", "fmti")
+
+
+class CacheError(Exception):
+    """The cache cannot be opened or used (damaged file, newer schema, locked)."""
+
+
+class SchemaTooNewError(CacheError):
+    """The file was written by a newer OpenExplorer than this one."""
+
+
+_MIGRATIONS: list[str] = [
+    # 1: the first schema
+    """
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
+    CREATE TABLE organizations (
+        id TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT, country TEXT, kind_source TEXT,
+        kind_label TEXT
+    );
+    CREATE TABLE families (id TEXT PRIMARY KEY, name TEXT NOT NULL);
+    CREATE TABLE releases (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        family_id TEXT REFERENCES families(id),
+        family TEXT,
+        organization_id TEXT REFERENCES organizations(id),
+        organization TEXT,
+        release_date TEXT,
+        hub_id TEXT,
+        modality TEXT,
+        parameters REAL,
+        license TEXT,
+        url TEXT,
+        origin TEXT NOT NULL DEFAULT 'curated',
+        tags TEXT,
+        popularity INTEGER NOT NULL DEFAULT 0,
+        updated_at TEXT
+    );
+    -- Normalised names of each release (from every linked record and its Hub repo name), so a
+    -- record without a Hub id can be linked by name.
+    CREATE TABLE match_keys (
+        key TEXT NOT NULL, release_id TEXT NOT NULL, PRIMARY KEY (key, release_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX releases_family ON releases(family_id, release_date);
+    CREATE INDEX releases_organization ON releases(organization_id);
+    CREATE INDEX releases_hub_id ON releases(hub_id COLLATE NOCASE);
+    CREATE INDEX releases_date ON releases(release_date);
+    CREATE INDEX releases_origin ON releases(origin);
+    CREATE TABLE records (
+        id INTEGER PRIMARY KEY,
+        source TEXT NOT NULL,
+        key TEXT NOT NULL,
+        scope TEXT NOT NULL DEFAULT 'release',
+        release_id TEXT,  -- set before its release row exists (same transaction)
+        family_id TEXT REFERENCES families(id),
+        organization_id TEXT REFERENCES organizations(id),
+        name TEXT,
+        organization TEXT,
+        family TEXT,
+        release_date TEXT,
+        hub_id TEXT,
+        modality TEXT,
+        parameters REAL,
+        license TEXT,
+        url TEXT,
+        source_version TEXT,
+        assessed_date TEXT,
+        data TEXT,
+        imported_at TEXT,
+        UNIQUE (source, key)
+    );
+    CREATE INDEX records_release ON records(release_id);
+    CREATE INDEX records_family ON records(family_id);
+    CREATE INDEX records_organization ON records(organization_id);
+    CREATE TABLE assessments (
+        id INTEGER PRIMARY KEY,
+        record_id INTEGER NOT NULL REFERENCES records(id) ON DELETE CASCADE,
+        framework TEXT NOT NULL,
+        component TEXT NOT NULL,
+        status TEXT NOT NULL,
+        value TEXT,
+        license TEXT,
+        license_given INTEGER NOT NULL DEFAULT 0,
+        urls TEXT,
+        notes TEXT
+    );
+    CREATE INDEX assessments_record ON assessments(record_id);
+    CREATE TABLE changes (
+        id INTEGER PRIMARY KEY,
+        release_id TEXT,
+        source TEXT,
+        field TEXT NOT NULL,
+        old TEXT,
+        new TEXT,
+        changed_at TEXT NOT NULL
+    );
+    CREATE INDEX changes_release ON changes(release_id, changed_at);
+    CREATE VIRTUAL TABLE releases_fts USING fts5(
+        name, hub_id, family, organization, tags, content='releases', content_rowid='rowid'
+    );
+    CREATE TRIGGER releases_ai AFTER INSERT ON releases BEGIN
+        INSERT INTO releases_fts(rowid, name, hub_id, family, organization, tags)
+        VALUES (new.rowid, new.name, new.hub_id, new.family, new.organization, new.tags);
+    END;
+    CREATE TRIGGER releases_ad AFTER DELETE ON releases BEGIN
+        INSERT INTO releases_fts(releases_fts, rowid, name, hub_id, family, organization, tags)
+        VALUES ('delete', old.rowid, old.name, old.hub_id, old.family, old.organization, old.tags);
+    END;
+    CREATE TRIGGER releases_au AFTER UPDATE ON releases BEGIN
+        INSERT INTO releases_fts(releases_fts, rowid, name, hub_id, family, organization, tags)
+        VALUES ('delete', old.rowid, old.name, old.hub_id, old.family, old.organization, old.tags);
+        INSERT INTO releases_fts(rowid, name, hub_id, family, organization, tags)
+        VALUES (new.rowid, new.name, new.hub_id, new.family, new.organization, new.tags);
+    END;
+    """,
+]
+
+
+def _now() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+@dataclass
+class IngestReport:
+    """What an import did to the cache."""
+
+    records: int = 0
+    releases_created: int = 0
+    releases_linked: int = 0
+    changes: int = 0
+    skipped_user: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+def quote_fts(text: str) -> str:
+    """Turn user text into a safe FTS5 query: every term quoted, the last one a prefix.
+
+    User search text is never passed raw to FTS5 (``llama-3`` would be read as a column filter).
+    """
+    terms = re.findall(r"\w[\w.+-]*", text, flags=re.UNICODE)
+    if not terms:
+        return ""
+    quoted = ['"' + term.replace('"', '""') + '"' for term in terms[:16]]
+    quoted[-1] += "*"
+    return " ".join(quoted)
+
+
+class Cache:
+    """The SQLite cache. Open with :meth:`open`; use as a context manager to close it."""
+
+    def __init__(self, db: sqlite_utils.Database, path: Path | None) -> None:
+        self.db = db
+        self.path = path
+
+    # -- opening -------------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: str | Path, *, readonly: bool = False) -> Cache:
+        """Open (creating if needed) the cache at ``path`` and bring its schema up to date."""
+        path = Path(path)
+        if not readonly:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        conn: sqlite3.Connection | None = None
+        try:
+            if readonly:
+                conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+            else:
+                conn = sqlite3.connect(str(path), check_same_thread=False)
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            cache = cls(sqlite_utils.Database(conn), path)
+            # Check before anything writes: a newer or foreign file must stay byte for byte.
+            cache._check_version()
+            if not readonly:
+                conn.execute("PRAGMA journal_mode = WAL")
+                conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            if not readonly:
+                cache._migrate()
+        except sqlite3.DatabaseError as exc:
+            if conn is not None:
+                conn.close()
+            raise CacheError(f"{path}: not a usable OpenExplorer cache ({exc})") from exc
+        except CacheError:
+            if conn is not None:
+                conn.close()
+            raise
+        return cache
+
+    @classmethod
+    def memory(cls) -> Cache:
+        """An in-memory cache (tests, one-off commands)."""
+        conn = sqlite3.connect(":memory:", check_same_thread=False)
+        cache = cls(sqlite_utils.Database(conn), None)
+        cache._migrate()
+        return cache
+
+    def close(self) -> None:
+        self.db.conn.close()
+
+    def __enter__(self) -> Cache:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        return self.db.conn
+
+    def schema_version(self) -> int:
+        return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
+
+    def _check_version(self) -> None:
+        version = self.schema_version()
+        if version > SCHEMA_VERSION:
+            raise SchemaTooNewError(
+                f"{self.path}: schema version {version} is newer than this OpenExplorer "
+                f"understands ({SCHEMA_VERSION}); update OpenExplorer or use another cache"
+            )
+
+    def _migrate(self) -> None:
+        self._check_version()
+        version = self.schema_version()
+        if version == 0 and self._has_foreign_tables():
+            raise CacheError(f"{self.path}: this SQLite file is not an OpenExplorer cache")
+        for number in range(version + 1, SCHEMA_VERSION + 1):
+            with self.conn:
+                self.conn.executescript("BEGIN;" + _MIGRATIONS[number - 1] + ";")
+                self.conn.execute(f"PRAGMA user_version = {number}")
+            log.info("cache %s migrated to schema %d", self.path, number)
+
+    def _has_foreign_tables(self) -> bool:
+        names = {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master")}
+        return bool(names)
+
+    # -- meta ------------------------------------------------------------------------------------
+
+    def get_meta(self, key: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.conn:
+            self.conn.execute(
+                "INSERT INTO meta(key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
+
+    def is_empty(self) -> bool:
+        return self.conn.execute("SELECT 1 FROM records LIMIT 1").fetchone() is None
+
+    # -- ingest ----------------------------------------------------------------------------------
+
+    def ingest(
+        self, result: ImportResult, *, now: str | None = None, record_changes: bool = True
+    ) -> IngestReport:
+        """Store an importer's result: link each record to its release, family, organisation.
+
+        One transaction for the whole result: a failure leaves the cache as it was. A record
+        replaces the earlier record of the same source and key; records of source ``user`` are
+        never replaced by an import. Every changed fact goes to ``changes`` (unless
+        ``record_changes`` is false: building a cache from the snapshot changes nothing).
+        """
+        now = now or _now()
+        report = IngestReport(problems=[f"{p.path}: {p.reason}" for p in result.problems])
+        linker = identity.Linker(self)
+        with self.conn:
+            for info in result.organizations:
+                self._upsert_organization(info)
+            for record in result.records:
+                if record.source == "user" and self._record_id(record.source, record.key):
+                    report.skipped_user += 1
+                    continue
+                target = linker.link(record)
+                if target.created:
+                    report.releases_created += 1
+                elif target.release_id:
+                    report.releases_linked += 1
+                report.changes += self._store_record(record, target, now, record_changes)
+                report.records += 1
+                if target.release_id:
+                    # At once, so later records of this import can match it by name.
+                    report.changes += self.rebuild_release(
+                        target.release_id, now=now, record_changes=record_changes
+                    )
+        return report
+
+    def _record_id(self, source: str, key: str) -> int | None:
+        row = self.conn.execute(
+            "SELECT id FROM records WHERE source = ? AND key = ?", (source, key)
+        ).fetchone()
+        return row[0] if row else None
+
+    def _upsert_organization(self, info: OrganizationInfo) -> None:
+        org = identity.organization_for(info.name)
+        if org is None:
+            return
+        row = self.conn.execute(
+            "SELECT kind, kind_source FROM organizations WHERE id = ?", (org.id,)
+        ).fetchone()
+        if row is None:
+            self.conn.execute(
+                "INSERT INTO organizations(id, name, kind, country, kind_source, kind_label) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (org.id, org.name, org.kind or info.kind, org.country or info.country,
+                 "curated" if org.kind else info.source, info.label),
+            )
+            return
+        kind, kind_source = row
+        # Curated kinds win; otherwise the index's tags rank above Epoch's categorisation.
+        rank = {"curated": 0, "osai": 1, "epoch": 2, None: 9}
+        if info.kind and rank.get(info.source, 5) < rank.get(kind_source, 5) or (
+            kind is None and info.kind
+        ):
+            self.conn.execute(
+                "UPDATE organizations SET kind = ?, kind_source = ?, kind_label = ?, "
+                "country = COALESCE(country, ?) WHERE id = ?",
+                (info.kind, info.source, info.label, info.country, org.id),
+            )
+        elif info.country:
+            self.conn.execute(
+                "UPDATE organizations SET country = COALESCE(country, ?) WHERE id = ?",
+                (info.country, org.id),
+            )
+
+    def ensure_organization(self, name: str | None) -> str | None:
+        org = identity.organization_for(name)
+        if org is None:
+            return None
+        self.conn.execute(
+            "INSERT OR IGNORE INTO organizations(id, name, kind, country, kind_source) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (org.id, org.name, org.kind, org.country, "curated" if org.kind else None),
+        )
+        return org.id
+
+    def ensure_family(self, name: str | None) -> str | None:
+        if not name:
+            return None
+        family_id = identity.slug(name)
+        self.conn.execute(
+            "INSERT OR IGNORE INTO families(id, name) VALUES (?, ?)", (family_id, name)
+        )
+        return family_id
+
+    def _store_record(
+        self, record: SourceRecord, target: identity.Target, now: str, record_changes: bool
+    ) -> int:
+        old_id = self._record_id(record.source, record.key)
+        old_assessments: dict[tuple[str, str], tuple[Any, ...]] = {}
+        if old_id is not None:
+            for row in self.conn.execute(
+                "SELECT framework, component, status, license FROM assessments "
+                "WHERE record_id = ?",
+                (old_id,),
+            ):
+                old_assessments[(row[0], row[1])] = (row[2], row[3])
+            self.conn.execute("DELETE FROM assessments WHERE record_id = ?", (old_id,))
+            self.conn.execute("DELETE FROM records WHERE id = ?", (old_id,))
+        organization_id = self.ensure_organization(record.organization)
+        values = {
+            "source": record.source,
+            "key": record.key,
+            "scope": record.scope,
+            "release_id": target.release_id,
+            "family_id": target.family_id,
+            "organization_id": organization_id,
+            "name": record.name,
+            "organization": record.organization,
+            "family": record.family,
+            "release_date": record.release_date,
+            "hub_id": record.hub_id,
+            "modality": record.modality,
+            "parameters": record.parameters,
+            "license": record.license,
+            "url": record.url,
+            "source_version": record.source_version,
+            "assessed_date": record.assessed_date,
+            "data": json.dumps(record.data, sort_keys=True) if record.data else None,
+            "imported_at": now,
+        }
+        columns = ", ".join(values)
+        marks = ", ".join("?" for _ in values)
+        cursor = self.conn.execute(
+            f"INSERT INTO records({columns}) VALUES ({marks})", tuple(values.values())
+        )
+        record_id = cursor.lastrowid
+        self.conn.executemany(
+            "INSERT INTO assessments(record_id, framework, component, status, value, license, "
+            "license_given, urls, notes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (record_id, a.framework, a.component, a.status, a.value, a.license,
+                 int(a.license_given), json.dumps(list(a.urls)) if a.urls else None, a.notes)
+                for a in record.assessments
+            ],
+        )
+        changes = 0
+        if old_id is not None and target.release_id and record_changes:
+            new_assessments = {(a.framework, a.component): (a.status, a.license)
+                               for a in record.assessments}
+            for key in sorted(set(old_assessments) | set(new_assessments)):
+                old, new = old_assessments.get(key), new_assessments.get(key)
+                if old != new:
+                    self._log_change(target.release_id, record.source,
+                                     f"{key[0]}:{key[1]}", _fmt(old), _fmt(new), now)
+                    changes += 1
+        return changes
+
+    def _log_change(self, release_id: str | None, source: str | None, what: str,
+                    old: Any, new: Any, now: str) -> None:
+        self.conn.execute(
+            "INSERT INTO changes(release_id, source, field, old, new, changed_at) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (release_id, source, what, None if old is None else str(old),
+             None if new is None else str(new), now),
+        )
+
+    def rebuild_release(
+        self, release_id: str, *, now: str | None = None, record_changes: bool = True
+    ) -> int:
+        """Recompute a release's headline facts from its linked records; log what changed."""
+        now = now or _now()
+        rows = self.conn.execute(
+            "SELECT source, name, release_date, hub_id, modality, parameters, license, url, "
+            "organization, family, organization_id, assessed_date FROM records "
+            "WHERE release_id = ?",
+            (release_id,),
+        ).fetchall()
+        if not rows:
+            return 0
+        authority = {s: i for i, s in enumerate(_FIELD_AUTHORITY)}
+        # Most authoritative source first; within a source, the latest assessment first.
+        rows.sort(key=lambda r: (authority.get(r[0], 99), _neg_date(r[11])))
+        merged: dict[str, Any] = {}
+        for index, name in enumerate(_RELEASE_FIELDS, start=1):
+            merged[name] = next((r[index] for r in rows if r[index] not in (None, "")), None)
+        # The most precise date wins (Epoch gives days, the index months).
+        dates = [r[2] for r in rows if r[2]]
+        if dates:
+            merged["release_date"] = max(dates, key=lambda d: (len(d), d))
+        if merged["hub_id"]:
+            merged["name"] = next(
+                (r[1] for r in rows if r[0] in ("user", "mot") and r[1]), merged["hub_id"]
+            )
+        organization_name = next((r[8] for r in rows if r[8]), None)
+        organization_id = next((r[10] for r in rows if r[10]), None)
+        family_name = identity.family_for(
+            names=[r[1] for r in rows if r[1]] + [r[3] for r in rows if r[3]],
+            source_families=[r[9] for r in rows if r[9]],
+        )
+        family_id = self.ensure_family(family_name)
+        organization_display = None
+        if organization_id:
+            found = self.conn.execute(
+                "SELECT name FROM organizations WHERE id = ?", (organization_id,)
+            ).fetchone()
+            organization_display = found[0] if found else organization_name
+        merged.update(
+            family_id=family_id, family=family_name, organization_id=organization_id,
+            organization=organization_display,
+        )
+        keys = {identity.match_key(r[1]) for r in rows}
+        keys |= {identity.match_key(r[3].split("/")[-1]) for r in rows if r[3]}
+        self.conn.execute("DELETE FROM match_keys WHERE release_id = ?", (release_id,))
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO match_keys(key, release_id) VALUES (?, ?)",
+            [(key, release_id) for key in keys if key],
+        )
+        old = self.conn.execute("SELECT * FROM releases WHERE id = ?", (release_id,)).fetchone()
+        columns = [d[1] for d in self.conn.execute("PRAGMA table_info(releases)")]
+        changes = 0
+        if old is None:
+            merged.update(id=release_id, origin="curated", updated_at=now)
+            names = ", ".join(merged)
+            self.conn.execute(
+                f"INSERT INTO releases({names}) VALUES ({', '.join('?' for _ in merged)})",
+                tuple(merged.values()),
+            )
+        else:
+            previous = dict(zip(columns, old, strict=True))
+            diff = {k: v for k, v in merged.items() if previous.get(k) != v}
+            if diff and record_changes:
+                for key in ("license", "release_date", "name", "family", "organization",
+                            "hub_id", "parameters"):
+                    if key in diff:
+                        self._log_change(release_id, None, key, previous.get(key), diff[key], now)
+                        changes += 1
+            if diff:
+                diff["updated_at"] = now
+                sets = ", ".join(f"{k} = ?" for k in diff)
+                self.conn.execute(
+                    f"UPDATE releases SET {sets} WHERE id = ?", (*diff.values(), release_id)
+                )
+        return changes
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def release(self, release_id: str) -> dict[str, Any] | None:
+        cursor = self.conn.execute("SELECT * FROM releases WHERE id = ?", (release_id,))
+        row = cursor.fetchone()
+        if row is None:
+            return None
+        return dict(zip([d[0] for d in cursor.description], row, strict=True))
+
+    def resolve(self, text: str) -> str | None:
+        """The release id for what a user typed: an id, a Hub repo id, or an exact name."""
+        text = text.strip()
+        if not text:
+            return None
+        for sql in (
+            "SELECT id FROM releases WHERE id = ?",
+            "SELECT id FROM releases WHERE id = ? COLLATE NOCASE",
+            "SELECT id FROM releases WHERE hub_id = ? COLLATE NOCASE",
+            "SELECT id FROM releases WHERE name = ? COLLATE NOCASE ORDER BY release_date DESC",
+        ):
+            row = self.conn.execute(sql, (text,)).fetchone()
+            if row:
+                return str(row[0])
+        row = self.conn.execute(
+            "SELECT release_id FROM records WHERE key = ? COLLATE NOCASE "
+            "AND release_id IS NOT NULL", (text,)
+        ).fetchone()
+        return str(row[0]) if row else None
+
+    def records_for(self, release_id: str) -> list[dict[str, Any]]:
+        """Every record that speaks about a release: its own, its family's, its organisation's."""
+        release = self.release(release_id)
+        if release is None:
+            return []
+        cursor = self.conn.execute(
+            "SELECT * FROM records WHERE release_id = ? "
+            "OR (scope = 'family' AND family_id IS NOT NULL AND family_id = ?) "
+            "OR (scope = 'organization' AND organization_id IS NOT NULL "
+            "    AND organization_id = ?) "
+            "ORDER BY source, assessed_date DESC, key",
+            (release_id, release["family_id"], release["organization_id"]),
+        )
+        names = [d[0] for d in cursor.description]
+        records = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+        for record in records:
+            record["data"] = json.loads(record["data"]) if record["data"] else {}
+            record["assessments"] = self.assessments_of(record["id"])
+        return records
+
+    def assessments_of(self, record_id: int) -> list[Assessment]:
+        return [
+            Assessment(
+                framework=row[0], component=row[1], status=row[2], value=row[3],
+                license=row[4], license_given=bool(row[5]),
+                urls=tuple(json.loads(row[6])) if row[6] else (), notes=row[7],
+            )
+            for row in self.conn.execute(
+                "SELECT framework, component, status, value, license, license_given, urls, "
+                "notes FROM assessments WHERE record_id = ? ORDER BY id",
+                (record_id,),
+            )
+        ]
+
+    def family_releases(self, family_id: str) -> list[dict[str, Any]]:
+        cursor = self.conn.execute(
+            "SELECT id, name, release_date FROM releases WHERE family_id = ? "
+            "ORDER BY release_date IS NULL, release_date, name",
+            (family_id,),
+        )
+        return [dict(zip(("id", "name", "release_date"), r, strict=True)) for r in cursor]
+
+    def changes_for(self, release_id: str) -> list[dict[str, Any]]:
+        cursor = self.conn.execute(
+            "SELECT field, old, new, source, changed_at FROM changes WHERE release_id = ? "
+            "ORDER BY changed_at DESC, id DESC",
+            (release_id,),
+        )
+        return [dict(zip(("field", "old", "new", "source", "changed_at"), r, strict=True))
+                for r in cursor]
+
+    def search(
+        self,
+        query: str = "",
+        *,
+        where: Sequence[str] = (),
+        params: Sequence[Any] = (),
+        limit: int = 50,
+        offset: int = 0,
+    ) -> list[dict[str, Any]]:
+        """Releases matching ``query`` (FTS, quoted) and extra SQL conditions, best first."""
+        conditions = list(where)
+        args: list[Any] = []
+        match = quote_fts(query)
+        if match:
+            sql = (
+                "SELECT releases.* FROM releases_fts JOIN releases "
+                "ON releases.rowid = releases_fts.rowid WHERE releases_fts MATCH ?"
+            )
+            args.append(match)
+            order = "releases_fts.rank, releases.popularity DESC, releases.name"
+        else:
+            sql = "SELECT releases.* FROM releases WHERE 1"
+            order = "releases.release_date IS NULL, releases.release_date DESC, releases.name"
+        for condition in conditions:
+            sql += f" AND ({condition})"
+        args.extend(params)
+        sql += f" ORDER BY {order} LIMIT ? OFFSET ?"
+        args.extend([max(0, int(limit)), max(0, int(offset))])
+        cursor = self.conn.execute(sql, args)
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+    def iter_release_ids(self, batch: int = 1000) -> Iterator[str]:
+        """Every release id, in pages (never the whole table in memory)."""
+        last = ""
+        while True:
+            rows = self.conn.execute(
+                "SELECT id FROM releases WHERE id > ? ORDER BY id LIMIT ?", (last, batch)
+            ).fetchall()
+            if not rows:
+                return
+            for (release_id,) in rows:
+                yield release_id
+            last = rows[-1][0]
+
+    def count(self, table: str) -> int:
+        if table not in {"releases", "records", "assessments", "families", "organizations",
+                         "changes"}:
+            raise ValueError(table)
+        return int(self.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+
+
+def _fmt(value: tuple[Any, ...] | None) -> str | None:
+    if value is None:
+        return None
+    status, license_ = value
+    return f"{status} ({license_})" if license_ else str(status)
+
+
+def _neg_date(value: str | None) -> str:
+    # Sort key that puts later dates first without parsing them.
+    if not value:
+        return "~"
+    return "".join(chr(0x7E - (ord(c) - 0x20)) if 0x20 <= ord(c) <= 0x7E else c for c in value)
+
+
+def iter_batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    batch: list[Any] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

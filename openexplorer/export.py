@@ -1,0 +1,182 @@
+"""Writing views out: JSON lines, CSV and Markdown, each citing the sources it used."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Iterator
+from typing import IO, Any
+
+from openexplorer.cache import Cache
+from openexplorer.sources import SOURCES
+from openexplorer.views import release_view, summary_row
+
+
+def export_record(view: dict[str, Any]) -> dict[str, Any]:
+    """The ``export --format jsonl`` object of one release (fields in DESIGN.md's contract)."""
+    return {
+        "id": view["id"],
+        "name": view["name"],
+        "family": view["family"],
+        "organization": view["organization"],
+        "organization_kind": view.get("organization_kind"),
+        "release_date": view["release_date"],
+        "hub_id": view["hub_id"],
+        "sources": view["sources"],
+        "license": {
+            "id": view["license"]["id"],
+            "as_written": view["license"]["as_written"],
+            "category": view["license"]["category"],
+            "osi_approved": view["license"]["osi_approved"],
+        },
+        "mof": {"class": view["mof"]["class"], "progress": view["mof"]["progress"]},
+        "osai": {
+            "score": view["osai"]["score"],
+            "groups": view["osai"]["groups"],
+            "dimensions": view["osai"]["dimensions"],
+        },
+        "osaid": {"verdict": view["osaid"]["verdict"], "reasons": view["osaid"]["reasons"]},
+    }
+
+
+def iter_export(cache: Cache) -> Iterator[dict[str, Any]]:
+    for release_id in cache.iter_release_ids():
+        view = release_view(cache, release_id, detail=False)
+        if view is not None:
+            yield export_record(view)
+
+
+def write_jsonl(records: Iterable[dict[str, Any]], out: IO[str]) -> int:
+    count = 0
+    for record in records:
+        out.write(json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n")
+        count += 1
+    return count
+
+
+def write_csv(rows: Iterable[dict[str, Any]], out: IO[str]) -> int:
+    writer: csv.DictWriter[str] | None = None
+    count = 0
+    for row in rows:
+        if writer is None:
+            writer = csv.DictWriter(out, fieldnames=list(row), lineterminator="\n")
+            writer.writeheader()
+        writer.writerow(row)
+        count += 1
+    return count
+
+
+def iter_summary_rows(cache: Cache) -> Iterator[dict[str, Any]]:
+    for release_id in cache.iter_release_ids():
+        view = release_view(cache, release_id, detail=False)
+        if view is not None:
+            yield summary_row(view)
+
+
+def citations(source_ids: Iterable[str], snapshot_date: str | None = None) -> str:
+    """A Markdown "Sources" section for the sources used, as each asks to be cited."""
+    lines = ["## Sources", ""]
+    if snapshot_date:
+        lines += [f"Data snapshot: {snapshot_date}.", ""]
+    for source_id in sorted(set(source_ids)):
+        source = SOURCES.get(source_id)
+        if source is None:
+            continue
+        lines.append(f"- **{source.name}** ({source.url}), {source.license}. {source.citation}")
+    return "\n".join(lines) + "\n"
+
+
+def _pct(value: float | None) -> str:
+    return "–" if value is None else f"{value:.1f} %"
+
+
+def _score(value: float | None) -> str:
+    return "–" if value is None else f"{value:.2f}"
+
+
+def _md(text: Any) -> str:
+    return str(text if text is not None else "–").replace("|", "\\|").replace("\n", " ")
+
+
+def release_markdown(view: dict[str, Any], snapshot_date: str | None = None) -> str:
+    lic = view["license"]
+    progress = view["mof"]["progress"] or {}
+    out = [
+        f"# {view['name']}",
+        "",
+        f"- **Id:** {view['id']}",
+        f"- **Organisation:** {_md(view['organization'])}"
+        + (f" ({view['organization_kind']})" if view.get("organization_kind") else ""),
+        f"- **Family:** {_md(view['family'])}",
+        f"- **Release date:** {_md(view['release_date'])}",
+        f"- **Licence:** {_md(lic['id'] or lic['as_written'])}"
+        + (f" — {lic['category']}" if lic["category"] else "")
+        + ("" if lic["recognised"] or not lic["as_written"] else " (unrecognised)"),
+        "",
+        "## Frameworks",
+        "",
+        "| framework | result |",
+        "|---|---|",
+        f"| MOF | {_md(view['mof']['label'] or 'no MOT record')}; Class III "
+        f"{_pct(progress.get('III'))}, II {_pct(progress.get('II'))}, "
+        f"I {_pct(progress.get('I'))} |",
+        f"| European Open Source AI Index | {_score(view['osai']['score'])} |",
+        f"| OSAID 1.0 (computed) | {view['osaid']['verdict']} |",
+    ]
+    for published in view["osaid"].get("osi_published", []):
+        out.append(f"| OSI validation 2024 ({_md(published['system'])}) | "
+                   f"{_md(published['outcome'])} |")
+    if lic["restrictions"]:
+        out += ["", "## Licence restrictions", ""]
+        out += [f"- {_md(r['summary'])} ({_md(r['clause'])})" for r in lic["restrictions"]]
+    if view["osaid"]["reasons"]:
+        out += ["", "## OSAID reasons", ""] + [f"- {r}" for r in view["osaid"]["reasons"]]
+    evidence = view.get("evidence") or []
+    if evidence:
+        out += ["", "## Evidence", "", "| framework | component | status | licence | link | source "
+                "| date |", "|---|---|---|---|---|---|---|"]
+        for row in evidence:
+            link = row["urls"][0] if row["urls"] else ""
+            out.append(
+                f"| {row['framework']} | {_md(row['component'])} | {_md(row['value'] or row['status'])}"
+                f" | {_md(row['license'])} | {_md(link)} | {row['source']} "
+                f"| {_md(row['assessed_date'])} |"
+            )
+    out += ["", citations({s["source"] for s in view["sources"]} | {
+        row["source"] for row in evidence}, snapshot_date)]
+    return "\n".join(out)
+
+
+def comparison_markdown(comparison: dict[str, Any], snapshot_date: str | None = None) -> str:
+    views = comparison["releases"]
+    header = "| | " + " | ".join(_md(v["name"]) for v in views) + " |"
+    rule = "|---|" + "---|" * len(views)
+    out = ["# Comparison", "", header, rule]
+
+    def row(label: str, values: Iterable[Any]) -> None:
+        out.append(f"| {label} | " + " | ".join(_md(v) for v in values) + " |")
+
+    row("Release date", (v["release_date"] for v in views))
+    row("Organisation", (v["organization"] for v in views))
+    row("Licence", (v["license"]["id"] or v["license"]["as_written"] for v in views))
+    row("MOF class", (v["mof"]["class"] or "–" for v in views))
+    row("Index score", (_score(v["osai"]["score"]) for v in views))
+    row("OSAID (computed)", (v["osaid"]["verdict"] for v in views))
+    out += ["", "## Components", "", header, rule]
+    for line in comparison["matrix"]:
+        row(f"{line['framework']}: {line['component']}", line["cells"])
+    out += ["", "## What changed", ""]
+    for step in comparison["changes"]:
+        out.append(f"**{step['from']} → {step['to']}**")
+        out += [f"- {c}" for c in step["changes"]] or ["- nothing in the figures shown"]
+        out.append("")
+    used = {s["source"] for v in views for s in v["sources"]}
+    out.append(citations(used, snapshot_date))
+    return "\n".join(out)
+
+
+def comparison_csv(comparison: dict[str, Any]) -> str:
+    buffer = io.StringIO()
+    write_csv((summary_row(v) for v in comparison["releases"]), buffer)
+    return buffer.getvalue()

@@ -1,0 +1,168 @@
+"""Which records speak about the same release, family and organisation.
+
+Sources name things differently: the MOT per size ("Pythia-6.9B"), the index per family and
+release ("OLMo", "Olmo-3.1-32B-Think"), Epoch per model version ("Llama 3.1-405B"). A record is
+linked to a release by, in order:
+
+1. the curated mapping ``resources/identity.csv`` (source, key → release id or ``family:<name>``);
+2. its Hub repo id (case-insensitive, renamed repos followed via ``resources/hub_renames.csv``);
+3. a unique match of its normalised name against the releases already known;
+4. otherwise it becomes a release of its own, ``<source>:<key>``.
+
+Families come from ``resources/families.csv`` (patterns over names and Hub ids), else from the
+index's family files. Organisations are canonicalised by ``resources/organizations.csv``, which
+also carries their kind (Big Tech, company, academic, public) and country.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+from typing import TYPE_CHECKING
+
+from openexplorer.records import SourceRecord
+
+if TYPE_CHECKING:
+    from openexplorer.cache import Cache
+
+
+def slug(text: str) -> str:
+    """A readable, stable id: ``"Allen Institute for AI"`` → ``"allen-institute-for-ai"``."""
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "unnamed"
+
+
+def match_key(text: str | None) -> str | None:
+    """Name normalised for matching across sources: lower case, letters and digits only."""
+    if not text:
+        return None
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    key = re.sub(r"[^a-z0-9]+", "", text)
+    return key or None
+
+
+def _resource_rows(name: str) -> list[dict[str, str]]:
+    text = (files("openexplorer.resources") / name).read_text(encoding="utf-8")
+    lines = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    return list(csv.DictReader(lines))
+
+
+@dataclass(frozen=True)
+class Organization:
+    id: str
+    name: str
+    kind: str | None = None
+    country: str | None = None
+
+
+@cache
+def _organizations() -> dict[str, Organization]:
+    by_alias: dict[str, Organization] = {}
+    for row in _resource_rows("organizations.csv"):
+        org = Organization(
+            id=slug(row["name"]), name=row["name"], kind=row["kind"] or None,
+            country=row["country"] or None,
+        )
+        for alias in [row["name"], *row["aliases"].split("|")]:
+            key = match_key(alias)
+            if key:
+                by_alias[key] = org
+    return by_alias
+
+
+def organization_for(name: str | None) -> Organization | None:
+    """The canonical organisation for a name as a source wrote it (or a Hub namespace)."""
+    if not name or not name.strip():
+        return None
+    name = name.strip()
+    known = _organizations().get(match_key(name) or "")
+    return known or Organization(id=slug(name), name=name)
+
+
+@cache
+def _family_patterns() -> list[tuple[re.Pattern[str], str]]:
+    return [(re.compile(row["pattern"], re.I), row["family"])
+            for row in _resource_rows("families.csv")]
+
+
+def family_for(*, names: list[str], source_families: list[str]) -> str | None:
+    """The family of a release from its names and Hub ids, else the index's family file."""
+    for pattern, family in _family_patterns():
+        for name in names:
+            if pattern.search(name):
+                return family
+    for family_name in source_families:
+        return family_for(names=[family_name], source_families=[]) or family_name
+    return None
+
+
+@cache
+def _curated_links() -> dict[tuple[str, str], str]:
+    return {(row["source"], row["key"]): row["target"] for row in _resource_rows("identity.csv")}
+
+
+@cache
+def _hub_renames() -> dict[str, str]:
+    return {row["old"].lower(): row["new"] for row in _resource_rows("hub_renames.csv")}
+
+
+def canonical_hub_id(hub_id: str | None) -> str | None:
+    """The current name of a Hub repo (renames followed), or None."""
+    if not hub_id:
+        return None
+    return _hub_renames().get(hub_id.lower(), hub_id)
+
+
+@dataclass(frozen=True)
+class Target:
+    release_id: str | None = None
+    family_id: str | None = None
+    created: bool = False
+
+
+class Linker:
+    """Links records to releases in one cache, within one ingest transaction."""
+
+    def __init__(self, cache: Cache) -> None:
+        self._cache = cache
+
+    def _exists(self, release_id: str) -> bool:
+        row = self._cache.conn.execute(
+            "SELECT 1 FROM releases WHERE id = ?", (release_id,)
+        ).fetchone()
+        return row is not None
+
+    def link(self, record: SourceRecord) -> Target:
+        if record.scope == "organization":
+            return Target()
+        curated = _curated_links().get((record.source, record.key))
+        if record.scope == "family":
+            family = curated.removeprefix("family:") if curated else None
+            family = family or family_for(names=[record.family or record.name],
+                                          source_families=[])
+            family = family or record.family or record.name
+            return Target(family_id=self._cache.ensure_family(family))
+        if curated:
+            return Target(release_id=curated, created=not self._exists(curated))
+        hub_id = canonical_hub_id(record.hub_id)
+        if hub_id:
+            release_id = hub_id.lower()
+            return Target(release_id=release_id, created=not self._exists(release_id))
+        by_name = self._match_by_name(record)
+        if by_name:
+            return Target(release_id=by_name)
+        release_id = f"{record.source}:{record.key}"
+        return Target(release_id=release_id, created=not self._exists(release_id))
+
+    def _match_by_name(self, record: SourceRecord) -> str | None:
+        key = match_key(record.name)
+        if not key or len(key) < 4:
+            return None
+        rows = self._cache.conn.execute(
+            "SELECT release_id FROM match_keys WHERE key = ? LIMIT 2", (key,)
+        ).fetchall()
+        return str(rows[0][0]) if len(rows) == 1 else None

@@ -1,0 +1,237 @@
+"""Framework views of a release, computed from the cache's assessments on read.
+
+Nothing here is stored: a change of a framework's rules needs no migration. Every figure names
+the record (source, key, version, date) it was computed from, so the UI and exports can cite it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, is_dataclass
+from typing import Any
+
+from openexplorer import licenses
+from openexplorer.cache import Cache
+from openexplorer.frameworks import mof, osai, osaid
+
+
+def _latest(records: list[dict[str, Any]], source: str) -> dict[str, Any] | None:
+    """The record of ``source`` assessed last (the index's current file wins a tie)."""
+    candidates = [r for r in records if r["source"] == source and r["scope"] == "release"]
+    if not candidates:
+        return None
+    return max(candidates, key=lambda r: (r["assessed_date"] or "", "/" not in r["key"]))
+
+
+def _cite(record: dict[str, Any] | None) -> dict[str, Any] | None:
+    if record is None:
+        return None
+    return {
+        "source": record["source"],
+        "key": record["key"],
+        "source_version": record["source_version"],
+        "assessed_date": record["assessed_date"],
+        "url": record["url"],
+    }
+
+
+def _plain(value: Any) -> Any:
+    if is_dataclass(value) and not isinstance(value, type):
+        return asdict(value)
+    return value
+
+
+def mof_view(records: list[dict[str, Any]]) -> dict[str, Any]:
+    user = [a for r in records if r["source"] == "user" for a in r["assessments"]
+            if a.framework == "mof"]
+    record = _latest(records, "mot")
+    if record is None and not user:
+        return {"class": None, "progress": None, "total": None, "label": None, "source": None,
+                "components": {}}
+    assessments = list(record["assessments"] if record else [])
+    if user:  # the user's corrections replace the source's entry for the same component
+        corrected = {a.component for a in user}
+        assessments = [a for a in assessments if a.component not in corrected] + user
+    result = mof.evaluate_assessments(assessments)
+    return {
+        "class": result.mof_class,
+        "label": result.label,
+        "progress": dict(result.progress),
+        "total": result.total,
+        "components": {name: _plain(outcome) for name, outcome in result.components.items()},
+        "source": _cite(record) or {"source": "user"},
+    }
+
+
+def osai_view(records: list[dict[str, Any]], modality: str | None) -> dict[str, Any]:
+    record = _latest(records, "osai")
+    if record is None:
+        return {"score": None, "groups": {}, "dimensions": {}, "source": None}
+    result = osai.score_assessments(record["assessments"], record.get("modality") or modality)
+    return {
+        "score": result.score,
+        "groups": dict(result.groups),
+        "dimensions": dict(result.dimensions),
+        "source": _cite(record),
+    }
+
+
+def legacy_view(records: list[dict[str, Any]]) -> dict[str, Any] | None:
+    record = _latest(records, "osai-legacy")
+    if record is None:
+        return None
+    classes = {a.component: a.status for a in record["assessments"]}
+    return {"openness": osai.legacy_score(classes), "features": classes,
+            "source": _cite(record)}
+
+
+def osaid_view(records: list[dict[str, Any]]) -> dict[str, Any]:
+    assessments = []
+    for source in ("mot", "osai"):
+        record = _latest(records, source)
+        if record:
+            assessments.extend(record["assessments"])
+    result = osaid.verdict(assessments)
+    published = [
+        {"system": r["name"], "outcome": a.status, **(_cite(r) or {})}
+        for r in records if r["source"] == "osi" for a in r["assessments"]
+    ]
+    return {"verdict": result.verdict, "reasons": list(result.reasons), "basis": result.basis,
+            "osi_published": published}
+
+
+def epoch_view(records: list[dict[str, Any]]) -> dict[str, Any] | None:
+    record = _latest(records, "epoch")
+    if record is None:
+        return None
+    return {
+        "accessibility": {a.component: {"status": a.status, "label": a.value}
+                          for a in record["assessments"]},
+        "training_compute_flop": record["data"].get("training_compute_flop"),
+        "source": _cite(record),
+    }
+
+
+def fmti_view(records: list[dict[str, Any]]) -> dict[str, Any] | None:
+    editions = [r for r in records if r["source"] == "fmti"]
+    if not editions:
+        return None
+    latest = max(editions, key=lambda r: r["release_date"] or "")
+    return {
+        "developer": latest["name"],
+        "edition": latest["data"].get("edition") or latest["release_date"],
+        "total": latest["data"].get("total"),
+        "history": sorted(
+            ({"edition": r["release_date"], "total": r["data"].get("total")} for r in editions),
+            key=lambda e: e["edition"] or "",
+        ),
+        "source": _cite(latest),
+    }
+
+
+def license_view(text: str | None) -> dict[str, Any]:
+    info = licenses.identify(text)
+    return {
+        "id": info.spdx_id,
+        "as_written": info.as_written,
+        "name": info.name,
+        "recognised": info.recognised,
+        "category": info.category,
+        "osi_approved": info.osi_approved,
+        "commercial_use": info.commercial_use,
+        "restrictions": [
+            {"kind": r.kind, "summary": r.summary, "clause": r.clause, "url": r.source_url}
+            for r in info.restrictions
+        ],
+    }
+
+
+def release_view(cache: Cache, release_id: str, *, detail: bool = True) -> dict[str, Any] | None:
+    """Everything known about one release, every framework at once.
+
+    ``detail=False`` leaves out per-component evidence (for listings and exports of many rows).
+    """
+    release = cache.release(release_id)
+    if release is None:
+        return None
+    records = cache.records_for(release_id)
+    organization = None
+    if release["organization_id"]:
+        row = cache.conn.execute(
+            "SELECT name, kind, country FROM organizations WHERE id = ?",
+            (release["organization_id"],),
+        ).fetchone()
+        if row:
+            organization = {"name": row[0], "kind": row[1], "country": row[2]}
+    view: dict[str, Any] = {
+        "id": release["id"],
+        "name": release["name"],
+        "family": release["family"],
+        "organization": release["organization"],
+        "organization_kind": organization["kind"] if organization else None,
+        "country": organization["country"] if organization else None,
+        "release_date": release["release_date"],
+        "hub_id": release["hub_id"],
+        "modality": release["modality"],
+        "parameters": release["parameters"],
+        "origin": release["origin"],
+        "sources": [{"source": r["source"], "key": r["key"]} for r in records
+                    if r["scope"] == "release"],
+        "license": license_view(release["license"]),
+        "mof": mof_view(records),
+        "osai": osai_view(records, release["modality"]),
+        "osaid": osaid_view(records),
+    }
+    if not detail:
+        view["mof"].pop("components", None)
+        return view
+    view["osai_legacy"] = legacy_view(records)
+    view["epoch"] = epoch_view(records)
+    view["fmti"] = fmti_view(records)
+    view["evidence"] = evidence_rows(records)
+    view["family_releases"] = (
+        cache.family_releases(release["family_id"]) if release["family_id"] else []
+    )
+    view["changes"] = cache.changes_for(release_id)
+    return view
+
+
+def evidence_rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One row per assessment: component, status, licence, links, source, date, curated?"""
+    rows = []
+    for record in records:
+        for a in record["assessments"]:
+            rows.append({
+                "framework": a.framework,
+                "component": a.component,
+                "status": a.status,
+                "value": a.value,
+                "license": a.license,
+                "urls": list(a.urls),
+                "source": record["source"],
+                "key": record["key"],
+                "scope": record["scope"],
+                "assessed_date": record["assessed_date"],
+                "source_version": record["source_version"],
+                "automated": record["source"] == "hub",
+            })
+    return rows
+
+
+def summary_row(view: dict[str, Any]) -> dict[str, Any]:
+    """The headline figures of a release, flat, for tables and CSV."""
+    progress = view["mof"].get("progress") or {}
+    return {
+        "id": view["id"],
+        "name": view["name"],
+        "family": view["family"],
+        "organization": view["organization"],
+        "release_date": view["release_date"],
+        "license": view["license"]["id"] or view["license"]["as_written"],
+        "license_category": view["license"]["category"],
+        "mof_class": view["mof"]["class"],
+        "mof_progress_III": progress.get("III"),
+        "mof_progress_II": progress.get("II"),
+        "mof_progress_I": progress.get("I"),
+        "osai_score": view["osai"]["score"],
+        "osaid_verdict": view["osaid"]["verdict"],
+    }
