@@ -29,10 +29,9 @@ def component_matrix(views: list[dict[str, Any]]) -> list[dict[str, Any]]:
         cells = []
         for view in views:
             outcome = (view["mof"].get("components") or {}).get(component.name)
-            cells.append(_mof_status(outcome) if view["mof"]["class"] is not None
-                         or view["mof"].get("progress") else "unknown")
-        rows.append({"framework": "mof", "component": component.name, "group": component_class(
-            component), "cells": cells})
+            cells.append(_mof_status(outcome) if view["mof"].get("progress") else "unknown")
+        rows.append({"framework": "mof", "component": component.name,
+                     "group": f"Class {component.class_name}", "cells": cells})
     for dimension in osai.DIMENSIONS:
         cells = [view["osai"]["dimensions"].get(dimension.ref) or "unknown" for view in views]
         rows.append({"framework": "osai", "component": dimension.name, "ref": dimension.ref,
@@ -40,16 +39,10 @@ def component_matrix(views: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return rows
 
 
-def component_class(component: Any) -> str:
-    return {3: "Class III", 2: "Class II", 1: "Class I"}.get(getattr(component, "mof_class", 0),
-                                                               "")
-
-
 def _mof_status(outcome: Any) -> str:
     if not outcome:
         return "closed"
-    state = outcome.get("state") if isinstance(outcome, dict) else getattr(outcome, "state", None)
-    return {"included": "open", "open-with-warning": "partial"}.get(state or "", "closed")
+    return {"included": "open", "open-with-warning": "partial"}.get(outcome["state"], "closed")
 
 
 def differences(before: dict[str, Any], after: dict[str, Any]) -> list[str]:

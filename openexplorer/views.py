@@ -6,7 +6,6 @@ the record (source, key, version, date) it was computed from, so the UI and expo
 
 from __future__ import annotations
 
-from dataclasses import asdict, is_dataclass
 from typing import Any
 
 from openexplorer import licenses
@@ -34,12 +33,6 @@ def _cite(record: dict[str, Any] | None) -> dict[str, Any] | None:
     }
 
 
-def _plain(value: Any) -> Any:
-    if is_dataclass(value) and not isinstance(value, type):
-        return asdict(value)
-    return value
-
-
 def mof_view(records: list[dict[str, Any]]) -> dict[str, Any]:
     user = [a for r in records if r["source"] == "user" for a in r["assessments"]
             if a.framework == "mof"]
@@ -57,7 +50,17 @@ def mof_view(records: list[dict[str, Any]]) -> dict[str, Any]:
         "label": result.label,
         "progress": dict(result.progress),
         "total": result.total,
-        "components": {name: _plain(outcome) for name, outcome in result.components.items()},
+        "components": {
+            o.component.name: {
+                "state": o.state,
+                "license": o.license,
+                "license_source": o.license_source,
+                "type_appropriate": o.type_appropriate,
+                "warning": o.warning,
+                "class": o.component.class_name,
+            }
+            for o in result.components
+        },
         "source": _cite(record) or {"source": "user"},
     }
 
