@@ -8,9 +8,12 @@ from urllib.parse import urlparse
 
 import yaml
 
-_COMMIT = re.compile(r"^(?:Commit|Snapshot read):\s*(?:branch \S+ at )?([0-9a-f]{7,40})", re.M)
+_COMMIT = re.compile(
+    r"^\s*(?:Commit|Snapshot read):\s*(?:branch \S+ at )?([0-9a-f]{7,40})", re.M
+)
 _DATE = re.compile(
-    r"^(?:Commit date|Date Accessed|Accessed|Released).*?(\d{4}-\d{2}-\d{2})", re.M | re.I
+    r"(?:Commit date|Date Accessed|Accessed|Released|Snapshot read)[^\n]*?(\d{4}-\d{2}-\d{2})",
+    re.I,
 )
 
 # Paths under huggingface.co that are not model repos.
