@@ -134,7 +134,8 @@ def fmti_view(records: list[dict[str, Any]]) -> dict[str, Any] | None:
 def license_view(text: str | None) -> dict[str, Any]:
     info = licenses.identify(text)
     return {
-        "id": info.spdx_id,
+        "id": info.id,
+        "spdx_id": info.spdx_id,
         "as_written": info.as_written,
         "name": info.name,
         "recognised": info.recognised,

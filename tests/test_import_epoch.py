@@ -284,7 +284,8 @@ def test_organizations(result):
 
 
 def test_source_version(csv_path, result):
-    assert result.records[0].source_version == "6e8fd472"
+    # the mirror commit and the date Epoch's data was accessed, from SOURCE.txt
+    assert result.records[0].source_version == "6e8fd472 2026-01-26"
     pinned = epoch.read(csv_path, source_version="test-1")
     assert {r.source_version for r in pinned.records} == {"test-1"}
 
