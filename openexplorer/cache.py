@@ -483,8 +483,10 @@ class Cache:
         if dates:
             merged["release_date"] = max(dates, key=lambda d: (len(d), d))
         if merged["hub_id"]:
+            # The repo's own name, unless a curated source named the release itself.
             merged["name"] = next(
-                (r[1] for r in rows if r[0] in ("user", "mot") and r[1]), merged["hub_id"]
+                (r[1] for r in rows if r[0] in ("user", "mot") and r[1]),
+                merged["hub_id"].split("/")[-1],
             )
         organization_name = next((r[8] for r in rows if r[8]), None)
         organization_id = next((r[10] for r in rows if r[10]), None)
@@ -536,6 +538,16 @@ class Cache:
                     f"UPDATE releases SET {sets} WHERE id = ?", (*diff.values(), release_id)
                 )
         return changes
+
+    def rekey_release(self, old_id: str, new_id: str) -> None:
+        """Give a release a new id (a Hub repo id found later), keeping everything linked."""
+        for sql in (
+            "UPDATE releases SET id = ? WHERE id = ?",
+            "UPDATE records SET release_id = ? WHERE release_id = ?",
+            "UPDATE match_keys SET release_id = ? WHERE release_id = ?",
+            "UPDATE changes SET release_id = ? WHERE release_id = ?",
+        ):
+            self.conn.execute(sql, (new_id, old_id))
 
     # -- reading -------------------------------------------------------------------------------
 

@@ -187,9 +187,12 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    from openexplorer.compare import CompareError, compare
+    from openexplorer.compare import MAX_RELEASES, MIN_RELEASES, CompareError, compare
     from openexplorer.export import comparison_csv, comparison_markdown
 
+    if not MIN_RELEASES <= len(args.ids) <= MAX_RELEASES:
+        raise UsageError(f"compare takes {MIN_RELEASES} to {MAX_RELEASES} releases, "
+                         f"got {len(args.ids)}")
     cache = _open(args)
     try:
         comparison = compare(cache, args.ids)

@@ -78,9 +78,20 @@ def organization_for(name: str | None) -> Organization | None:
     """The canonical organisation for a name as a source wrote it (or a Hub namespace)."""
     if not name or not name.strip():
         return None
-    name = name.strip()
-    known = _organizations().get(match_key(name) or "")
-    return known or Organization(id=slug(name), name=name)
+    name = " ".join(name.split())
+    known = _organizations()
+    found = known.get(match_key(name) or "")
+    if found is None and "(" in name:
+        # "Allen Institute for AI (Ai2)", "Z.ai (Zhipu AI)": try the name, then the bracket.
+        outside = re.sub(r"\s*\([^)]*\)", "", name).strip()
+        inside = re.findall(r"\(([^)]*)\)", name)
+        for candidate in [outside, *inside]:
+            found = known.get(match_key(candidate) or "")
+            if found:
+                break
+        else:
+            name = outside or name
+    return found or Organization(id=slug(name), name=name)
 
 
 @cache
@@ -151,18 +162,33 @@ class Linker:
         hub_id = canonical_hub_id(record.hub_id)
         if hub_id:
             release_id = hub_id.lower()
-            return Target(release_id=release_id, created=not self._exists(release_id))
+            if self._exists(release_id):
+                return Target(release_id=release_id)
+            # A release another source knew only by name (the MOT's "Llama-2-70B") takes the
+            # Hub id now that one source gives it.
+            by_name = self._match_by_name(record, without_hub_id=True)
+            if by_name:
+                self._cache.rekey_release(by_name, release_id)
+                return Target(release_id=release_id)
+            return Target(release_id=release_id, created=True)
         by_name = self._match_by_name(record)
         if by_name:
             return Target(release_id=by_name)
         release_id = f"{record.source}:{record.key}"
         return Target(release_id=release_id, created=not self._exists(release_id))
 
-    def _match_by_name(self, record: SourceRecord) -> str | None:
-        key = match_key(record.name)
-        if not key or len(key) < 4:
-            return None
-        rows = self._cache.conn.execute(
-            "SELECT release_id FROM match_keys WHERE key = ? LIMIT 2", (key,)
-        ).fetchall()
-        return str(rows[0][0]) if len(rows) == 1 else None
+    def _match_by_name(self, record: SourceRecord, *, without_hub_id: bool = False) -> str | None:
+        """The one release whose names include the record's name (normalised), if unique."""
+        keys = {match_key(record.name)}
+        if record.hub_id:
+            keys.add(match_key(record.hub_id.split("/")[-1]))
+        found: set[str] = set()
+        for key in keys:
+            if not key or len(key) < 4:
+                continue
+            sql = "SELECT release_id FROM match_keys WHERE key = ?"
+            if without_hub_id:
+                sql = ("SELECT m.release_id FROM match_keys m JOIN releases r "
+                       "ON r.id = m.release_id WHERE m.key = ? AND r.hub_id IS NULL")
+            found |= {row[0] for row in self._cache.conn.execute(sql + " LIMIT 2", (key,))}
+        return found.pop() if len(found) == 1 else None

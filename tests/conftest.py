@@ -8,6 +8,7 @@ endpoint themselves.
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,8 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Never touch the user's own cache: commands run without --db use a throw-away one.
+os.environ["OPENEXPLORER_DB"] = str(Path(tempfile.mkdtemp(prefix="openexplorer-")) / "c.sqlite")
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -194,3 +194,21 @@ def test_iter_release_ids_pages_through_everything(cache):
     ]))
     ids = list(cache.iter_release_ids(batch=7))
     assert len(ids) == 25 == len(set(ids))
+
+
+def test_a_release_known_by_name_takes_the_hub_id_a_later_source_gives(cache):
+    cache.ingest(ImportResult(records=[
+        _record("mot", "Llama-2-70B", "Llama-2-70B",
+                assessments=[Assessment("mof", "Model card", "present")]),
+    ]))
+    assert cache.release("mot:Llama-2-70B") is not None
+    cache.ingest(ImportResult(records=[
+        _record("epoch", "Llama 2-70B", "Llama 2-70B", hub_id="meta-llama/Llama-2-70b",
+                release_date="2023-07-18"),
+    ]))
+    assert cache.release("mot:Llama-2-70B") is None
+    release = cache.release("meta-llama/llama-2-70b")
+    assert release["release_date"] == "2023-07-18"
+    assert {r["source"] for r in cache.records_for(release["id"])} == {"mot", "epoch"}
+    assert cache.count("releases") == 1
+    assert [r["id"] for r in cache.search("llama")] == ["meta-llama/llama-2-70b"]
