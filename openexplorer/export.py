@@ -127,12 +127,22 @@ def release_markdown(view: dict[str, Any], snapshot_date: str | None = None) -> 
     for published in view["osaid"].get("osi_published", []):
         out.append(f"| OSI validation 2024 ({_md(published['system'])}) | "
                    f"{_md(published['outcome'])} |")
+    if view.get("epoch"):
+        access = view["epoch"]["accessibility"]
+        labels = [f"{name.replace('_', ' ')}: {cell['label']}"
+                  for name, cell in access.items() if cell.get("label")]
+        out.append(f"| Epoch AI accessibility | {_md('; '.join(labels) or '–')} |")
+    if view.get("fmti"):
+        fmti = view["fmti"]
+        out.append(f"| FMTI, developer level ({_md(fmti['developer'])}, {fmti['edition']}) | "
+                   f"{_md(fmti['total'])} / 100 |")
     if lic["restrictions"]:
         out += ["", "## Licence restrictions", ""]
         out += [f"- {_md(r['summary'])} ({_md(r['clause'])})" for r in lic["restrictions"]]
     if view["osaid"]["reasons"]:
         out += ["", "## OSAID reasons", ""] + [f"- {r}" for r in view["osaid"]["reasons"]]
-    evidence = view.get("evidence") or []
+    # Organisation-level indicators (FMTI) are summarised above, not listed per release.
+    evidence = [row for row in view.get("evidence") or [] if row["scope"] != "organization"]
     if evidence:
         out += ["", "## Evidence", "", "| framework | component | status | licence | link | source "
                 "| date |", "|---|---|---|---|---|---|---|"]
