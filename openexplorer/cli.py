@@ -110,7 +110,12 @@ def _emit(text: str) -> None:
 def _table(rows: list[dict[str, Any]], columns: Sequence[str]) -> str:
     if not rows:
         return "no releases found"
-    cells = [[("" if r.get(c) is None else str(r.get(c))) for c in columns] for r in rows]
+    def text(value: Any) -> str:
+        if value is None:
+            return ""
+        return f"{value:.2f}" if isinstance(value, float) else str(value)
+
+    cells = [[text(r.get(c)) for c in columns] for r in rows]
     widths = [min(40, max(len(c), *(len(row[i]) for row in cells))) for i, c in enumerate(columns)]
     lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True))]
     for row in cells:

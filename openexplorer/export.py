@@ -148,9 +148,13 @@ def release_markdown(view: dict[str, Any], snapshot_date: str | None = None) -> 
                 "| date |", "|---|---|---|---|---|---|---|"]
         for row in evidence:
             link = row["urls"][0] if row["urls"] else ""
+            status = row.get("outcome") or row["value"] or row["status"]
+            license_ = row.get("resolved_license") or row["license"]
+            if row.get("license_source") in ("type", "distribution") and license_:
+                license_ = f"{license_} (release-wide)"
             out.append(
-                f"| {row['framework']} | {_md(row['component'])} | {_md(row['value'] or row['status'])}"
-                f" | {_md(row['license'])} | {_md(link)} | {row['source']} "
+                f"| {row['framework']} | {_md(row['component'])} | {_md(status)}"
+                f" | {_md(license_)} | {_md(link)} | {row['source']} "
                 f"| {_md(row['assessed_date'])} |"
             )
     out += ["", citations({s["source"] for s in view["sources"]} | {

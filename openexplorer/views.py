@@ -192,6 +192,14 @@ def release_view(cache: Cache, release_id: str, *, detail: bool = True) -> dict[
     view["epoch"] = epoch_view(records)
     view["fmti"] = fmti_view(records)
     view["evidence"] = evidence_rows(records)
+    # MOF rows show what the framework made of the component, not only that it is listed.
+    outcomes = view["mof"].get("components") or {}
+    for row in view["evidence"]:
+        outcome = outcomes.get(row["component"]) if row["framework"] == "mof" else None
+        if outcome and row["source"] == (view["mof"]["source"] or {}).get("source"):
+            row["outcome"] = outcome["state"]
+            row["resolved_license"] = outcome["license"]
+            row["license_source"] = outcome["license_source"]
     view["family_releases"] = (
         cache.family_releases(release["family_id"]) if release["family_id"] else []
     )
