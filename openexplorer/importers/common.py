@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import csv
 import re
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 import yaml
+
+from openexplorer.records import ImportProblem
 
 _COMMIT = re.compile(
     r"^\s*(?:Commit|Snapshot read):\s*(?:branch \S+ at )?([0-9a-f]{7,40})", re.M
@@ -108,3 +113,44 @@ def iso_date(value: object) -> str | None:
     if day:
         return f"{year}-{int(month):02d}-{int(day):02d}"
     return f"{year}-{int(month):02d}"
+
+
+def text_or_none(value: Any) -> str | None:
+    """A YAML or CSV value as stripped text; blank becomes None."""
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+RATINGS = frozenset({"open", "partial", "closed"})
+
+
+def rating(value: Any) -> str:
+    """An index class as written (``Open ``) → open / partial / closed, else ``unknown``."""
+    text = str(value).strip().lower() if value is not None else ""
+    return text if text in RATINGS else "unknown"
+
+
+def csv_rows(
+    reader: Any, path: Path | str, problems: list[ImportProblem]
+) -> Iterator[tuple[int, list[str]]]:
+    """Non-blank rows of a ``csv.reader`` with the file line each starts on.
+
+    Line numbers stay right when cells span several lines. A row the csv module cannot parse
+    becomes a problem (``path:row N``) and the reading goes on.
+    """
+    line = reader.line_num  # the last line consumed so far
+    while True:
+        start = line + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            problems.append(ImportProblem(f"{path}:row {start}", f"CSV error: {exc}"))
+            line = reader.line_num
+            continue
+        line = reader.line_num
+        if cells and any(c.strip() for c in cells):
+            yield start, cells

@@ -48,7 +48,13 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from openexplorer.importers.common import hub_id_from_url, iso_date, source_version_near, urls_of
+from openexplorer.importers.common import (
+    csv_rows,
+    hub_id_from_url,
+    iso_date,
+    source_version_near,
+    urls_of,
+)
 from openexplorer.records import (
     Assessment,
     ImportProblem,
@@ -244,20 +250,7 @@ def _read_rows(path: Path, result: ImportResult) -> list[tuple[int, dict[str, st
         index.setdefault(name, i)
 
     rows: list[tuple[int, dict[str, str]]] = []
-    line = reader.line_num  # last line consumed so far
-    while True:
-        start = line + 1
-        try:
-            cells = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            result.problems.append(ImportProblem(f"{path}:row {start}", f"CSV error: {exc}"))
-            line = reader.line_num
-            continue
-        line = reader.line_num
-        if not cells or all(not c.strip() for c in cells):
-            continue  # blank line
+    for start, cells in csv_rows(reader, path, result.problems):
         if len(cells) != len(header):
             result.problems.append(
                 ImportProblem(

@@ -39,7 +39,7 @@ import io
 import re
 from pathlib import Path
 
-from openexplorer.importers.common import source_version_near
+from openexplorer.importers.common import csv_rows, source_version_near
 from openexplorer.records import Assessment, ImportProblem, ImportResult, SourceRecord
 
 SOURCE = "fmti"
@@ -127,21 +127,7 @@ def _csv_rows(path: Path, result: ImportResult) -> list[tuple[int, list[str]]] |
         result.problems.append(ImportProblem(str(path), f"cannot read: {exc}"))
         return None
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    rows: list[tuple[int, list[str]]] = []
-    line = 0
-    while True:
-        start = line + 1
-        try:
-            cells = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            result.problems.append(ImportProblem(f"{path}:row {start}", f"CSV error: {exc}"))
-            line = reader.line_num
-            continue
-        line = reader.line_num
-        if cells and any(c.strip() for c in cells):
-            rows.append((start, cells))
+    rows = list(csv_rows(reader, path, result.problems))
     if not rows:
         result.problems.append(ImportProblem(str(path), "empty file"))
         return None

@@ -42,7 +42,9 @@ from openexplorer.importers.common import (
     hub_id_from_url,
     iso_date,
     load_yaml,
+    rating,
     source_version_near,
+    text_or_none,
     urls_of,
 )
 from openexplorer.records import (
@@ -82,7 +84,6 @@ V1_TO_V2 = {
 }
 
 _NON_DIMENSION_KEYS = {"system", "project", "org"}
-_CLASSES = {"open", "partial", "closed"}
 _PLACEHOLDERS = {
     "", "unspecified", "unknown", "undisclosed", "unclear", "various", "na", "n/a", "none", "-",
     "tbd", "null",
@@ -227,18 +228,6 @@ def release_name(
 # --- one file -------------------------------------------------------------------------------
 
 
-def _text(value: Any) -> str | None:
-    if value is None:
-        return None
-    text = str(value).strip()
-    return text or None
-
-
-def _status(value: Any) -> str:
-    text = (str(value).strip().lower() if value is not None else "")
-    return text if text in _CLASSES else "unknown"
-
-
 def _schema(data: dict[str, Any]) -> str:
     if isinstance(data.get("project"), dict):
         return "v1"
@@ -281,9 +270,9 @@ def _assessments(data: dict[str, Any], schema: str, license_text: str | None) ->
             Assessment(
                 framework=FRAMEWORK,
                 component=ref,
-                status=_status(cls),
+                status=rating(cls),
                 urls=urls_of(link),
-                notes=_text(notes),
+                notes=text_or_none(notes),
                 license=license_text if ref == "licenses" else None,
             )
         )
@@ -313,22 +302,22 @@ def parse_text(
     org = data.get("org") if isinstance(data.get("org"), dict) else {}
 
     if schema == "v1":
-        base, end = _text(system.get("llmbase")), _text(system.get("rlbase"))
-        license_text = _text(system.get("license"))
+        base, end = text_or_none(system.get("llmbase")), text_or_none(system.get("rlbase"))
+        license_text = text_or_none(system.get("license"))
         modality = "text"  # every v1 entry was an instruction-tuned text generator
     elif schema == "v2-image":
-        base, end = None, _text(system.get("modelname"))
-        license_text = _text(system.get("endlicense"))
-        modality = _text(system.get("type"))
+        base, end = None, text_or_none(system.get("modelname"))
+        license_text = text_or_none(system.get("endlicense"))
+        modality = text_or_none(system.get("type"))
     else:
-        base = _text(system.get("basemodelname") or system.get("basemodel"))
-        end = _text(system.get("endmodelname"))
-        license_text = _text(
+        base = text_or_none(system.get("basemodelname") or system.get("basemodel"))
+        end = text_or_none(system.get("endmodelname"))
+        license_text = text_or_none(
             system.get("endmodellicense")
             if system.get("endmodellicense") is not None
             else system.get("endmodel license")
         )
-        modality = _text(system.get("type"))
+        modality = text_or_none(system.get("type"))
     if license_text and license_text.lower() in {"na", "n/a"}:
         license_text = None
     if modality:
@@ -338,15 +327,15 @@ def parse_text(
     if not assessments:
         raise _Skip("no openness dimensions in the file")
 
-    system_link = _text(system.get("link"))
+    system_link = text_or_none(system.get("link"))
     hub_id = hub_id_from_url(system_link)
     if hub_id is None:
         block = data.get("weights_endmodel")
         if isinstance(block, dict):
             hub_id = _hub_from_links(block.get("link"))
-    system_name = _text(system.get("name"))
-    org_name = _text(org.get("name"))
-    performance = _text(system.get("performanceclass"))
+    system_name = text_or_none(system.get("name"))
+    org_name = text_or_none(org.get("name"))
+    performance = text_or_none(system.get("performanceclass"))
     record = SourceRecord(
         source=SOURCE,
         key=key,

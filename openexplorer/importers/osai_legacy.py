@@ -17,7 +17,14 @@ from typing import Any
 
 import yaml
 
-from openexplorer.importers.common import hub_id_from_url, load_yaml, source_version_near, urls_of
+from openexplorer.importers.common import (
+    hub_id_from_url,
+    load_yaml,
+    rating,
+    source_version_near,
+    text_or_none,
+    urls_of,
+)
 from openexplorer.records import Assessment, ImportProblem, ImportResult, SourceRecord
 
 SOURCE = "osai-legacy"
@@ -27,23 +34,8 @@ FEATURES = (
     "architecture", "preprint", "paper", "modelcard", "datasheet", "package", "api",
 )
 TEMPLATE_STEMS = {"a_sample", "a_submission_template"}
-_CLASSES = {"open", "partial", "closed"}
-
-
 class _Skip(Exception):
     pass
-
-
-def _text(value: Any) -> str | None:
-    if value is None:
-        return None
-    text = str(value).strip()
-    return text or None
-
-
-def _status(value: Any) -> str:
-    text = str(value).strip().lower() if value is not None else ""
-    return text if text in _CLASSES else "unknown"
 
 
 def parse_text(text: str, *, key: str, source_version: str | None) -> SourceRecord:
@@ -70,12 +62,12 @@ def parse_text(text: str, *, key: str, source_version: str | None) -> SourceReco
             Assessment(
                 framework=FRAMEWORK,
                 component=feature,
-                status=_status(cls),
+                status=rating(cls),
                 urls=urls_of(link),
-                notes=_text(notes),
+                notes=text_or_none(notes),
             )
         )
-    link = _text(project.get("link"))
+    link = text_or_none(project.get("link"))
     hub_id = hub_id_from_url(link)
     if hub_id is None:
         rlweights = data.get("rlweights")
@@ -86,17 +78,17 @@ def parse_text(text: str, *, key: str, source_version: str | None) -> SourceReco
     return SourceRecord(
         source=SOURCE,
         key=key,
-        name=_text(project.get("name")) or key,
+        name=text_or_none(project.get("name")) or key,
         scope="release",
-        organization=_text(org.get("name")),
+        organization=text_or_none(org.get("name")),
         hub_id=hub_id,
         modality="text",  # the project covered instruction-tuned text generators only
-        license=_text(project.get("license")),
+        license=text_or_none(project.get("license")),
         url=link if link and link.startswith(("http://", "https://")) else None,
         source_version=source_version,
         assessed_date=None,
         assessments=assessments,
-        data={"llmbase": _text(project.get("llmbase")), "rlbase": _text(project.get("rlbase"))},
+        data={"llmbase": text_or_none(project.get("llmbase")), "rlbase": text_or_none(project.get("rlbase"))},
     )
 
 
