@@ -99,6 +99,13 @@ def _md(text: Any) -> str:
     return str(text if text is not None else "–").replace("|", "\\|").replace("\n", " ")
 
 
+def _license_label(lic: dict[str, Any]) -> str | None:
+    """"Llama 3.1 Community License (LicenseRef-…)", or the text as written."""
+    if lic.get("name") and lic.get("id") and lic["name"] != lic["id"]:
+        return f"{lic['name']} ({lic['id']})"
+    return lic.get("id") or lic.get("as_written")
+
+
 def release_markdown(view: dict[str, Any], snapshot_date: str | None = None) -> str:
     lic = view["license"]
     progress = view["mof"]["progress"] or {}
@@ -110,7 +117,7 @@ def release_markdown(view: dict[str, Any], snapshot_date: str | None = None) -> 
         + (f" ({view['organization_kind']})" if view.get("organization_kind") else ""),
         f"- **Family:** {_md(view['family'])}",
         f"- **Release date:** {_md(view['release_date'])}",
-        f"- **Licence:** {_md(lic['id'] or lic['as_written'])}"
+        f"- **Licence:** {_md(_license_label(lic))}"
         + (f" — {lic['category']}" if lic["category"] else "")
         + ("" if lic["recognised"] or not lic["as_written"] else " (unrecognised)"),
         "",
