@@ -466,7 +466,7 @@ class Cache:
         now = now or _now()
         rows = self.conn.execute(
             "SELECT source, name, release_date, hub_id, modality, parameters, license, url, "
-            "organization, family, organization_id, assessed_date FROM records "
+            "organization, family, organization_id, assessed_date, data FROM records "
             "WHERE release_id = ?",
             (release_id,),
         ).fetchall()
@@ -501,9 +501,16 @@ class Cache:
                 "SELECT name FROM organizations WHERE id = ?", (organization_id,)
             ).fetchone()
             organization_display = found[0] if found else organization_name
+        hub = next((r for r in rows if r[0] == "hub"), None)
+        hub_data = json.loads(hub[12]) if hub and hub[12] else {}
+        tags = hub_data.get("tags") if isinstance(hub_data.get("tags"), list) else []
         merged.update(
             family_id=family_id, family=family_name, organization_id=organization_id,
             organization=organization_display,
+            # Releases only the Hub knows about are "hub"; any curated source makes it curated.
+            origin="hub" if all(r[0] == "hub" for r in rows) else "curated",
+            popularity=int(hub_data.get("downloads") or 0),
+            tags=" ".join(str(t) for t in tags[:40]) or None,
         )
         keys = {identity.match_key(r[1]) for r in rows}
         keys |= {identity.match_key(r[3].split("/")[-1]) for r in rows if r[3]}
@@ -516,7 +523,7 @@ class Cache:
         columns = [d[1] for d in self.conn.execute("PRAGMA table_info(releases)")]
         changes = 0
         if old is None:
-            merged.update(id=release_id, origin="curated", updated_at=now)
+            merged.update(id=release_id, updated_at=now)
             names = ", ".join(merged)
             self.conn.execute(
                 f"INSERT INTO releases({names}) VALUES ({', '.join('?' for _ in merged)})",
@@ -527,7 +534,7 @@ class Cache:
             diff = {k: v for k, v in merged.items() if previous.get(k) != v}
             if diff and record_changes:
                 for key in ("license", "release_date", "name", "family", "organization",
-                            "hub_id", "parameters"):
+                            "hub_id", "parameters", "modality"):
                     if key in diff:
                         self._log_change(release_id, None, key, previous.get(key), diff[key], now)
                         changes += 1

@@ -99,6 +99,10 @@ def _md(text: Any) -> str:
     return str(text if text is not None else "–").replace("|", "\\|").replace("\n", " ")
 
 
+def _provisional(part: dict[str, Any]) -> str:
+    return " — provisional, from Hub metadata" if part.get("provisional") else ""
+
+
 def _license_label(lic: dict[str, Any]) -> str | None:
     """"Llama 3.1 Community License (LicenseRef-…)", or the text as written."""
     if lic.get("name") and lic.get("id") and lic["name"] != lic["id"]:
@@ -125,11 +129,12 @@ def release_markdown(view: dict[str, Any], snapshot_date: str | None = None) -> 
         "",
         "| framework | result |",
         "|---|---|",
-        f"| MOF | {_md(view['mof']['label'] or 'no MOT record')}; Class III "
-        f"{_pct(progress.get('III'))}, II {_pct(progress.get('II'))}, "
+        f"| MOF{_provisional(view['mof'])} | {_md(view['mof']['label'] or 'no MOT record')}; "
+        f"Class III {_pct(progress.get('III'))}, II {_pct(progress.get('II'))}, "
         f"I {_pct(progress.get('I'))} |",
-        f"| European Open Source AI Index | {_score(view['osai']['score'])} |",
-        f"| OSAID 1.0 (computed) | {view['osaid']['verdict']} |",
+        f"| European Open Source AI Index{_provisional(view['osai'])} | "
+        f"{_score(view['osai']['score'])} |",
+        f"| OSAID 1.0 (computed){_provisional(view['osaid'])} | {view['osaid']['verdict']} |",
     ]
     for published in view["osaid"].get("osi_published", []):
         out.append(f"| OSI validation 2024 ({_md(published['system'])}) | "
@@ -143,6 +148,20 @@ def release_markdown(view: dict[str, Any], snapshot_date: str | None = None) -> 
         fmti = view["fmti"]
         out.append(f"| FMTI, developer level ({_md(fmti['developer'])}, {fmti['edition']}) | "
                    f"{_md(fmti['total'])} / 100 |")
+    hub = view.get("hub")
+    if hub:
+        out += ["", "## On the Hub (automated)", ""]
+        gated = {False: "no", None: "unknown"}.get(hub["gated"], str(hub["gated"]))
+        out.append(f"- **Gated:** {gated}; **weight files:** {hub['weight_files']}; "
+                   f"**downloads:** {_md(hub['downloads'])}; **fetched:** {_md(hub['fetched_at'])}")
+        if hub["datasets"]:
+            out.append(f"- **Training datasets named:** {_md(', '.join(map(str, hub['datasets'])))}")
+        if hub["base_models"]:
+            names = [b.get("id", str(b)) if isinstance(b, dict) else str(b)
+                     for b in hub["base_models"]]
+            out.append(f"- **Base model:** {_md(', '.join(names))}")
+        for line in view.get("inherited_limits") or []:
+            out.append(f"- **From the base model:** {_md(line)}")
     if lic["restrictions"]:
         out += ["", "## Licence restrictions", ""]
         out += [f"- {_md(r['summary'])} ({_md(r['clause'])})" for r in lic["restrictions"]]

@@ -37,10 +37,15 @@ def mof_view(records: list[dict[str, Any]]) -> dict[str, Any]:
     user = [a for r in records if r["source"] == "user" for a in r["assessments"]
             if a.framework == "mof"]
     record = _latest(records, "mot")
+    provisional = False
+    if record is None:
+        # No curated MOT record: a provisional breakdown from Hub metadata, marked as such.
+        record = _with_framework(_latest(records, "hub"), "mof")
+        provisional = record is not None
     if record is None and not user:
         return {"class": None, "progress": None, "total": None, "label": None, "source": None,
-                "components": {}}
-    assessments = list(record["assessments"] if record else [])
+                "components": {}, "provisional": False}
+    assessments = [a for a in (record["assessments"] if record else []) if a.framework == "mof"]
     if user:  # the user's corrections replace the source's entry for the same component
         corrected = {a.component for a in user}
         assessments = [a for a in assessments if a.component not in corrected] + user
@@ -62,20 +67,35 @@ def mof_view(records: list[dict[str, Any]]) -> dict[str, Any]:
             for o in result.components
         },
         "source": _cite(record) or {"source": "user"},
+        "provisional": provisional,
     }
 
 
 def osai_view(records: list[dict[str, Any]], modality: str | None) -> dict[str, Any]:
     record = _latest(records, "osai")
+    provisional = False
     if record is None:
-        return {"score": None, "groups": {}, "dimensions": {}, "source": None}
-    result = osai.score_assessments(record["assessments"], record.get("modality") or modality)
+        record = _with_framework(_latest(records, "hub"), "osai")
+        provisional = record is not None
+    if record is None:
+        return {"score": None, "groups": {}, "dimensions": {}, "source": None,
+                "provisional": False}
+    assessments = [a for a in record["assessments"] if a.framework == "osai"]
+    result = osai.score_assessments(assessments, record.get("modality") or modality)
     return {
         "score": result.score,
         "groups": dict(result.groups),
         "dimensions": dict(result.dimensions),
         "source": _cite(record),
+        "provisional": provisional,
     }
+
+
+def _with_framework(record: dict[str, Any] | None, framework: str) -> dict[str, Any] | None:
+    """``record`` if it carries assessments of ``framework``, else None."""
+    if record and any(a.framework == framework for a in record["assessments"]):
+        return record
+    return None
 
 
 def legacy_view(records: list[dict[str, Any]]) -> dict[str, Any] | None:
@@ -93,13 +113,18 @@ def osaid_view(records: list[dict[str, Any]]) -> dict[str, Any]:
         record = _latest(records, source)
         if record:
             assessments.extend(record["assessments"])
+    provisional = not assessments
+    if provisional:
+        hub = _latest(records, "hub")
+        assessments = [a for a in (hub["assessments"] if hub else [])
+                       if a.framework in ("mof", "osai")]
     result = osaid.verdict(assessments)
     published = [
         {"system": r["name"], "outcome": a.status, **(_cite(r) or {})}
         for r in records if r["source"] == "osi" for a in r["assessments"]
     ]
     return {"verdict": result.verdict, "reasons": list(result.reasons), "basis": result.basis,
-            "osi_published": published}
+            "provisional": provisional and bool(assessments), "osi_published": published}
 
 
 def epoch_view(records: list[dict[str, Any]]) -> dict[str, Any] | None:
@@ -128,6 +153,34 @@ def fmti_view(records: list[dict[str, Any]]) -> dict[str, Any] | None:
             key=lambda e: e["edition"] or "",
         ),
         "source": _cite(latest),
+    }
+
+
+def hub_view(records: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """What the Hub's metadata says (automated): gating, weights, datasets, lineage, card."""
+    record = _latest(records, "hub")
+    if record is None:
+        return None
+    data = record["data"]
+    card = data.get("card") if isinstance(data.get("card"), dict) else {}
+    return {
+        "gated": data.get("gated"),
+        "private": data.get("private"),
+        "downloads": data.get("downloads"),
+        "likes": data.get("likes"),
+        "library": data.get("library_name"),
+        "pipeline_tag": data.get("pipeline_tag"),
+        "datasets": data.get("datasets") or [],
+        "base_models": data.get("base_models") or [],
+        "arxiv": data.get("arxiv") or [],
+        "weight_files": len(data.get("weight_files") or []),
+        "card_completeness": card.get("completeness"),
+        "license_name": data.get("license_name"),
+        "license_link": data.get("license_link"),
+        "fetched_at": data.get("fetched_at"),
+        "evidence": {a.component: {"status": a.status, "field": a.value, "urls": list(a.urls)}
+                     for a in record["assessments"] if a.framework == "hub"},
+        "source": _cite(record),
     }
 
 
@@ -191,6 +244,7 @@ def release_view(cache: Cache, release_id: str, *, detail: bool = True) -> dict[
     view["osai_legacy"] = legacy_view(records)
     view["epoch"] = epoch_view(records)
     view["fmti"] = fmti_view(records)
+    view["hub"] = hub_view(records)
     view["evidence"] = evidence_rows(records)
     # MOF rows show what the framework made of the component, not only that it is listed.
     outcomes = view["mof"].get("components") or {}
