@@ -478,8 +478,9 @@ class Cache:
         merged: dict[str, Any] = {}
         for index, name in enumerate(_RELEASE_FIELDS, start=1):
             merged[name] = next((r[index] for r in rows if r[index] not in (None, "")), None)
-        # The most precise date wins (Epoch gives days, the index months).
-        dates = [r[2] for r in rows if r[2]]
+        # The most precise curated date wins (Epoch gives days, the index months); the Hub's
+        # repo creation date only when no curated source dates the release.
+        dates = [r[2] for r in rows if r[2] and r[0] != "hub"] or [r[2] for r in rows if r[2]]
         if dates:
             merged["release_date"] = max(dates, key=lambda d: (len(d), d))
         if merged["hub_id"]:

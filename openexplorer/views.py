@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from openexplorer import licenses
+from openexplorer import licenses, lineage
 from openexplorer.cache import Cache
 from openexplorer.frameworks import mof, osai, osaid
 
@@ -119,11 +119,18 @@ def osaid_view(records: list[dict[str, Any]]) -> dict[str, Any]:
         assessments = [a for a in (hub["assessments"] if hub else [])
                        if a.framework in ("mof", "osai")]
     result = osaid.verdict(assessments)
+    verdict, reasons = result.verdict, list(result.reasons)
+    if provisional and verdict == "fail" and not any("licen" in r.lower() for r in reasons):
+        # Hub metadata cannot show training code or data being absent, only not inferred:
+        # without a licence reason, that is not enough to fail a model.
+        verdict = "unknown"
+        reasons.append("Hub metadata alone cannot show that these components are unavailable; "
+                       "unknown until a curated assessment exists.")
     published = [
         {"system": r["name"], "outcome": a.status, **(_cite(r) or {})}
         for r in records if r["source"] == "osi" for a in r["assessments"]
     ]
-    return {"verdict": result.verdict, "reasons": list(result.reasons), "basis": result.basis,
+    return {"verdict": verdict, "reasons": reasons, "basis": result.basis,
             "provisional": provisional and bool(assessments), "osi_published": published}
 
 
@@ -245,6 +252,9 @@ def release_view(cache: Cache, release_id: str, *, detail: bool = True) -> dict[
     view["epoch"] = epoch_view(records)
     view["fmti"] = fmti_view(records)
     view["hub"] = hub_view(records)
+    view["base_chain"] = lineage.base_chain(cache, release_id) if view["hub"] else []
+    view["inherited_limits"] = (
+        lineage.inherited_limits(cache, release_id) if view["base_chain"] else [])
     view["evidence"] = evidence_rows(records)
     # MOF rows show what the framework made of the component, not only that it is listed.
     outcomes = view["mof"].get("components") or {}

@@ -1,0 +1,240 @@
+"""Lineage: a release's base-model chain through the cache, and the limits it inherits from it.
+
+A fine-tune inherits from its base: the base's licence still binds whoever uses the derivative
+(Llama's user threshold and use policy travel with every Llama fine-tune, whatever licence the
+fine-tune's card declares), and data the base never disclosed stays undisclosed.
+
+The chain follows ``data["base_models"]`` of the newest Hub record (source ``hub``) of each
+release, as :func:`openexplorer.hub_evidence.record_from_hub` writes it. Release ids are the
+lower-cased Hub repo ids; renamed repos are followed through ``resources/hub_renames.csv``.
+A base that is not in the cache ends its branch (``known`` false); a base that is already an
+ancestor on the same path is a cycle and ends it too. Pure: reads the cache, writes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from openexplorer.identity import canonical_hub_id
+
+if TYPE_CHECKING:
+    from openexplorer.cache import Cache
+
+__all__ = ["base_chain", "inherited_limits"]
+
+
+def _hub_data(cache: Cache, release_id: str) -> tuple[int, dict[str, Any]] | None:
+    """(record id, data) of the newest Hub record of a release, if it has one."""
+    row = cache.conn.execute(
+        "SELECT id, data FROM records WHERE release_id = ? AND source = 'hub' "
+        "AND scope = 'release' "
+        "ORDER BY assessed_date IS NULL, assessed_date DESC, imported_at DESC, id DESC LIMIT 1",
+        (release_id,),
+    ).fetchone()
+    if row is None:
+        return None
+    try:
+        data = json.loads(row[1]) if row[1] else {}
+    except (TypeError, ValueError):
+        data = {}
+    return int(row[0]), data if isinstance(data, dict) else {}
+
+
+def _release_id_for(cache: Cache, hub_id: str) -> str | None:
+    """The release a Hub repo id belongs to, renames followed; None when not in the cache."""
+    canonical = canonical_hub_id(hub_id) or hub_id
+    for candidate in dict.fromkeys((canonical.lower(), hub_id.lower())):
+        if cache.release(candidate) is not None:
+            return candidate
+    for candidate in dict.fromkeys((canonical, hub_id)):
+        row = cache.conn.execute(
+            "SELECT id FROM releases WHERE hub_id = ? COLLATE NOCASE LIMIT 1", (candidate,)
+        ).fetchone()
+        if row:
+            return str(row[0])
+    return None
+
+
+def _bases(data: dict[str, Any]) -> list[dict[str, Any]]:
+    items = data.get("base_models")
+    out = []
+    for item in items if isinstance(items, list) else []:
+        if isinstance(item, dict) and isinstance(item.get("id"), str) and item["id"].strip():
+            out.append(item)
+    return out
+
+
+def base_chain(cache: Cache, release_id: str, *, max_depth: int = 10) -> list[dict[str, Any]]:
+    """The base models of a release, nearest first (breadth-first up the chain).
+
+    One dict per base reached: ``id`` (the Hub id as the child's record names it),
+    ``release_id`` (None when not in the cache), ``known``, ``relation`` (finetune, quantized,
+    adapter, merge or None), ``depth`` (1 = direct base), ``child`` (the release it is a base
+    of), and for known bases ``name`` and ``license`` (the release's headline licence). Flags:
+    ``cycle`` (the base is already an ancestor on this path; not followed), ``seen`` (reached
+    before through another parent, as in a merge; not repeated), ``truncated`` (``max_depth``
+    reached while this base has bases of its own). A base outside the cache ends its branch.
+    """
+    start = _release_id_for(cache, release_id) or release_id
+    if cache.release(start) is None:
+        return []
+    out: list[dict[str, Any]] = []
+    visited = {start}
+    frontier: list[tuple[str, int, frozenset[str]]] = [(start, 0, frozenset({start}))]
+    while frontier:
+        child, depth, path = frontier.pop(0)
+        found = _hub_data(cache, child)
+        if found is None:
+            continue
+        bases = _bases(found[1])
+        if depth >= max_depth:
+            if bases and out:
+                for entry in out:
+                    if entry.get("release_id") == child:
+                        entry["truncated"] = True
+            continue
+        for base in bases:
+            rid = _release_id_for(cache, base["id"].strip())
+            entry: dict[str, Any] = {
+                "id": base["id"].strip(),
+                "release_id": rid,
+                "known": rid is not None,
+                "relation": base.get("relation") if isinstance(base.get("relation"), str)
+                else None,
+                "depth": depth + 1,
+                "child": child,
+            }
+            if rid is not None:
+                release = cache.release(rid) or {}
+                entry["name"] = release.get("name")
+                entry["license"] = release.get("license")
+                if rid in path:
+                    entry["cycle"] = True
+                elif rid in visited:
+                    entry["seen"] = True
+            out.append(entry)
+            if rid is not None and not entry.get("cycle") and not entry.get("seen"):
+                visited.add(rid)
+                frontier.append((rid, depth + 1, path | {rid}))
+    return out
+
+
+# --- inherited limits ---------------------------------------------------------------------------
+
+
+def _millions(value: Any) -> str:
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return ""
+    if value >= 1_000_000_000:
+        return f"{value / 1_000_000_000:g}B"
+    if value >= 1_000_000:
+        return f"{value / 1_000_000:g}M"
+    return f"{value:g}"
+
+
+def _restriction_labels(license_id: str | None, kinds: list[str]) -> list[str]:
+    """Short labels of a licence's restrictions, in order, each kind once."""
+    thresholds: dict[str, Any] = {}
+    if license_id:
+        from openexplorer.licenses import identify
+
+        for restriction in identify(license_id).restrictions:
+            if restriction.threshold is not None:
+                thresholds.setdefault(restriction.kind, restriction.threshold)
+    labels = {
+        "user-threshold": (f"{_millions(thresholds['user-threshold'])} MAU threshold"
+                           if "user-threshold" in thresholds else "user threshold"),
+        "revenue-threshold": (f"revenue threshold ({_millions(thresholds['revenue-threshold'])})"
+                              if "revenue-threshold" in thresholds else "revenue threshold"),
+        "acceptable-use-policy": "acceptable-use policy",
+        "non-commercial": "non-commercial use only",
+        "output-use-ban": "outputs may not improve other models",
+        "field-of-use": "field-of-use restrictions",
+        "attribution-naming": "attribution and naming requirements",
+        "regional": "regional exclusions",
+        "share-alike": "share-alike",
+    }
+    out: list[str] = []
+    for kind in kinds:
+        label = labels.get(kind, kind)
+        if label not in out:
+            out.append(label)
+    return out
+
+
+def _license_is_open(license: dict[str, Any]) -> bool:  # noqa: A002 - the view's key
+    from openexplorer.frameworks.mof import is_open_license
+    from openexplorer.frameworks.osaid import is_open_content
+
+    kinds = [r.get("kind") for r in license.get("restrictions") or [] if isinstance(r, dict)]
+    if "non-commercial" in kinds:
+        return False
+    lid = license.get("id")
+    return bool(license.get("osi_approved")) or is_open_license(lid) or is_open_content(lid)
+
+
+def _license_line(base_id: str, license: dict[str, Any]) -> str | None:  # noqa: A002
+    lid = license.get("id")
+    if lid is None:
+        return f"licence of base model {base_id} not identified"
+    if _license_is_open(license):
+        return None
+    name = license.get("name") or lid
+    kinds = [r.get("kind") for r in license.get("restrictions") or [] if isinstance(r, dict)]
+    labels = _restriction_labels(lid, [k for k in kinds if isinstance(k, str)])
+    if labels:
+        return f"licence {name} from {base_id}: {', '.join(labels)}"
+    return f"licence {name} from {base_id}: not an open licence"
+
+
+def inherited_limits(cache: Cache, release_id: str) -> list[str]:
+    """One line per limit a release inherits from a base model, nearest base first.
+
+    From each base's view (:func:`openexplorer.views.release_view`, keys ``license``, ``osai``
+    and ``mof`` only): a licence that is not open (its restrictions named), training data or
+    training code or weights the index rates closed (weights also when partial, e.g. gated), a
+    MOT record that reaches no MOF class. For a base the index has not rated, the view's
+    provisional ratings from the base's Hub evidence stand in, and the line says so
+    ("Hub evidence, automated" instead of "index"). A base outside the cache gives one line
+    saying its limits are unknown.
+    """
+    from openexplorer.views import release_view  # lazily: views imports the cache
+
+    lines: list[str] = []
+    for entry in base_chain(cache, release_id):
+        if entry.get("cycle") or entry.get("seen"):
+            continue
+        base_id = entry["id"]
+        if not entry["known"]:
+            lines.append(f"base model {base_id} is not in the cache: its licence and data are "
+                         "unknown")
+            continue
+        view = release_view(cache, entry["release_id"], detail=False) or {}
+        license_line = _license_line(base_id, view.get("license") or {})
+        if license_line:
+            lines.append(license_line)
+
+        osai_view = view.get("osai") or {}
+        dimensions = osai_view.get("dimensions") or {}
+        said = "Hub evidence, automated" if osai_view.get("provisional") or (
+            (osai_view.get("source") or {}).get("source") == "hub") else "index"
+        if any(dimensions.get(ref) == "closed"
+               for ref in ("datasources_basemodel", "datasources_endmodel")):
+            lines.append(f"training data undisclosed in base model {base_id} ({said}: closed)")
+        if dimensions.get("trainingcode") == "closed":
+            lines.append(f"training code of base model {base_id} not released ({said}: closed)")
+        weights = dimensions.get("weights_endmodel")
+        if weights == "partial":
+            lines.append(f"weights of base model {base_id} only partly available, e.g. gated "
+                         f"({said}: partial)")
+        elif weights == "closed":
+            lines.append(f"weights of base model {base_id} not released ({said}: closed)")
+
+        mof = view.get("mof") or {}
+        source = mof.get("source") or {}
+        if source.get("source") == "mot" and mof.get("class") is None:
+            progress = (mof.get("progress") or {}).get("III")
+            shown = f" (Class III {progress:.0f}%)" if isinstance(progress, int | float) else ""
+            lines.append(f"base model {base_id} reaches no MOF class{shown}")
+    return list(dict.fromkeys(lines))
