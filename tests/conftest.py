@@ -19,6 +19,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Never touch the user's own cache: commands run without --db use a throw-away one.
 os.environ["OPENEXPLORER_DB"] = str(Path(tempfile.mkdtemp(prefix="openexplorer-")) / "c.sqlite")
 
+pytest_plugins = ["tests.fake_hub"]  # the local fake Hub server fixture
+
 REPO = Path(__file__).resolve().parent.parent
 
 

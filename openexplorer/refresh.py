@@ -1,0 +1,758 @@
+"""Refreshing Hub metadata into the cache: a pure loop (no Qt), with progress and cancel callbacks.
+
+:func:`refresh` reads models from the Hub through a :class:`~openexplorer.hub.HubClient` — a
+listing (``search``/``author``, pages of expanded metadata, no request per model), the given ids
+(``model_info``), or, with neither, every release whose Hub data is older than ``stale_after``
+(:func:`due_ids`) — fetches each card (and the licences of the datasets it names), turns each
+model into a Hub record (:func:`openexplorer.hub_evidence.record_from_hub`) and writes the records
+in batches, one ``Cache.ingest`` (one transaction) per batch, on its own connection: it runs on
+a worker thread and is the only writer. The cache logs every fact that changed.
+
+What can go wrong, and what happens then:
+
+* offline (``HF_HUB_OFFLINE``) → one ``offline`` failure, no request at all;
+* the Hub does not answer within a second (:meth:`HubClient.reachable`) → one ``unreachable``
+  failure, at once (not after the client's ~23 s of retries, TECH-NOTES G9);
+* a model fails (not found, gated, private, malformed answer…) → its failure goes in the report,
+  its old record stays as it was, the others go on;
+* 429 → wait ``Retry-After`` / ``RateLimit`` seconds (through the injected ``sleep``) and try the
+  same request again, at most :data:`MAX_ATTEMPTS` times; a wait longer than :data:`MAX_WAIT`
+  stops the run instead;
+* 5xx and timeouts → exponential backoff (1, 2, 4… s, capped), a bounded number of times;
+* the Hub goes away mid-run, or refuses the token → the run stops, written batches stay;
+* ``should_stop()`` → checked between models (and during waits): batches already written stay,
+  the batch being collected is dropped (nothing half-done is written), ``report.cancelled``.
+
+Budget: the Hub allows so many API calls per 5 minutes (anonymous 500, free 1,000, PRO 2,500;
+resolvers, i.e. card downloads, 3,000 / 5,000 / 12,000). A :class:`RequestBudget` per bucket
+counts every request in a sliding 5-minute window and waits before one that would go over
+:data:`BUDGET_SHARE` of the tier's limit. The tier is ``free`` when a token is set, else
+``anonymous``; ``RefreshRequest.tier`` or ``.api_budget`` override it.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import sqlite3
+import sys
+import time
+from collections import deque
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any, NamedTuple, TextIO
+
+from openexplorer import hub_evidence
+from openexplorer.cache import Cache, CacheError
+from openexplorer.hub import HubClient, HubError, ModelInfo, rate_limit_state
+from openexplorer.records import ImportResult, SourceRecord
+
+log = logging.getLogger(__name__)
+
+#: A release whose newest Hub record is older than this is due for a refresh.
+DEFAULT_STALE_AFTER = timedelta(days=7)
+#: The Hub's rate-limit window, seconds.
+WINDOW_SECONDS = 300.0
+#: API calls per window by plan (Hub docs, "Rate limits", September 2025).
+API_BUDGETS = {"anonymous": 500, "free": 1000, "pro": 2500}
+#: Resolver calls (file downloads: cards) per window by plan.
+RESOLVER_BUDGETS = {"anonymous": 3000, "free": 5000, "pro": 12000}
+#: Share of a tier's limit we allow ourselves (the user's other tools share the same budget).
+BUDGET_SHARE = 0.9
+#: Attempts per request (the first included) by kind of failure; other kinds are not retried.
+MAX_ATTEMPTS = {"rate_limited": 5, "server": 4, "timeout": 3}
+BACKOFF_BASE = 1.0
+BACKOFF_MAX = 30.0
+#: The longest single wait the Hub may ask for; longer ends the run ("try again later").
+MAX_WAIT = 300.0
+#: Seconds the connectivity check may take.
+REACHABLE_TIMEOUT = 1.0
+#: Datasets per model whose licence is looked up (the rest stay "unknown").
+MAX_DATASETS_PER_MODEL = 8
+
+PHASES = ("checking", "listing", "fetching", "waiting", "writing", "done")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _stamp(when: datetime) -> str:
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return when.astimezone(UTC).replace(microsecond=0).isoformat()
+
+
+@dataclass(frozen=True)
+class RefreshRequest:
+    """What to refresh.
+
+    ``ids``: these models (Hub repo ids, or anything :meth:`Cache.resolve` knows). Else
+    ``search``/``author``: a Hub listing, at most ``limit`` models. Else: every release that is
+    due (:func:`due_ids` with ``stale_after``, default :data:`DEFAULT_STALE_AFTER`), at most
+    ``limit``. With ``ids`` and ``stale_after`` both, only the due ones among the ids.
+    """
+
+    search: str | None = None
+    author: str | None = None
+    ids: tuple[str, ...] = ()
+    limit: int | None = None
+    stale_after: timedelta | None = None
+    with_cards: bool = True
+    with_datasets: bool = True  # look up the licences of the datasets a model names
+    batch_size: int = 50
+    tier: str | None = None  # "anonymous" | "free" | "pro"; default from the token
+    api_budget: int | None = None  # API calls per 5 minutes, overriding the tier's
+
+
+@dataclass(frozen=True)
+class RefreshProgress:
+    done: int  # models finished (written, failed or skipped)
+    total: int | None  # None while a listing is still being read
+    current_id: str | None
+    phase: str  # one of PHASES
+
+
+class RefreshFailure(NamedTuple):
+    id: str  # the model as requested; "*" for the whole run; "search:…" for a listing
+    kind: str  # a HubError kind, or "cache"
+    message: str
+
+
+@dataclass
+class RefreshReport:
+    started: datetime
+    finished: datetime | None = None
+    requested: int = 0  # models asked for (ids given, or listed so far)
+    updated: int = 0  # Hub records written
+    unchanged: int = 0  # of those, models whose commit (sha) is the one we had
+    failed: list[RefreshFailure] = field(default_factory=list)
+    cancelled: bool = False
+    calls: int = 0  # HTTP requests made (API and file)
+    changes: int = 0  # facts that changed (rows added to the changes table)
+    renamed: dict[str, str] = field(default_factory=dict)  # requested id -> current repo id
+    warnings: list[str] = field(default_factory=list)
+    waited: float = 0.0  # seconds spent waiting for rate limits, backoff and the budget
+    stopped: str | None = None  # why the run ended early (not a cancel), if it did
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed and not self.cancelled
+
+    @property
+    def unreachable(self) -> bool:
+        return any(f.id == "*" and f.kind in ("unreachable", "offline") for f in self.failed)
+
+    def summary(self) -> str:
+        """One line for a status bar or a terminal."""
+        if self.unreachable:
+            return self.failed[0].message
+        parts = [f"{self.updated} of {self.requested} models refreshed"]
+        if self.unchanged:
+            parts.append(f"{self.unchanged} unchanged")
+        parts.append(f"{self.changes} changes")
+        if self.failed:
+            parts.append(f"{len(self.failed)} failed")
+        if self.cancelled:
+            parts.append("cancelled")
+        return ", ".join(parts)
+
+
+class RequestBudget:
+    """At most ``limit`` calls in any sliding ``window`` seconds: :meth:`acquire` before each.
+
+    ``clock`` and ``sleep`` are injectable. When ``sleep`` does not move ``clock`` (a test's
+    no-op sleep), the time slept is added to the budget's own idea of the time, so it never
+    loops and never goes over.
+    """
+
+    def __init__(self, limit: int, window: float = WINDOW_SECONDS, *,
+                 clock: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
+        if limit < 1:
+            raise ValueError("a request budget needs a limit of at least 1")
+        self.limit = int(limit)
+        self.window = float(window)
+        self._clock = clock
+        self._sleep = sleep
+        self._stamps: deque[float] = deque()
+        self._skew = 0.0
+        self._not_before: float | None = None
+        self.waited = 0.0
+
+    def _now(self) -> float:
+        return self._clock() + self._skew
+
+    def _expire(self, now: float) -> None:
+        while self._stamps and self._stamps[0] <= now - self.window:
+            self._stamps.popleft()
+
+    def delay(self) -> float:
+        """Seconds the next call would wait now."""
+        now = self._now()
+        self._expire(now)
+        wait = 0.0
+        if len(self._stamps) >= self.limit:
+            wait = self._stamps[len(self._stamps) - self.limit] + self.window - now
+        if self._not_before is not None and self._not_before > now:
+            wait = max(wait, self._not_before - now)
+        return max(0.0, wait)
+
+    def acquire(self) -> float:
+        """Wait until one more call fits, count it, return the seconds waited."""
+        wait = self.delay()
+        if wait > 0:
+            before = self._now()
+            self._sleep(wait)
+            self.waited += wait
+            self._skew += max(0.0, before + wait - self._now())
+            self._expire(self._now())
+        self._stamps.append(self._now())
+        return wait
+
+    def observe(self, remaining: int, reset_in: float) -> None:
+        """The Hub's own count (``RateLimit`` header): none left means wait for its reset."""
+        if remaining <= 0 and reset_in > 0:
+            self._not_before = self._now() + min(reset_in, self.window)
+
+    @property
+    def used(self) -> int:
+        self._expire(self._now())
+        return len(self._stamps)
+
+
+def budget_for(tier: str, bucket: str = "api") -> int:
+    table = API_BUDGETS if bucket == "api" else RESOLVER_BUDGETS
+    if tier not in table:
+        raise ValueError(f"unknown Hub plan {tier!r}; one of {sorted(table)}")
+    return max(1, int(table[tier] * BUDGET_SHARE))
+
+
+# -- staleness ----------------------------------------------------------------------------------
+
+def _parse_time(text: Any) -> datetime | None:
+    if not text:
+        return None
+    try:
+        when = datetime.fromisoformat(str(text))
+    except ValueError:
+        return None
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+def due_ids(cache: Cache, older_than: timedelta, now: datetime) -> list[str]:
+    """Hub ids of releases due for a refresh: never read from the Hub first, then the oldest.
+
+    A release is due when it has a Hub id and no Hub record yet, or its newest Hub record was
+    written longer than ``older_than`` before ``now``.
+    """
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=UTC)
+    cutoff = now - older_than
+    rows = cache.conn.execute(
+        "SELECT r.hub_id, MAX(rec.imported_at) FROM releases r "
+        "LEFT JOIN records rec ON rec.release_id = r.id AND rec.source = 'hub' "
+        "WHERE r.hub_id IS NOT NULL AND r.hub_id != '' GROUP BY r.id"
+    ).fetchall()
+    due: list[tuple[int, datetime, str]] = []
+    for hub_id, fetched in rows:
+        when = _parse_time(fetched)
+        if when is None:
+            due.append((0, datetime.min.replace(tzinfo=UTC), hub_id))
+        elif when < cutoff:
+            due.append((1, when, hub_id))
+    due.sort(key=lambda item: (item[0], item[1], item[2].lower()))
+    seen: set[str] = set()
+    out: list[str] = []
+    for _, _, hub_id in due:
+        if hub_id.lower() not in seen:
+            seen.add(hub_id.lower())
+            out.append(hub_id)
+    return out
+
+
+# -- the loop -----------------------------------------------------------------------------------
+
+class _Cancelled(Exception):
+    pass
+
+
+class _Abort(Exception):
+    """The run cannot go on (the Hub went away, the token is refused, a very long rate limit)."""
+
+    def __init__(self, failure: RefreshFailure) -> None:
+        super().__init__(failure.message)
+        self.failure = failure
+
+
+def refresh(
+    client: HubClient,
+    cache_path: str | Path,
+    request: RefreshRequest,
+    *,
+    now: Callable[[], datetime] = utcnow,
+    sleep: Callable[[float], None] = time.sleep,
+    should_stop: Callable[[], bool] = lambda: False,
+    on_progress: Callable[[RefreshProgress], None] = lambda p: None,
+    budget: RequestBudget | None = None,
+) -> RefreshReport:
+    """Refresh Hub metadata into the cache at ``cache_path``; see the module docstring.
+
+    ``budget`` (API calls) may be shared between runs (the app keeps one); by default each run
+    starts a new one from the request's tier. Waits go through ``sleep``: pass one that returns
+    early when a stop is requested to cancel during long waits.
+    """
+    return _Run(client, request, now=now, sleep=sleep, should_stop=should_stop,
+                on_progress=on_progress, budget=budget).execute(Path(cache_path))
+
+
+class _Run:
+    def __init__(self, client: HubClient, request: RefreshRequest, *,
+                 now: Callable[[], datetime], sleep: Callable[[float], None],
+                 should_stop: Callable[[], bool],
+                 on_progress: Callable[[RefreshProgress], None],
+                 budget: RequestBudget | None) -> None:
+        if request.batch_size < 1:
+            raise ValueError("batch_size must be at least 1")
+        self.client = client
+        self.request = request
+        self.now = now
+        self.sleep = sleep
+        self.should_stop = should_stop
+        self.on_progress = on_progress
+        self.report = RefreshReport(started=now())
+        tier = request.tier or ("free" if getattr(client, "has_token", False) else "anonymous")
+
+        def clock() -> float:
+            return self.now().timestamp()
+
+        self.budgets = {
+            "api": budget or RequestBudget(request.api_budget or budget_for(tier, "api"),
+                                           clock=clock, sleep=sleep),
+            "resolver": RequestBudget(budget_for(tier, "resolver"), clock=clock, sleep=sleep),
+        }
+        self.done = 0
+        self.total: int | None = None
+        self.current: str | None = None
+        self.phase = "checking"
+        self.seen: set[str] = set()
+        self.dataset_licenses: dict[str, str | None] = {}
+        self.cache: Cache | None = None
+
+    # -- plumbing --------------------------------------------------------------------------------
+
+    def progress(self, phase: str | None = None, current: str | None = None) -> None:
+        if phase:
+            self.phase = phase
+        if current is not None:
+            self.current = current
+        self.on_progress(RefreshProgress(self.done, self.total, self.current, self.phase))
+
+    def fail(self, model_id: str, kind: str, message: str) -> None:
+        self.report.failed.append(RefreshFailure(model_id, kind, message))
+        log.info("refresh: %s failed (%s): %s", model_id, kind, message)
+
+    def wait(self, seconds: float) -> None:
+        phase = self.phase
+        self.progress("waiting")
+        self.sleep(seconds)
+        self.report.waited += seconds
+        if self.should_stop():
+            raise _Cancelled
+        self.progress(phase)
+
+    def before_request(self, bucket: str) -> None:
+        self.report.calls += 1
+        budget = self.budgets.get(bucket, self.budgets["api"])
+        if budget.delay() > 0:
+            phase = self.phase
+            self.progress("waiting")
+            self.report.waited += budget.acquire()
+            self.progress(phase)
+        else:
+            budget.acquire()
+
+    def after_response(self, bucket: str, status: int, headers: Any) -> None:
+        state = rate_limit_state(headers)
+        if state is not None:
+            self.budgets.get(bucket, self.budgets["api"]).observe(*state)
+
+    def retry_delay(self, exc: HubError, attempt: int, subject: str) -> float | None:
+        """Seconds to wait before trying again, or None to give up."""
+        if attempt >= MAX_ATTEMPTS.get(exc.kind, 1):
+            return None
+        backoff = min(BACKOFF_MAX, BACKOFF_BASE * 2 ** (attempt - 1))
+        if exc.kind == "rate_limited":
+            wait = exc.retry_after if exc.retry_after is not None else min(BACKOFF_MAX, 5 * backoff)
+        else:
+            wait = max(backoff, exc.retry_after or 0.0)  # a 503 may say when to come back
+        if wait > MAX_WAIT:
+            raise _Abort(RefreshFailure(
+                subject, exc.kind, f"the Hub asks us to wait {wait:.0f} s; try again later"))
+        return wait
+
+    def call(self, subject: str, fn: Callable[[], Any]) -> Any:
+        """``fn()`` with retries on rate limits, 5xx and timeouts."""
+        attempt = 1
+        while True:
+            try:
+                return fn()
+            except HubError as exc:
+                delay = self.retry_delay(exc, attempt, subject)
+                if delay is None:
+                    raise
+                log.info("refresh: %s: %s; trying again in %.1f s", subject, exc.kind, delay)
+                self.wait(delay)
+                attempt += 1
+
+    def check_fatal(self, exc: HubError, subject: str) -> None:
+        """Stop the whole run on failures every other model would share."""
+        if exc.kind == "offline":
+            raise _Abort(RefreshFailure("*", "offline", "offline mode was switched on"))
+        if exc.kind == "unauthorized" and exc.status == 401 and getattr(self.client,
+                                                                          "has_token", False):
+            raise _Abort(RefreshFailure("*", "unauthorized",
+                                        "the Hub refused the token; check HF_TOKEN or log in"))
+        if exc.kind == "unreachable" and not self.client.reachable(timeout=REACHABLE_TIMEOUT):
+            raise _Abort(RefreshFailure("*", "unreachable",
+                                        f"the Hub at {self.client.endpoint} stopped answering"))
+
+    # -- the run ---------------------------------------------------------------------------------
+
+    def execute(self, cache_path: Path) -> RefreshReport:
+        report = self.report
+        try:
+            if self.client.offline:
+                self.fail("*", "offline", "offline mode is on (HF_HUB_OFFLINE); the Hub was not "
+                          "contacted")
+                return report
+            self.progress("checking")
+            with Cache.open(cache_path) as cache:
+                self.cache = cache
+                ids = self.plan(cache)
+                if ids is not None and not ids:
+                    return report  # nothing due, nothing asked: no network at all
+                with self.client.observe(self.before_request, self.after_response):
+                    if not self.client.reachable(timeout=REACHABLE_TIMEOUT):
+                        self.fail("*", "unreachable",
+                                  f"the Hugging Face Hub at {self.client.endpoint} did not answer "
+                                  f"within {REACHABLE_TIMEOUT:g} s; nothing was refreshed")
+                        return report
+                    self.loop(ids)
+        finally:
+            self.cache = None
+            report.finished = self.now()
+            self.progress("done")
+        return report
+
+    def plan(self, cache: Cache) -> list[str] | None:
+        """The ids to refresh, or None for a listing."""
+        request = self.request
+        limit = request.limit if request.limit and request.limit > 0 else None
+        if request.ids:
+            ids: list[str] = []
+            for text in request.ids:
+                hub_id = self.hub_id_for(cache, text)
+                if hub_id:
+                    ids.append(hub_id)
+            if request.stale_after is not None:
+                due = {i.lower() for i in due_ids(cache, request.stale_after, self.now())}
+                ids = [i for i in ids if i.lower() in due]
+        elif request.search or request.author:
+            return None
+        else:
+            ids = due_ids(cache, request.stale_after or DEFAULT_STALE_AFTER, self.now())
+        ids = list(dict.fromkeys(ids))[:limit] if limit else list(dict.fromkeys(ids))
+        self.total = len(ids) + self.done
+        self.report.requested += len(ids)
+        return ids
+
+    def hub_id_for(self, cache: Cache, text: str) -> str | None:
+        text = text.strip()
+        if not text:
+            return None
+        release_id = cache.resolve(text)
+        release = cache.release(release_id) if release_id else None
+        if release and release.get("hub_id"):
+            return str(release["hub_id"])
+        if release and (":" in text or " " in text):
+            self.report.requested += 1
+            self.done += 1
+            self.fail(text, "not_found", "no Hugging Face repo is known for this release")
+            return None
+        return text
+
+    def items(self, ids: list[str] | None) -> Iterator[tuple[str, ModelInfo | None]]:
+        if ids is not None:
+            self.phase = "fetching"
+            for model_id in ids:
+                yield model_id, None
+            return
+        yield from self.listing()
+
+    def listing(self) -> Iterator[tuple[str, ModelInfo | None]]:
+        """The listing's models, page by page; a failed page is retried by listing again and
+        skipping what was already seen."""
+        request = self.request
+        subject = f"search:{request.search}" if request.search else f"author:{request.author}"
+        limit = request.limit if request.limit and request.limit > 0 else None
+        self.phase = "listing"
+        listed: set[str] = set()
+        attempt = 1
+        while True:
+            models = self.client.list_models(search=request.search, author=request.author,
+                                             limit=limit)
+            try:
+                for info in models:
+                    if info.id.lower() in listed:
+                        continue
+                    listed.add(info.id.lower())
+                    attempt = 1
+                    self.report.requested += 1
+                    yield info.id, info
+                self.total = self.done  # the last one is done when the listing runs out
+                return
+            except HubError as exc:
+                delay = self.retry_delay(exc, attempt, subject)
+                if delay is None:
+                    self.fail(subject, exc.kind, f"listing stopped: {exc}")
+                    self.check_fatal(exc, subject)
+                    self.total = self.done
+                    return
+                self.wait(delay)
+                attempt += 1
+
+    def loop(self, ids: list[str] | None) -> None:
+        batch: list[SourceRecord] = []
+        try:
+            for requested, info in self.items(ids):
+                if self.should_stop():
+                    raise _Cancelled
+                self.progress(current=requested)
+                try:
+                    record = self.one(requested, info)
+                finally:
+                    self.done += 1
+                if record is not None:
+                    batch.append(record)
+                if len(batch) >= self.request.batch_size:
+                    pending, batch = batch, []
+                    self.write(pending)
+                self.progress()
+            if batch:
+                pending, batch = batch, []
+                self.write(pending)
+        except _Cancelled:
+            self.report.cancelled = True
+            if batch:
+                self.report.warnings.append(
+                    f"cancelled: {len(batch)} fetched models were not written")
+        except _Abort as abort:
+            self.report.failed.append(abort.failure)
+            self.report.stopped = abort.failure.message
+            if batch:  # complete records fetched before the stop: keep them
+                try:
+                    self.write(batch)
+                except _Abort as again:
+                    self.report.failed.append(again.failure)
+        if self.total is None or self.total < self.done:
+            self.total = self.done
+
+    def one(self, requested: str, info: ModelInfo | None) -> SourceRecord | None:
+        """One model's record, or None (its failure reported). Raises _Abort / _Cancelled."""
+        client = self.client
+        try:
+            if info is None:
+                info = self.call(requested, lambda: client.model_info(requested))
+            assert info is not None
+            canonical = info.id
+            if canonical.lower() != requested.lower():
+                self.report.renamed[requested] = canonical
+            if canonical.lower() in self.seen:
+                return None  # the same repo under another name in this run
+            self.seen.add(canonical.lower())
+            card = self.card(canonical, info) if self.request.with_cards else None
+            fetched_at = _stamp(self.now())
+            record = hub_evidence.record_from_hub(info, card, fetched_at=fetched_at)
+            if self.request.with_datasets:
+                licenses = self.licenses_of(record)
+                if licenses:
+                    record = hub_evidence.record_from_hub(info, card, fetched_at=fetched_at,
+                                                          dataset_licenses=licenses)
+        except HubError as exc:
+            self.fail(requested, exc.kind, str(exc))
+            self.check_fatal(exc, requested)
+            return None
+        except (_Abort, _Cancelled):
+            raise
+        except Exception as exc:
+            log.exception("refresh: %s could not be read", requested)
+            self.fail(requested, "malformed", f"{requested}: could not be read "
+                      f"({type(exc).__name__}: {exc})")
+            return None
+        if not record.key:
+            problems = "; ".join(record.data.get("problems") or []) or "no repo id"
+            self.fail(requested, "malformed", f"{requested}: unusable answer ({problems})")
+            return None
+        return record
+
+    def card(self, repo_id: str, info: ModelInfo) -> str | None:
+        try:
+            text: str | None = self.call(repo_id, lambda: self.client.model_card(
+                repo_id, revision=info.sha or None))
+            return text
+        except HubError as exc:
+            if exc.kind in ("gated", "unauthorized", "not_found"):
+                # The metadata came through; the card's front matter is in it (cardData).
+                self.report.warnings.append(f"{repo_id}: card not read ({exc.kind})")
+                return None
+            raise
+
+    def licenses_of(self, record: SourceRecord) -> dict[str, str | None]:
+        datasets = [d for d in record.data.get("datasets") or [] if isinstance(d, str)]
+        out: dict[str, str | None] = {}
+        for name in datasets[:MAX_DATASETS_PER_MODEL]:
+            key = name.lower()
+            if key not in self.dataset_licenses:
+                try:
+                    self.dataset_licenses[key] = self.call(
+                        name, lambda n=name: self.client.dataset_license(n))  # type: ignore[misc]
+                except HubError as exc:
+                    self.check_fatal(exc, name)
+                    self.dataset_licenses[key] = None
+            out[name] = self.dataset_licenses[key]
+        return {k: v for k, v in out.items() if v}
+
+    def write(self, batch: list[SourceRecord]) -> None:
+        assert self.cache is not None
+        phase = self.phase
+        self.progress("writing")
+        conn = self.cache.conn
+        previous: dict[str, str | None] = {}
+        for record in batch:
+            row = conn.execute(
+                "SELECT source_version FROM records WHERE source = 'hub' AND key = ?",
+                (record.key,)).fetchone()
+            if row is not None:
+                previous[record.key] = row[0]
+        try:
+            result = self.cache.ingest(ImportResult(records=batch), now=_stamp(self.now()))
+        except (sqlite3.Error, CacheError) as exc:
+            for record in batch:
+                self.fail(record.key, "cache", f"not written: {exc}")
+            raise _Abort(RefreshFailure("*", "cache", f"the cache could not be written: {exc}"))
+        self.report.updated += result.records
+        self.report.changes += result.changes
+        self.report.unchanged += sum(
+            1 for r in batch if r.source_version and previous.get(r.key) == r.source_version)
+        log.info("refresh: wrote %d Hub records, %d changes", result.records, result.changes)
+        self.phase = phase
+
+
+# -- the command line -----------------------------------------------------------------------------
+
+class _TerminalProgress:
+    """A progress line on a terminal (``\\r``), or one line per batch written elsewhere."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.tty = bool(getattr(stream, "isatty", lambda: False)())
+        self.shown = False
+        self.width = max(40, min(120, shutil.get_terminal_size((80, 20)).columns - 1))
+
+    def __call__(self, p: RefreshProgress) -> None:
+        if self.tty:
+            if p.phase == "done":
+                return
+            if p.total:
+                filled = int(20 * min(p.done, p.total) / p.total)
+                bar = f"[{'#' * filled}{'.' * (20 - filled)}] {p.done}/{p.total}"
+            else:
+                bar = f"{p.done} models"
+            label = {"waiting": "waiting (rate limit)", "writing": "writing"}.get(p.phase,
+                                                                               p.current_id or "")
+            line = f"refresh {bar} {label}"[: self.width]
+            self.stream.write("\r" + line.ljust(self.width))
+            self.stream.flush()
+            self.shown = True
+        elif p.phase == "writing":
+            total = f" of {p.total}" if p.total else ""
+            self.stream.write(f"refresh: {p.done}{total} models fetched, writing\n")
+            self.stream.flush()
+
+    def close(self) -> None:
+        if self.tty and self.shown:
+            self.stream.write("\r" + " " * self.width + "\r")
+            self.stream.flush()
+
+
+def run_from_cli(args: Any, cache: Cache, *, stream: TextIO | None = None,
+                 client: HubClient | None = None) -> int:
+    """``openexplorer refresh [--search Q] [--author A] [--ids ID...] [--limit N]``.
+
+    Returns 0 when all went well (or some models failed: a warning says which), 1 when offline,
+    when the Hub was unreachable or when everything failed, 130 on Ctrl-C.
+    """
+    from openexplorer.hub import is_offline
+
+    out = stream or sys.stderr
+    if is_offline():
+        out.write("openexplorer refresh: offline mode is on (HF_HUB_OFFLINE is set); the Hub was "
+                  "not contacted\n")
+        return 1
+    if cache.path is None:
+        out.write("openexplorer refresh: this cache is in memory; give --db a file\n")
+        return 1
+    limit = getattr(args, "limit", None)
+    if limit is not None and limit < 1:
+        out.write("openexplorer refresh: --limit must be at least 1\n")
+        return 2
+    request = RefreshRequest(search=getattr(args, "search", None),
+                             author=getattr(args, "author", None),
+                             ids=tuple(getattr(args, "ids", None) or ()), limit=limit)
+    client = client or HubClient()
+    progress = _TerminalProgress(out)
+    try:
+        report = refresh(client, cache.path, request, on_progress=progress)
+    except KeyboardInterrupt:
+        progress.close()
+        out.write("openexplorer refresh: interrupted; batches already written are kept\n")
+        return 130
+    progress.close()
+    return _print_report(report, client, out)
+
+
+def _print_report(report: RefreshReport, client: HubClient, out: TextIO) -> int:
+    if report.unreachable:
+        out.write(f"openexplorer refresh: {report.failed[0].message}\n")
+        return 1
+    seconds = ((report.finished or report.started) - report.started).total_seconds()
+    if report.requested == 0 and not report.failed:
+        out.write("openexplorer refresh: nothing to refresh (no model matched or none is due)\n")
+        return 0
+    out.write(
+        f"refreshed {report.updated} of {report.requested} models from {client.endpoint} in "
+        f"{seconds:.1f} s: {report.changes} facts changed, {report.unchanged} unchanged, "
+        f"{report.calls} requests"
+        + (f", {report.waited:.0f} s waiting for rate limits" if report.waited >= 1 else "")
+        + "\n")
+    out.writelines(f"  renamed on the Hub: {old} -> {new}\n"
+                   for old, new in sorted(report.renamed.items()))
+    out.writelines(f"  note: {line}\n" for line in report.warnings)
+    if report.stopped:
+        out.write(f"warning: the refresh stopped early: {report.stopped}\n")
+    if report.failed:
+        models = [f for f in report.failed if f.id != "*"]
+        out.write(f"warning: {len(models)} of {report.requested} models could not be refreshed "
+                  "(their cached data is unchanged):\n")
+        out.writelines(f"  {failure.id}: {failure.kind}: {failure.message}\n"
+                       for failure in report.failed)
+    if report.cancelled:
+        out.write("openexplorer refresh: cancelled\n")
+        return 1
+    if report.failed and report.updated == 0:
+        return 1
+    return 0
+
