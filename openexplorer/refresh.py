@@ -441,6 +441,9 @@ class _Run:
                                   f"within {REACHABLE_TIMEOUT:g} s; nothing was refreshed")
                         return report
                     self.loop(ids)
+                if report.updated:
+                    # What the status bar shows as "last refreshed".
+                    cache.set_meta("last_refresh", _stamp(self.now()))
         finally:
             self.cache = None
             report.finished = self.now()
@@ -637,6 +640,7 @@ class _Run:
                 (record.key,)).fetchone()
             if row is not None:
                 previous[record.key] = row[0]
+        self._follow_renames()
         try:
             result = self.cache.ingest(ImportResult(records=batch), now=_stamp(self.now()))
         except (sqlite3.Error, CacheError) as exc:
@@ -649,6 +653,14 @@ class _Run:
             1 for r in batch if r.source_version and previous.get(r.key) == r.source_version)
         log.info("refresh: wrote %d Hub records, %d changes", result.records, result.changes)
         self.phase = phase
+
+
+    def _follow_renames(self) -> None:
+        """A release known under a repo's old name takes the new one (no second release)."""
+        for old, new in self.report.renamed.items():
+            old_id, new_id = old.lower(), new.lower()
+            if old_id != new_id and self.cache.release(old_id) and not self.cache.release(new_id):
+                self.cache.rekey_release(old_id, new_id)
 
 
 # -- the command line -----------------------------------------------------------------------------

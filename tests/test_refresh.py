@@ -538,3 +538,31 @@ def test_terminal_progress_line(fake_hub: FakeHub, db: Path) -> None:
         assert run_from_cli(Args(), cache, stream=out, client=fake_hub.client()) == 0
     text = out.getvalue()
     assert "\rrefresh " in text and "refreshed 3 of 3 models" in text
+
+
+def test_a_release_known_by_a_repos_old_name_follows_the_rename(fake_hub: FakeHub,
+                                                                  db: Path) -> None:
+    from openexplorer.cache import Cache
+    from openexplorer.records import ImportResult, SourceRecord
+
+    with Cache.open(db) as cache:
+        cache.ingest(ImportResult(records=[SourceRecord(
+            source="epoch", key="BERT-Large", name="BERT", hub_id="bert-base-uncased")]))
+    report = run(fake_hub, db, ids=("bert-base-uncased",))
+    assert report.renamed == {"bert-base-uncased": "google-bert/bert-base-uncased"}
+    with Cache.open(db) as cache:
+        assert cache.release("bert-base-uncased") is None
+        release = cache.release("google-bert/bert-base-uncased")
+        assert release is not None and release["hub_id"] == "google-bert/bert-base-uncased"
+        assert {r["source"] for r in cache.records_for(release["id"])} == {"epoch", "hub"}
+        assert cache.count("releases") == 1
+
+
+def test_a_run_that_wrote_records_stamps_last_refresh(fake_hub: FakeHub, db: Path) -> None:
+    from openexplorer.cache import Cache
+
+    clock = Clock()
+    run(fake_hub, db, clock, ids=(FLAN,))
+    with Cache.open(db) as cache:
+        stamp = cache.get_meta("last_refresh")
+    assert stamp is not None and stamp.startswith(clock.t.date().isoformat())

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 # Qt binding first, then pyqtgraph (which picks the binding already imported).
+from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from openexplorer import __version__
@@ -30,7 +31,9 @@ def main(db: str | Path | None = None, argv: list[str] | None = None) -> int:
         return 1
     from openexplorer.ui.main_window import MainWindow
 
-    window = MainWindow(cache)
+    # Periodic refresh of stale models, unless the user turned it off (Hub menu / settings).
+    auto_refresh = QSettings().value("hub/auto_refresh", True, bool)
+    window = MainWindow(cache, periodic=bool(auto_refresh))
     window.show()
     try:
         return int(app.exec())
