@@ -174,7 +174,13 @@ def release_markdown(view: dict[str, Any], snapshot_date: str | None = None) -> 
                 "| date |", "|---|---|---|---|---|---|---|"]
         for row in evidence:
             link = row["urls"][0] if row["urls"] else ""
-            status = row.get("outcome") or row["value"] or row["status"]
+            status = row.get("outcome") or row["status"]
+            if row["framework"] == "hub" and row["value"]:
+                status = f"{status} ({row['value']})"  # the Hub field it came from
+            elif row["framework"] in ("epoch", "fmti") and row["value"]:
+                status = row["value"]  # the source's own label
+            elif (row["value"] or "").startswith("automated"):
+                status = f"{status} (automated)"
             license_ = row.get("resolved_license") or row["license"]
             if row.get("license_source") in ("type", "distribution") and license_:
                 license_ = f"{license_} (release-wide)"

@@ -120,6 +120,9 @@ def osaid_view(records: list[dict[str, Any]]) -> dict[str, Any]:
                        if a.framework in ("mof", "osai")]
     result = osaid.verdict(assessments)
     verdict, reasons = result.verdict, list(result.reasons)
+    if provisional:
+        reasons = [r.replace("not listed in the MOT record", "not found in the Hub metadata")
+                   for r in reasons]
     if provisional and verdict == "fail" and not any("licen" in r.lower() for r in reasons):
         # Hub metadata cannot show training code or data being absent, only not inferred:
         # without a licence reason, that is not enough to fail a model.

@@ -493,6 +493,15 @@ def test_cli_refresh_fills_the_cache_and_show_works_for_a_hub_only_model(
     assert view["hub"]["base_models"]
     assert view["hub"]["evidence"]["license"]["status"] in {"open", "partial", "closed"}
     assert view["mof"] and view["osai"] and view["osaid"]["verdict"]
+    # Hub-only: the framework views are provisional and say so; the base model's limits show.
+    assert view["mof"]["provisional"] and view["osai"]["provisional"]
+    assert view["osaid"]["provisional"]
+    assert not any("MOT record" in reason for reason in view["osaid"]["reasons"])
+    assert view["base_chain"] and view["base_chain"][0]["id"].startswith("meta-llama/")
+    assert any("700M" in line for line in view["inherited_limits"])
+    assert cli.main(["--db", str(db), "show", hermes]) == 0
+    page = capsys.readouterr().out
+    assert "provisional, from Hub metadata" in page and "## On the Hub (automated)" in page
 
 
 def test_cli_refresh_reports_partial_failures_and_still_succeeds(
