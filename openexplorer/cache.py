@@ -35,7 +35,7 @@ from openexplorer.records import Assessment, ImportResult, OrganizationInfo, Sou
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 BUSY_TIMEOUT_MS = 10_000
 
 # Release fields merged from linked records; the first record (by authority) that has a value wins.
@@ -156,6 +156,34 @@ _MIGRATIONS: list[str] = [
         VALUES (new.rowid, new.name, new.hub_id, new.family, new.organization, new.tags);
     END;
     """,
+    # 2: headline figures per release, derived from the views (see openexplorer.summary), so
+    # facets and sorting over a large cache are indexed queries. Rebuilt when the rules change.
+    """
+    CREATE TABLE release_summary (
+        release_id TEXT PRIMARY KEY,
+        name TEXT, family TEXT, family_id TEXT, organization TEXT, organization_id TEXT,
+        org_kind TEXT, country TEXT, release_date TEXT, year INTEGER, modality TEXT,
+        parameters REAL, origin TEXT,
+        license_id TEXT, license_name TEXT, license_category TEXT, commercial_use TEXT,
+        osi_approved INTEGER,
+        mof_class TEXT, mof_progress_iii REAL, mof_progress_ii REAL, mof_progress_i REAL,
+        mof_total REAL, mof_provisional INTEGER,
+        osai_score REAL, osai_availability REAL, osai_documentation REAL, osai_access REAL,
+        osai_provisional INTEGER,
+        osaid_verdict TEXT, osi_outcome TEXT, gated TEXT, downloads INTEGER
+    ) WITHOUT ROWID;
+    CREATE INDEX summary_license_category ON release_summary(license_category);
+    CREATE INDEX summary_commercial_use ON release_summary(commercial_use);
+    CREATE INDEX summary_mof_class ON release_summary(mof_class);
+    CREATE INDEX summary_osai_score ON release_summary(osai_score);
+    CREATE INDEX summary_osaid_verdict ON release_summary(osaid_verdict);
+    CREATE INDEX summary_org_kind ON release_summary(org_kind);
+    CREATE INDEX summary_country ON release_summary(country);
+    CREATE INDEX summary_modality ON release_summary(modality);
+    CREATE INDEX summary_year ON release_summary(year);
+    CREATE INDEX summary_origin ON release_summary(origin);
+    CREATE INDEX summary_parameters ON release_summary(parameters);
+    """,
 ]
 
 
@@ -173,6 +201,7 @@ class IngestReport:
     changes: int = 0
     skipped_user: int = 0
     problems: list[str] = field(default_factory=list)
+    touched: set[str] = field(default_factory=set)  # releases whose figures may have changed
 
 
 def quote_fts(text: str) -> str:
@@ -296,7 +325,12 @@ class Cache:
     # -- ingest ----------------------------------------------------------------------------------
 
     def ingest(
-        self, result: ImportResult, *, now: str | None = None, record_changes: bool = True
+        self,
+        result: ImportResult,
+        *,
+        now: str | None = None,
+        record_changes: bool = True,
+        summarize: bool = True,
     ) -> IngestReport:
         """Store an importer's result: link each record to its release, family, organisation.
 
@@ -308,6 +342,7 @@ class Cache:
         now = now or _now()
         report = IngestReport(problems=[f"{p.path}: {p.reason}" for p in result.problems])
         linker = identity.Linker(self)
+        touched: set[str] = set()
         with self.conn:
             for info in result.organizations:
                 self._upsert_organization(info)
@@ -322,12 +357,32 @@ class Cache:
                     report.releases_linked += 1
                 report.changes += self._store_record(record, target, now, record_changes)
                 report.records += 1
+                touched |= self._releases_affected(record, target)
                 if target.release_id:
                     # At once, so later records of this import can match it by name.
                     report.changes += self.rebuild_release(
                         target.release_id, now=now, record_changes=record_changes
                     )
+            report.touched = touched
+            if summarize and touched:
+                from openexplorer import summary  # computed from the views, which use the cache
+
+                summary.update(self, touched)
         return report
+
+    def _releases_affected(self, record: SourceRecord, target: identity.Target) -> set[str]:
+        if target.release_id:
+            return {target.release_id}
+        if record.scope == "family" and target.family_id:
+            sql, arg = "SELECT id FROM releases WHERE family_id = ?", target.family_id
+        elif record.scope == "organization":
+            org = identity.organization_for(record.organization)
+            if org is None:
+                return set()
+            sql, arg = "SELECT id FROM releases WHERE organization_id = ?", org.id
+        else:
+            return set()
+        return {row[0] for row in self.conn.execute(sql, (arg,))}
 
     def _record_id(self, source: str, key: str) -> int | None:
         row = self.conn.execute(
@@ -554,6 +609,7 @@ class Cache:
             "UPDATE records SET release_id = ? WHERE release_id = ?",
             "UPDATE match_keys SET release_id = ? WHERE release_id = ?",
             "UPDATE changes SET release_id = ? WHERE release_id = ?",
+            "UPDATE release_summary SET release_id = ? WHERE release_id = ?",
         ):
             self.conn.execute(sql, (new_id, old_id))
 
@@ -684,7 +740,7 @@ class Cache:
 
     def count(self, table: str) -> int:
         if table not in {"releases", "records", "assessments", "families", "organizations",
-                         "changes"}:
+                         "changes", "release_summary"}:
             raise ValueError(table)
         return int(self.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
 

@@ -124,6 +124,7 @@ def _table(rows: list[dict[str, Any]], columns: Sequence[str]) -> str:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
+    from openexplorer import summary
     from openexplorer.views import release_view
 
     if args.limit is not None and args.limit < 1:
@@ -131,47 +132,46 @@ def cmd_search(args: argparse.Namespace) -> int:
     if args.min_score is not None and not 0 <= args.min_score <= 1:
         raise UsageError("--min-score is an index score between 0 and 1")
     cache = _open(args)
-    results: list[dict[str, Any]] = []
-    page, offset = 200, 0
-    wanted_class = {"III": ("III", "II", "I"), "II": ("II", "I"), "I": ("I",)}
-    while len(results) < args.limit:
-        rows = cache.search(args.query, limit=page, offset=offset)
-        if not rows:
-            break
-        offset += page
-        for row in rows:
-            view = release_view(cache, row["id"], detail=False)
-            if view is None:
-                continue
-            if args.license_category and (view["license"]["category"] or "").lower() != \
-                    args.license_category.lower():
-                continue
-            if args.mof_class and view["mof"]["class"] not in wanted_class[args.mof_class]:
-                continue
-            if args.min_score is not None and (view["osai"]["score"] is None
-                                               or view["osai"]["score"] < args.min_score):
-                continue
-            results.append(view)
-            if len(results) >= args.limit:
-                break
+    categories: tuple[str, ...] = ()
+    if args.license_category:
+        known = [r[0] for r in cache.conn.execute(
+            "SELECT DISTINCT license_category FROM release_summary "
+            "WHERE license_category IS NOT NULL")]
+        categories = tuple(c for c in known if c.lower() == args.license_category.lower())
+        if not categories:
+            raise UsageError(f"no licence category {args.license_category!r}; known: "
+                             + ", ".join(sorted(known)))
+    # A class is reached with everything above it: asking for III includes II and I.
+    reached = {"III": ("III", "II", "I"), "II": ("II", "I"), "I": ("I",)}
+    filters = summary.Filters(
+        license_category=categories,
+        mof_class=reached[args.mof_class] if args.mof_class else (),
+        osai_min=args.min_score,
+    )
+    rows = summary.search(cache, args.query, filters, limit=args.limit)
     if args.format == "json":
         from openexplorer.export import export_record
 
+        views = [release_view(cache, row["release_id"], detail=False) for row in rows]
         _emit(json.dumps([
             {**export_record(v), "mof.class": v["mof"]["class"],
              "osai.score": v["osai"]["score"], "osaid.verdict": v["osaid"]["verdict"]}
-            for v in results], ensure_ascii=False, indent=2))
+            for v in views if v is not None], ensure_ascii=False, indent=2))
+        return 0
+    table = [{
+        "id": r["release_id"], "name": r["name"], "family": r["family"],
+        "organization": r["organization"], "release_date": r["release_date"],
+        "license": r["license_id"], "license_category": r["license_category"],
+        "mof_class": r["mof_class"], "osai_score": r["osai_score"],
+        "osaid_verdict": r["osaid_verdict"],
+    } for r in rows]
+    if args.format == "csv":
+        from openexplorer.export import write_csv
+
+        write_csv(table, sys.stdout)
     else:
-        from openexplorer.views import summary_row
-
-        rows = [summary_row(v) for v in results]
-        if args.format == "csv":
-            from openexplorer.export import write_csv
-
-            write_csv(rows, sys.stdout)
-        else:
-            _emit(_table(rows, ["id", "name", "organization", "release_date", "license",
-                                "mof_class", "osai_score", "osaid_verdict"]))
+        _emit(_table(table, ["id", "name", "organization", "release_date", "license",
+                             "mof_class", "osai_score", "osaid_verdict"]))
     return 0
 
 

@@ -17,6 +17,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
+from openexplorer import summary
 from openexplorer.cache import Cache, IngestReport
 from openexplorer.importers import epoch, fmti, mot, osai, osai_legacy, osi
 from openexplorer.records import (
@@ -129,10 +130,12 @@ def install(cache: Cache, path: Path | None = None) -> IngestReport:
     total = IngestReport()
     stamp = f"{document['built']}T00:00:00+00:00"
     for part in document["parts"]:
-        report = cache.ingest(_to_result(part), now=stamp, record_changes=False)
+        report = cache.ingest(_to_result(part), now=stamp, record_changes=False,
+                              summarize=False)
         total.records += report.records
         total.releases_created += report.releases_created
         total.releases_linked += report.releases_linked
     cache.set_meta("snapshot_built", document["built"])
     cache.set_meta("snapshot_sources", json.dumps(document["sources"], sort_keys=True))
+    summary.rebuild_all(cache)  # once, rather than after every part
     return total

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from openexplorer import snapshot
+from openexplorer import snapshot, summary
 from openexplorer.cache import Cache
 from openexplorer.paths import default_cache_path
 
@@ -23,4 +23,6 @@ def open_cache(path: str | Path | None = None, *, seed: bool = True) -> Cache:
         report = snapshot.install(cache)
         log.info("new cache %s filled from the bundled snapshot: %d records", path,
                  report.records)
+    elif summary.ensure_summaries(cache):
+        log.info("release summaries of %s recomputed for changed rules", path)
     return cache

@@ -233,7 +233,9 @@ def release_view(cache: Cache, release_id: str, *, detail: bool = True) -> dict[
         "id": release["id"],
         "name": release["name"],
         "family": release["family"],
+        "family_id": release["family_id"],
         "organization": release["organization"],
+        "organization_id": release["organization_id"],
         "organization_kind": organization["kind"] if organization else None,
         "country": organization["country"] if organization else None,
         "release_date": release["release_date"],
@@ -250,6 +252,7 @@ def release_view(cache: Cache, release_id: str, *, detail: bool = True) -> dict[
     }
     if not detail:
         view["mof"].pop("components", None)
+        view["hub"] = hub_view(records)
         return view
     view["osai_legacy"] = legacy_view(records)
     view["epoch"] = epoch_view(records)
