@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from typing import Any
 
 from openexplorer.cache import Cache
 from openexplorer.frameworks import mof, osai
 
 MIN_RELEASES, MAX_RELEASES = 2, 8
+#: What the family timeline plots: the index score (0–1) or the MOF total progress (0–100 %).
+MEASURES = ("osai", "mof")
+MEASURE_LABELS = {
+    "osai": "European Open Source AI Index score (0–1)",
+    "mof": "MOF total progress (%)",
+}
+#: MOF classes from the first reached (III) to the last (I).
+MOF_CLASSES = ("III", "II", "I")
 
 
 class CompareError(ValueError):
@@ -95,4 +105,114 @@ def compare(cache: Cache, ids: list[str]) -> dict[str, Any]:
         {"from": a["id"], "to": b["id"], "changes": differences(a, b)}
         for a, b in zip(views, views[1:], strict=False)
     ]
-    return {"releases": views, "matrix": component_matrix(views), "changes": changes}
+    return {"releases": views, "matrix": component_matrix(views), "changes": changes,
+            "snapshot_date": cache.get_meta("snapshot_built"),
+            "last_refresh": cache.get_meta("last_refresh")}
+
+
+_DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
+
+
+def parse_release_date(text: str | None) -> dt.date | None:
+    """A release date as the sources write it (2024, 2024-02, 2024-02-24…) as a date.
+
+    Partial dates fall on the first of their month or year. Anything else gives None.
+    """
+    match = _DATE.match((text or "").strip())
+    if not match:
+        return None
+    year, month, day = (int(part) if part else 1 for part in match.groups())
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def release_score(view: dict[str, Any], measure: str = "osai") -> float | None:
+    """The figure a timeline plots for one release: index score or MOF total progress."""
+    if measure == "osai":
+        return view["osai"]["score"]
+    if measure == "mof":
+        return view["mof"].get("total")
+    raise ValueError(f"measure is one of {MEASURES}, not {measure!r}")
+
+
+def family_timeline(
+    cache: Cache, family_ids: list[str] | None = None, *, measure: str = "osai"
+) -> dict[str, list[dict[str, Any]]]:
+    """Each family's dated, scored releases in release order, for the family timeline chart.
+
+    ``family_ids`` are family ids or names (None: every family). ``measure`` is "osai" (the
+    index score, 0–1) or "mof" (the MOF total progress, 0–100). Releases without a usable date
+    or without that figure are left out, and so are families with nothing left. A point:
+    ``{id, name, release_date, score, provisional}`` (provisional: computed from Hub metadata).
+    """
+    from openexplorer.views import release_view
+
+    if measure not in MEASURES:
+        raise ValueError(f"measure is one of {MEASURES}, not {measure!r}")
+    sql = ("SELECT r.id, r.name, r.release_date, f.name FROM releases r "
+           "JOIN families f ON f.id = r.family_id WHERE r.release_date IS NOT NULL")
+    args: list[str] = []
+    if family_ids is not None:
+        wanted = sorted({str(f) for f in family_ids if f})
+        if not wanted:
+            return {}
+        marks = ", ".join("?" * len(wanted))
+        sql += f" AND (f.id IN ({marks}) OR f.name IN ({marks}))"
+        args = wanted + wanted
+    sql += " ORDER BY f.name COLLATE NOCASE, r.release_date, r.name"
+    timeline: dict[str, list[dict[str, Any]]] = {}
+    for release_id, name, release_date, family in cache.conn.execute(sql, args).fetchall():
+        if parse_release_date(release_date) is None:
+            continue
+        view = release_view(cache, release_id, detail=False)
+        if view is None:
+            continue
+        score = release_score(view, measure)
+        if score is None:
+            continue
+        part = view["osai"] if measure == "osai" else view["mof"]
+        timeline.setdefault(family, []).append({
+            "id": release_id, "name": name, "release_date": release_date, "score": score,
+            "provisional": bool(part.get("provisional")),
+        })
+    for points in timeline.values():
+        points.sort(key=lambda p: (parse_release_date(p["release_date"]), p["name"] or ""))
+    return timeline
+
+
+def family_ids_of(cache: Cache, release_ids: list[str]) -> list[str]:
+    """The families the given releases belong to (ids, in the releases' order, no repeats)."""
+    found: list[str] = []
+    for release_id in release_ids:
+        release = cache.release(release_id)
+        if release and release["family_id"] and release["family_id"] not in found:
+            found.append(release["family_id"])
+    return found
+
+
+def score_series(comparison: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The figures behind the comparison's grouped bars, per framework.
+
+    ``{"osai": {"title", "unit", "maximum", "categories": [(key, label)...],
+    "values": [[value or None per category] per release]}, "mof": {...}}``; index group scores
+    and the overall score on 0–1, MOF class progress on 0–100 (%).
+    """
+    views = comparison["releases"]
+    osai_categories = [(g.ref, g.name) for g in osai.GROUPS] + [("score", "Overall")]
+    osai_values = [
+        [v["osai"]["groups"].get(key) if key != "score" else v["osai"]["score"]
+         for key, _ in osai_categories]
+        for v in views
+    ]
+    mof_categories = [(name, f"Class {name}") for name in MOF_CLASSES]
+    mof_values = [
+        [(v["mof"].get("progress") or {}).get(key) for key, _ in mof_categories] for v in views
+    ]
+    return {
+        "osai": {"title": "European Open Source AI Index: group scores", "unit": "score (0–1)",
+                 "maximum": 1.0, "categories": osai_categories, "values": osai_values},
+        "mof": {"title": "Model Openness Framework: class progress", "unit": "progress (%)",
+                "maximum": 100.0, "categories": mof_categories, "values": mof_values},
+    }
