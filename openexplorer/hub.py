@@ -306,8 +306,11 @@ def _default_cache_dir() -> str | None:
 
 
 def _stored_token() -> str | None:
+    """HF_TOKEN, else the token saved in the system keyring (Settings), else the Hub login."""
+    from openexplorer import settings
+
     try:
-        return huggingface_hub.get_token()
+        return settings.get_token()
     except Exception:  # noqa: BLE001 - an OIDC exchange can fail; then we are anonymous
         log.warning("could not read the Hugging Face token; continuing without one")
         return None
