@@ -11,9 +11,10 @@ from pathlib import Path
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from openexplorer import __version__
+from openexplorer import __version__, settings
 from openexplorer.cache import CacheError
 from openexplorer.store import open_cache
+from openexplorer.ui import theme
 
 log = logging.getLogger(__name__)
 
@@ -24,16 +25,17 @@ def main(db: str | Path | None = None, argv: list[str] | None = None) -> int:
     app.setApplicationName("OpenExplorer")
     app.setOrganizationName("OpenExplorer")
     app.setApplicationVersion(__version__)
+    values = settings.read(QSettings())
+    theme.apply_theme(app, values["ui/theme"])
     try:
-        cache = open_cache(db)
+        cache = open_cache(db or settings.cache_path(values))
     except CacheError as exc:
         QMessageBox.critical(None, "OpenExplorer", f"The cache cannot be opened:\n\n{exc}")
         return 1
     from openexplorer.ui.main_window import MainWindow
 
     # Periodic refresh of stale models, unless the user turned it off (Hub menu / settings).
-    auto_refresh = QSettings().value("hub/auto_refresh", True, bool)
-    window = MainWindow(cache, periodic=bool(auto_refresh))
+    window = MainWindow(cache, periodic=bool(values["hub/auto_refresh"]))
     window.show()
     try:
         return int(app.exec())
