@@ -1,0 +1,565 @@
+"""Search results as a Qt table model, fetched page by page, with small inline openness bars.
+
+:class:`ResultsModel` wraps :func:`openexplorer.summary.search`: it holds only the pages loaded so
+far (``canFetchMore`` / ``fetchMore``, :attr:`ResultsModel.PAGE_SIZE` rows at a time), sorts in
+SQL (clicking a header maps the column to a :data:`openexplorer.summary.SORTS` key) and resets on
+a new query, filters or sort. :class:`OpennessBarDelegate` paints the MOF column (three tiny bars
+for Class III / II / I progress), the Index column (a bar of the score) and the OSAID column (a
+status dot), in the theme's status colours.
+
+Roles: ``Qt.UserRole`` gives the release id; :data:`ROW_ROLE` the row's summary fields as a dict;
+:data:`BAR_ROLE` what the delegate draws.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QRectF,
+    QSize,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QColor, QFont, QPainter, QPalette
+from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
+
+from openexplorer import summary
+from openexplorer.cache import Cache
+from openexplorer.summary import NONE, Filters
+from openexplorer.ui.theme import STATUS_COLORS
+
+log = logging.getLogger(__name__)
+
+_Index = QModelIndex | QPersistentModelIndex
+
+#: The summary row as a dict (for views that need more than the shown text).
+ROW_ROLE = int(Qt.ItemDataRole.UserRole) + 1
+#: What the delegate paints: ("mof", class, iii, ii, i, provisional), ("osai", score,
+#: provisional) or ("dot", status); None for plain text cells.
+BAR_ROLE = int(Qt.ItemDataRole.UserRole) + 2
+
+#: The summary fields a row keeps (a tuple per row keeps loaded pages small).
+FIELDS = (
+    "release_id", "name", "family", "organization", "org_kind", "country", "release_date",
+    "modality", "parameters", "origin", "license_id", "license_name", "license_category",
+    "commercial_use", "osi_approved", "mof_class", "mof_progress_iii", "mof_progress_ii",
+    "mof_progress_i", "mof_total", "mof_provisional", "osai_score", "osai_availability",
+    "osai_documentation", "osai_access", "osai_provisional", "osaid_verdict", "osi_outcome",
+    "gated", "downloads",
+)
+_F = {name: i for i, name in enumerate(FIELDS)}
+
+#: (key, header, summary.SORTS key or None when the column cannot be sorted, header tooltip).
+COLUMNS: tuple[tuple[str, str, str | None, str], ...] = (
+    ("name", "Release", "name", "The release (a model version)"),
+    ("organization", "Organisation", "organization", "Who released it"),
+    ("family", "Family", None, "The model family (not sortable)"),
+    ("release_date", "Released", "release_date", "Release date"),
+    ("license", "Licence", "license", "The licence of the weights; its category in the tooltip"),
+    ("mof", "MOF", "mof",
+     "Model Openness Framework: the class reached, and the progress towards Class III, II and I"),
+    ("osai", "Index", "osai_score", "European Open Source AI Index score (0–1)"),
+    ("osaid", "OSAID", "osaid", "Open Source AI Definition 1.0 verdict"),
+    ("origin", "Source", None, "Curated sources, or Hugging Face Hub metadata only (not sortable)"),
+)
+COLUMN_KEYS = tuple(c[0] for c in COLUMNS)
+#: Columns whose first click sorts best / newest first.
+_DESCENDING_FIRST = {"release_date", "mof", "osai"}
+
+#: How facet values read in the UI (the panel's facets and this model's tooltips share them).
+VALUE_LABELS: dict[str, dict[Any, str]] = {
+    "license_category": {NONE: "Not known"},
+    "commercial_use": {"allowed": "Allowed", "restricted": "Restricted",
+                       "not allowed": "Not allowed", "unknown": "Not known", NONE: "Not known"},
+    "osi_approved": {True: "Yes", False: "No"},
+    "mof_class": {"I": "Class I – Open Science", "II": "Class II – Open Tooling",
+                  "III": "Class III – Open Model", NONE: "No class"},
+    "osaid_verdict": {"pass": "Pass", "fail": "Fail", "unknown": "Not known",
+                      NONE: "Not assessed"},
+    "org_kind": {"big-tech": "Big Tech", "company": "Company",
+                 "academic": "Academic & non-profit", "non-profit": "Non-profit",
+                 "public": "Public", NONE: "Not known"},
+    "organization": {NONE: "Not known"},
+    "country": {NONE: "Not known"},
+    "modality": {NONE: "Not known"},
+    "year": {NONE: "Undated"},
+    "origin": {"curated": "Curated", "hub": "Hub only", NONE: "Not known"},
+    "gated": {"false": "Not gated", "auto": "Gated (automatic approval)",
+              "manual": "Gated (manual approval)", "true": "Gated",
+              NONE: "No Hub data"},
+}
+#: Values listed in this order (others by count); the rest of the facets are ordered by count.
+VALUE_ORDER: dict[str, tuple[Any, ...]] = {
+    "commercial_use": ("allowed", "restricted", "not allowed", "unknown", NONE),
+    "mof_class": ("I", "II", "III", NONE),
+    "osaid_verdict": ("pass", "fail", "unknown", NONE),
+    "org_kind": ("big-tech", "company", "academic", "non-profit", "public", NONE),
+    "origin": ("curated", "hub", NONE),
+    "gated": ("false", "auto", "manual", "true", NONE),
+}
+_OSAID_STATUS = {"pass": "open", "fail": "closed"}
+_PLACEHOLDER = "—"
+
+
+def value_label(facet: str, value: Any) -> str:
+    """How a facet value reads ("big-tech" → "Big Tech", NONE → "Not known")."""
+    labels = VALUE_LABELS.get(facet, {})
+    if value in labels:
+        return labels[value]
+    if value is None:
+        return labels.get(NONE, "Not known")
+    text = str(value)
+    if facet == "modality":  # "text,code" → "Text, code"
+        text = ", ".join(part.strip() for part in text.split(","))
+        return text[:1].upper() + text[1:]
+    return text
+
+
+def format_parameters(value: float | None) -> str:
+    """7e9 → "7B", 1.57e12 → "1.6T", 125e6 → "125M"."""
+    if value is None:
+        return ""
+    for size, unit in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")):
+        if value >= size:
+            number = value / size
+            text = f"{number:.1f}" if number < 10 and number != int(number) else f"{number:.0f}"
+            return text + unit
+    return f"{value:.0f}"
+
+
+def score_status(score: float | None) -> str:
+    """An index score in thirds of the status colours: open ≥ 2/3 > partial ≥ 1/3 > closed."""
+    if score is None:
+        return "unknown"
+    if score >= 2 / 3:
+        return "open"
+    if score >= 1 / 3:
+        return "partial"
+    return "closed"
+
+
+def progress_status(progress: float | None) -> str:
+    if progress is None:
+        return "unknown"
+    if progress >= 100:
+        return "open"
+    return "partial" if progress > 0 else "closed"
+
+
+class ResultsModel(QAbstractTableModel):
+    """Releases matching a query and filters, sorted in SQL, loaded a page at a time.
+
+    Signals:
+        searched(): the rows were reset for a new query, filters, sort or :meth:`refresh`.
+    """
+
+    PAGE_SIZE = 200
+    searched = Signal()
+
+    def __init__(self, cache: Cache, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._cache = cache
+        self._query = ""
+        self._filters = Filters()
+        self._sort_column = -1  # -1: relevance (or newest first without a query)
+        self._sort_order = Qt.SortOrder.AscendingOrder
+        self._rows: list[tuple[Any, ...]] = []
+        self._exhausted = True
+        self._total: int | None = None
+
+    # -- searching -------------------------------------------------------------------------------
+
+    def query(self) -> str:
+        return self._query
+
+    def filters(self) -> Filters:
+        return self._filters
+
+    def sort_column(self) -> int:
+        return self._sort_column
+
+    def sort_order(self) -> Qt.SortOrder:
+        return self._sort_order
+
+    def sort_key(self) -> str:
+        """The :data:`openexplorer.summary.SORTS` key in use."""
+        if self._sort_column < 0:
+            return "relevance"
+        return COLUMNS[self._sort_column][2] or "relevance"
+
+    def is_sortable(self, column: int) -> bool:
+        return column < 0 or (0 <= column < len(COLUMNS) and COLUMNS[column][2] is not None)
+
+    def set_search(self, query: str, filters: Filters | None = None) -> None:
+        """Show the first page for this query and these filters."""
+        self._query = query
+        if filters is not None:
+            self._filters = filters
+        self._reset()
+
+    def refresh(self) -> None:
+        """Run the same search again (after the cache changed)."""
+        self._reset()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort by a column (in SQL); -1 goes back to relevance. Unsortable columns are ignored."""
+        if not self.is_sortable(column):
+            return
+        self._sort_column = column
+        self._sort_order = order
+        self._reset()
+
+    def total(self) -> int:
+        """How many releases match (``summary.count``), counted once per search."""
+        if self._total is None:
+            self._total = (len(self._rows) if self._exhausted
+                           else summary.count(self._cache, self._query, self._filters))
+        return self._total
+
+    def is_complete(self) -> bool:
+        """Whether every matching row is loaded."""
+        return self._exhausted
+
+    def _page(self, offset: int) -> list[tuple[Any, ...]]:
+        try:
+            rows = summary.search(
+                self._cache, self._query, self._filters, sort=self.sort_key(),
+                descending=self._sort_order == Qt.SortOrder.DescendingOrder,
+                limit=self.PAGE_SIZE, offset=offset)
+        except Exception:  # a broken query must not take the window down
+            log.exception("search failed: %r", self._query)
+            return []
+        return [tuple(row.get(name) for name in FIELDS) for row in rows]
+
+    def _reset(self) -> None:
+        self.beginResetModel()
+        self._total = None
+        self._rows = self._page(0)
+        self._exhausted = len(self._rows) < self.PAGE_SIZE
+        self.endResetModel()
+        self.searched.emit()
+
+    def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:  # noqa: N802, B008
+        return not parent.isValid() and not self._exhausted
+
+    def fetchMore(self, parent: _Index = QModelIndex()) -> None:  # noqa: N802, B008
+        if parent.isValid() or self._exhausted:
+            return
+        rows = self._page(len(self._rows))
+        if len(rows) < self.PAGE_SIZE:
+            self._exhausted = True
+        if not rows:
+            return
+        first = len(self._rows)
+        self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
+        self._rows.extend(rows)
+        self.endInsertRows()
+
+    def fetch_all(self) -> None:
+        """Load every remaining page (tests; small result sets)."""
+        while self.canFetchMore():
+            self.fetchMore()
+
+    # -- rows ------------------------------------------------------------------------------------
+
+    def release_id(self, row: int) -> str | None:
+        return self._rows[row][0] if 0 <= row < len(self._rows) else None
+
+    def row_of(self, release_id: str) -> int | None:
+        """The row of a release among the loaded rows, or None."""
+        for row, values in enumerate(self._rows):
+            if values[0] == release_id:
+                return row
+        return None
+
+    def row_data(self, row: int) -> dict[str, Any] | None:
+        if not 0 <= row < len(self._rows):
+            return None
+        return dict(zip(FIELDS, self._rows[row], strict=True))
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(COLUMNS):
+            return None
+        key, title, _sort, tip = COLUMNS[section]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return title
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return tip
+        if role == Qt.ItemDataRole.InitialSortOrderRole:
+            return (Qt.SortOrder.DescendingOrder if key in _DESCENDING_FIRST
+                    else Qt.SortOrder.AscendingOrder)
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        values = self._rows[index.row()]
+        key = COLUMN_KEYS[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(key, values)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(key, values)
+        if role == Qt.ItemDataRole.UserRole:
+            return values[0]
+        if role == BAR_ROLE:
+            return self._bar(key, values)
+        if role == ROW_ROLE:
+            return dict(zip(FIELDS, values, strict=True))
+        if role == Qt.ItemDataRole.ForegroundRole and self._display(key, values) == _PLACEHOLDER:
+            return QPalette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
+        return None
+
+    @staticmethod
+    def _display(key: str, v: tuple[Any, ...]) -> str:
+        if key == "name":
+            return str(v[_F["name"]] or v[0])
+        if key == "license":
+            license_id, name = v[_F["license_id"]], v[_F["license_name"]]
+            if name and (not license_id or str(license_id).startswith("LicenseRef-")):
+                return str(name)  # "Llama 3.1 Community License Agreement", not its LicenseRef
+            return str(license_id or _PLACEHOLDER)
+        if key == "mof":
+            if v[_F["mof_class"]]:
+                return f"Class {v[_F['mof_class']]}"
+            return "No class" if v[_F["mof_total"]] is not None else _PLACEHOLDER
+        if key == "osai":
+            score = v[_F["osai_score"]]
+            return _PLACEHOLDER if score is None else f"{score:.2f}"
+        if key == "osaid":
+            verdict = v[_F["osaid_verdict"]]
+            return value_label("osaid_verdict", verdict) if verdict else _PLACEHOLDER
+        if key == "origin":
+            return "Hub" if v[_F["origin"]] == "hub" else "Curated"
+        value = v[_F[key]]
+        return "" if value is None else str(value)
+
+    @staticmethod
+    def _tooltip(key: str, v: tuple[Any, ...]) -> str:
+        lines: list[str] = []
+        if key == "name":
+            lines.append(str(v[_F["name"]] or v[0]))
+            lines.append(v[0])
+            details = [value_label("modality", v[_F["modality"]]) if v[_F["modality"]] else "",
+                       format_parameters(v[_F["parameters"]])
+                       and f"{format_parameters(v[_F['parameters']])} parameters"]
+            if any(details):
+                lines.append(" · ".join(d for d in details if d))
+        elif key == "organization":
+            lines.append(str(v[_F["organization"]] or "Organisation not known"))
+            kind, country = v[_F["org_kind"]], v[_F["country"]]
+            lines.append(" · ".join([value_label("org_kind", kind),
+                                     *([country] if country else [])]))
+        elif key == "license":
+            name = v[_F["license_name"]] or v[_F["license_id"]]
+            if not name:
+                return "No licence recorded"
+            lines.append(str(name))
+            if v[_F["license_id"]] and v[_F["license_id"]] != name:
+                lines.append(str(v[_F["license_id"]]))
+            category = v[_F["license_category"]]
+            lines.append(f"Category: {category or 'not known'}")
+            lines.append(f"Commercial use: "
+                         f"{value_label('commercial_use', v[_F['commercial_use']]).lower()}")
+            osi = v[_F["osi_approved"]]
+            if osi is not None:
+                lines.append("OSI-approved licence" if osi else "Not an OSI-approved licence")
+        elif key == "mof":
+            if v[_F["mof_total"]] is None:
+                return "Not assessed under the Model Openness Framework"
+            mof_class = v[_F["mof_class"]]
+            lines.append(value_label("mof_class", mof_class) if mof_class
+                         else "No MOF class reached")
+            for level in ("iii", "ii", "i"):
+                progress = v[_F[f"mof_progress_{level}"]] or 0.0
+                lines.append(f"Class {level.upper()}: {progress:.0f}% complete")
+            if v[_F["mof_provisional"]]:
+                lines.append("Provisional: from Hub metadata, not a curated assessment")
+        elif key == "osai":
+            score = v[_F["osai_score"]]
+            if score is None:
+                return "Not scored by the European Open Source AI Index"
+            lines.append(f"Index score {score:.2f}")
+            for group in ("availability", "documentation", "access"):
+                value = v[_F[f"osai_{group}"]]
+                if value is not None:
+                    lines.append(f"{group.capitalize()}: {value:.2f}")
+            if v[_F["osai_provisional"]]:
+                lines.append("Provisional: from Hub metadata, not a curated assessment")
+        elif key == "osaid":
+            verdict = v[_F["osaid_verdict"]]
+            lines.append(f"OSAID 1.0: {value_label('osaid_verdict', verdict).lower()}")
+            if v[_F["osi_outcome"]]:
+                lines.append(f"OSI's published assessment: {v[_F['osi_outcome']]}")
+        elif key == "origin":
+            lines.append("Hugging Face Hub metadata only" if v[_F["origin"]] == "hub"
+                         else "Curated sources")
+        else:
+            value = v[_F[key]]
+            return "" if value is None else str(value)
+        return "\n".join(line for line in lines if line)
+
+    @staticmethod
+    def _bar(key: str, v: tuple[Any, ...]) -> tuple[Any, ...] | None:
+        if key == "mof":
+            if v[_F["mof_total"]] is None:
+                return None
+            return ("mof", v[_F["mof_class"]], v[_F["mof_progress_iii"]] or 0.0,
+                    v[_F["mof_progress_ii"]] or 0.0, v[_F["mof_progress_i"]] or 0.0,
+                    bool(v[_F["mof_provisional"]]))
+        if key == "osai":
+            if v[_F["osai_score"]] is None:
+                return None
+            return ("osai", float(v[_F["osai_score"]]), bool(v[_F["osai_provisional"]]))
+        if key == "osaid":
+            verdict = v[_F["osaid_verdict"]]
+            return ("dot", _OSAID_STATUS.get(verdict or "", "unknown")) if verdict else None
+        return None
+
+
+class OpennessBarDelegate(QStyledItemDelegate):
+    """Paints the MOF, Index and OSAID cells: tiny progress bars and a status dot.
+
+    Cells without :data:`BAR_ROLE` data are painted as plain text. Colours: the theme's status
+    colours for the fills; the tracks are the text colour, faint, so they read on light, dark and
+    selected rows alike.
+    """
+
+    BAR_HEIGHT = 6
+    MOF_BAR_WIDTH = 16
+    GAP = 3
+    PAD = 6
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
+        bar = index.data(BAR_ROLE)
+        if not bar:
+            super().paint(painter, option, index)
+            return
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        text = opt.text
+        opt.text = ""
+        widget = opt.widget
+        style = widget.style() if widget is not None else None
+        if style is not None:
+            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
+        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
+        group = (QPalette.ColorGroup.Normal if opt.state & QStyle.StateFlag.State_Enabled
+                 else QPalette.ColorGroup.Disabled)
+        fg = opt.palette.color(group, QPalette.ColorRole.HighlightedText if selected
+                               else QPalette.ColorRole.Text)
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        rect = opt.rect.adjusted(self.PAD, 0, -self.PAD, 0)
+        if bar[0] == "mof":
+            self._paint_mof(painter, opt, rect, bar, fg)
+        elif bar[0] == "osai":
+            self._paint_osai(painter, opt, rect, bar, fg, text)
+        else:
+            self._paint_dot(painter, opt, rect, bar, fg, text)
+        painter.restore()
+
+    def _track(self, fg: QColor) -> QColor:
+        track = QColor(fg)
+        track.setAlpha(55)
+        return track
+
+    def _fill(self, status: str, provisional: bool) -> QColor:
+        color = QColor(STATUS_COLORS.get(status, STATUS_COLORS["unknown"]))
+        if provisional:
+            color.setAlpha(150)
+        return color
+
+    def _bar_rect(self, x: float, rect: Any, width: float) -> QRectF:
+        y = rect.center().y() - self.BAR_HEIGHT / 2 + 1
+        return QRectF(x, y, width, self.BAR_HEIGHT)
+
+    def _paint_bar(self, painter: QPainter, area: QRectF, fraction: float, fill: QColor,
+                   track: QColor) -> None:
+        radius = self.BAR_HEIGHT / 2
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(track)
+        painter.drawRoundedRect(area, radius, radius)
+        fraction = max(0.0, min(1.0, fraction))
+        if fraction > 0:
+            filled = QRectF(area)
+            filled.setWidth(max(area.height(), area.width() * fraction))
+            painter.setBrush(fill)
+            painter.drawRoundedRect(filled, radius, radius)
+
+    def _paint_mof(self, painter: QPainter, opt: QStyleOptionViewItem, rect: Any,
+                   bar: tuple[Any, ...], fg: QColor) -> None:
+        _kind, mof_class, iii, ii, i, provisional = bar
+        metrics = opt.fontMetrics
+        label_width = metrics.horizontalAdvance("III") + self.PAD
+        font = QFont(opt.font)
+        if provisional:
+            font.setItalic(True)
+        painter.setFont(font)
+        painter.setPen(fg)
+        painter.drawText(rect.adjusted(0, 0, 0, 0),
+                         int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+                         mof_class or "–")
+        track = self._track(fg)
+        available = rect.width() - label_width
+        width = max(6.0, min(float(self.MOF_BAR_WIDTH), (available - 2 * self.GAP) / 3))
+        x = float(rect.left() + label_width)
+        for progress in (iii, ii, i):
+            self._paint_bar(painter, self._bar_rect(x, rect, width), progress / 100.0,
+                            self._fill(progress_status(progress), provisional), track)
+            x += width + self.GAP
+
+    def _paint_osai(self, painter: QPainter, opt: QStyleOptionViewItem, rect: Any,
+                    bar: tuple[Any, ...], fg: QColor, text: str) -> None:
+        _kind, score, provisional = bar
+        metrics = opt.fontMetrics
+        text_width = metrics.horizontalAdvance("0.00")
+        font = QFont(opt.font)
+        if provisional:
+            font.setItalic(True)
+        painter.setFont(font)
+        painter.setPen(fg)
+        painter.drawText(rect, int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
+                         text)
+        width = rect.width() - text_width - self.PAD
+        if width >= 12:
+            self._paint_bar(painter, self._bar_rect(float(rect.left()), rect, float(width)),
+                            score, self._fill(score_status(score), provisional),
+                            self._track(fg))
+
+    def _paint_dot(self, painter: QPainter, opt: QStyleOptionViewItem, rect: Any,
+                   bar: tuple[Any, ...], fg: QColor, text: str) -> None:
+        size = 8.0
+        y = rect.center().y() - size / 2 + 1
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(self._fill(bar[1], False))
+        painter.drawEllipse(QRectF(rect.left(), y, size, size))
+        painter.setPen(fg)
+        painter.setFont(opt.font)
+        text_rect = rect.adjusted(int(size) + self.PAD, 0, 0, 0)
+        elided = opt.fontMetrics.elidedText(text, Qt.TextElideMode.ElideRight, text_rect.width())
+        painter.drawText(text_rect,
+                         int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), elided)
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: _Index) -> QSize:  # noqa: N802
+        hint = super().sizeHint(option, index)
+        bar = index.data(BAR_ROLE)
+        if bar and bar[0] == "mof":
+            width = (option.fontMetrics.horizontalAdvance("III") + 3 * self.PAD
+                     + 3 * self.MOF_BAR_WIDTH + 2 * self.GAP)
+            return QSize(max(hint.width(), width), hint.height())
+        if bar and bar[0] == "osai":
+            return QSize(max(hint.width(), option.fontMetrics.horizontalAdvance("0.00") + 80),
+                         hint.height())
+        return hint

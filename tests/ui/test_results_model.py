@@ -1,0 +1,213 @@
+"""The results table model: paging, SQL sorting, roles, and the inline openness bars."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("PySide6")
+
+from PySide6.QtCore import QModelIndex, Qt  # noqa: E402
+from PySide6.QtGui import QColor  # noqa: E402
+from PySide6.QtWidgets import QTableView  # noqa: E402
+
+from openexplorer import summary  # noqa: E402
+from openexplorer.store import open_cache  # noqa: E402
+from openexplorer.summary import Filters  # noqa: E402
+from openexplorer.ui import theme  # noqa: E402
+from openexplorer.ui.results_model import (  # noqa: E402
+    BAR_ROLE,
+    COLUMN_KEYS,
+    COLUMNS,
+    ROW_ROLE,
+    OpennessBarDelegate,
+    ResultsModel,
+    format_parameters,
+    score_status,
+)
+
+
+@pytest.fixture(scope="module")
+def cache(tmp_path_factory):
+    opened = open_cache(tmp_path_factory.mktemp("results") / "c.sqlite")
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def model(cache):
+    results = ResultsModel(cache)
+    results.set_search("", Filters())
+    return results
+
+
+def column(key: str) -> int:
+    return COLUMN_KEYS.index(key)
+
+
+def ids(model: ResultsModel) -> list[str]:
+    return [model.release_id(row) for row in range(model.rowCount())]
+
+
+def test_model_passes_qtmodeltester(qtmodeltester, model):
+    assert model.canFetchMore(QModelIndex())
+    qtmodeltester.check(model)
+
+
+def test_model_passes_qtmodeltester_on_a_query_and_a_sort(qtmodeltester, model):
+    model.set_search("llama", Filters())
+    model.sort(column("osai"), Qt.SortOrder.DescendingOrder)
+    qtmodeltester.check(model)
+
+
+def test_fetch_more_loads_page_by_page_up_to_the_total(model, cache):
+    total = summary.count(cache, "", Filters())
+    assert total > 2 * ResultsModel.PAGE_SIZE  # the bundled snapshot has ~800 releases
+    assert model.rowCount() == ResultsModel.PAGE_SIZE
+    assert model.total() == total
+    sizes = [model.rowCount()]
+    while model.canFetchMore(QModelIndex()):
+        model.fetchMore(QModelIndex())
+        sizes.append(model.rowCount())
+    assert sizes[-1] == total
+    assert all(b - a == ResultsModel.PAGE_SIZE for a, b in zip(sizes, sizes[1:-1], strict=False))
+    assert len(set(ids(model))) == total  # no page read twice
+    expected = [row["release_id"] for row in summary.search(cache, "", Filters(), limit=total)]
+    assert ids(model) == expected
+
+
+def test_fetch_more_inserts_rows_with_signals(model, qtbot):
+    with qtbot.waitSignal(model.rowsInserted) as blocker:
+        model.fetchMore(QModelIndex())
+    _parent, first, last = blocker.args
+    assert (first, last) == (ResultsModel.PAGE_SIZE, 2 * ResultsModel.PAGE_SIZE - 1)
+
+
+def test_a_small_result_needs_no_more_pages(model, cache):
+    model.set_search("olmo", Filters())
+    assert 0 < model.rowCount() < ResultsModel.PAGE_SIZE
+    assert not model.canFetchMore(QModelIndex())
+    assert model.total() == summary.count(cache, "olmo", Filters())
+
+
+def test_new_query_resets_and_emits(model, qtbot):
+    with qtbot.waitSignals([model.modelAboutToBeReset, model.modelReset, model.searched]):
+        model.set_search("llama", Filters())
+    names = [model.index(r, column("name")).data() for r in range(model.rowCount())]
+    assert names and all(isinstance(n, str) and n for n in names)
+
+
+def test_sort_by_index_descending_is_done_in_sql(model, cache):
+    model.sort(column("osai"), Qt.SortOrder.DescendingOrder)
+    assert model.sort_key() == "osai_score"
+    scores = [model.index(r, 0).data(ROW_ROLE)["osai_score"] for r in range(model.rowCount())]
+    known = [s for s in scores if s is not None]
+    assert known == sorted(known, reverse=True) and known[0] == pytest.approx(max(known))
+    assert scores[: len(known)] == known  # releases without a score come last
+    expected = summary.search(cache, "", Filters(), sort="osai_score", descending=True,
+                              limit=ResultsModel.PAGE_SIZE)
+    assert ids(model) == [row["release_id"] for row in expected]
+
+
+def test_sort_by_name_then_back_to_relevance(model, cache):
+    model.sort(column("name"), Qt.SortOrder.AscendingOrder)
+    names = [model.index(r, 0).data(ROW_ROLE)["name"] for r in range(model.rowCount())]
+    assert names == sorted(names, key=lambda n: n.encode().lower())  # SQLite's NOCASE
+    model.sort(-1, Qt.SortOrder.AscendingOrder)
+    assert model.sort_key() == "relevance"
+    assert ids(model) == [r["release_id"] for r in summary.search(
+        cache, "", Filters(), limit=ResultsModel.PAGE_SIZE)]
+
+
+def test_every_column_maps_to_a_sort_key_or_refuses(model):
+    for index, (_key, _title, sort_key, _tip) in enumerate(COLUMNS):
+        assert sort_key is None or sort_key in summary.SORTS
+        assert model.is_sortable(index) == (sort_key is not None)
+    before = ids(model)
+    model.sort(column("family"), Qt.SortOrder.AscendingOrder)  # no SQL sort for families
+    assert model.sort_column() == -1 and ids(model) == before
+
+
+def test_first_click_sorts_scores_and_dates_best_first(model):
+    role = Qt.ItemDataRole.InitialSortOrderRole
+    assert model.headerData(column("osai"), Qt.Orientation.Horizontal, role) == \
+        Qt.SortOrder.DescendingOrder
+    assert model.headerData(column("name"), Qt.Orientation.Horizontal, role) == \
+        Qt.SortOrder.AscendingOrder
+
+
+def test_roles_give_the_release_id_and_readable_cells(model, cache):
+    model.set_search("olmo", Filters())
+    row = ids(model).index("allenai/olmo-7b")
+    assert model.index(row, column("family")).data(Qt.ItemDataRole.UserRole) == "allenai/olmo-7b"
+    assert model.index(row, column("name")).data() == "OLMo-7B"
+    assert model.index(row, column("mof")).data() == "Class I"
+    assert model.index(row, column("license")).data() == "Apache-2.0"
+    assert "Permissive" in model.index(row, column("license")).data(Qt.ItemDataRole.ToolTipRole)
+    tip = model.index(row, column("mof")).data(Qt.ItemDataRole.ToolTipRole)
+    assert "Class I – Open Science" in tip and "Class III: 100% complete" in tip
+    bar = model.index(row, column("mof")).data(BAR_ROLE)
+    assert bar[0] == "mof" and bar[1] == "I" and bar[2:5] == (100.0, 100.0, 100.0)
+    assert model.index(row, column("origin")).data() == "Curated"
+    assert model.index(row, column("name")).data(BAR_ROLE) is None
+
+
+def test_licence_refs_read_as_their_names(model):
+    model.set_search("llama 3.1 8b", Filters())
+    model.fetch_all()
+    texts = [model.index(r, column("license")).data() for r in range(model.rowCount())]
+    assert texts and not any(t.startswith("LicenseRef-") for t in texts)
+
+
+def test_format_parameters_and_score_colours():
+    assert format_parameters(7e9) == "7B"
+    assert format_parameters(1.571e12) == "1.6T"
+    assert format_parameters(125e6) == "125M"
+    assert format_parameters(None) == ""
+    assert [score_status(s) for s in (0.9, 0.5, 0.1, None)] == \
+        ["open", "partial", "closed", "unknown"]
+
+
+def _cell_colors(image, rect) -> set[str]:
+    colors = set()
+    for x in range(rect.left(), rect.right(), 1):
+        for y in range(rect.top(), rect.bottom(), 1):
+            colors.add(QColor(image.pixel(x, y)).name())
+    return colors
+
+
+@pytest.mark.parametrize("mode", ["light", "dark"])
+def test_delegate_paints_bars_in_the_status_colours(qtbot, qapp, cache, mode):
+    theme.apply_theme(qapp, mode)
+    try:
+        model = ResultsModel(cache)
+        model.set_search("olmo", Filters())
+        view = QTableView()
+        qtbot.addWidget(view)
+        view.setModel(model)
+        delegate = OpennessBarDelegate(view)
+        for key in ("mof", "osai", "osaid"):
+            view.setItemDelegateForColumn(column(key), delegate)
+            view.setColumnWidth(column(key), 120)
+        view.resize(1000, 500)
+        view.show()
+        qtbot.waitExposed(view)
+        image = view.viewport().grab().toImage()
+        assert not image.isNull()
+        rows = [model.index(r, 0).data(ROW_ROLE) for r in range(model.rowCount())]
+        visible = [r for r in range(len(rows)) if view.visualRect(model.index(r, 0)).bottom()
+                   < view.viewport().height()]
+        green = theme.STATUS_COLORS["open"].lower()
+        class_i = next(r for r in visible if rows[r]["mof_class"] == "I")
+        assert green in _cell_colors(image, view.visualRect(model.index(class_i, column("mof"))))
+        high = next(r for r in visible if (rows[r]["osai_score"] or 0) >= 2 / 3)
+        assert green in _cell_colors(image, view.visualRect(model.index(high, column("osai"))))
+        low = [r for r in visible if rows[r]["osai_score"] is not None
+               and rows[r]["osai_score"] < 1 / 3]
+        for r in low[:1]:
+            cell = _cell_colors(image, view.visualRect(model.index(r, column("osai"))))
+            assert theme.STATUS_COLORS["closed"].lower() in cell
+        # Selected rows still paint.
+        view.selectRow(class_i)
+        assert not view.viewport().grab().toImage().isNull()
+    finally:
+        theme.apply_theme(qapp, "system")

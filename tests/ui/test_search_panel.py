@@ -1,0 +1,355 @@
+"""The search panel: search as you type, facets with counts, the results table, comparison."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+pytest.importorskip("PySide6")
+
+from PySide6.QtCore import QItemSelectionModel, QPoint, Qt  # noqa: E402
+
+from openexplorer import summary  # noqa: E402
+from openexplorer.cache import Cache  # noqa: E402
+from openexplorer.store import open_cache  # noqa: E402
+from openexplorer.summary import FACETS, Filters  # noqa: E402
+from openexplorer.ui import theme  # noqa: E402
+from openexplorer.ui.results_model import COLUMN_KEYS, ROW_ROLE, ResultsModel  # noqa: E402
+from openexplorer.ui.search_panel import FACET_LIMIT, SearchPanel, merge_filter  # noqa: E402
+
+TIMEOUT = 3000
+
+
+@pytest.fixture(scope="module")
+def cache(tmp_path_factory):
+    opened = open_cache(tmp_path_factory.mktemp("search") / "c.sqlite")
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def panel(qtbot, cache):
+    widget = SearchPanel(cache)
+    qtbot.addWidget(widget)
+    widget.resize(1280, 800)
+    widget.show()
+    qtbot.waitExposed(widget)
+    settle(qtbot, widget)
+    return widget
+
+
+def settle(qtbot, panel: SearchPanel) -> None:
+    """Wait until the facets show the current search."""
+    qtbot.waitUntil(lambda: panel.wait_for_facets(100) and facets_current(panel),
+                    timeout=TIMEOUT)
+
+
+def facets_current(panel: SearchPanel) -> bool:
+    return panel.is_idle()
+
+
+def rows(panel: SearchPanel) -> list[dict]:
+    model = panel.model
+    return [model.index(r, 0).data(ROW_ROLE) for r in range(model.rowCount())]
+
+
+def shown_counts(panel: SearchPanel, name: str) -> dict:
+    return {value: n for value, _label, n, _checked in panel.facet_entries(name) if n}
+
+
+def expected_counts(cache, panel: SearchPanel) -> dict:
+    counts = summary.facet_counts(cache, panel.query(), panel.filters(), limit=FACET_LIMIT)
+    return {name: dict(values) for name, values in counts.items()}
+
+
+def click_header(qtbot, panel: SearchPanel, key: str) -> None:
+    header = panel.table.horizontalHeader()
+    section = COLUMN_KEYS.index(key)
+    x = header.sectionViewportPosition(section) + header.sectionSize(section) // 2
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton,
+                     pos=QPoint(x, header.height() // 2))
+
+
+def test_opens_on_every_release_with_the_first_one_current(panel, cache):
+    assert panel.model.rowCount() == ResultsModel.PAGE_SIZE
+    assert panel.current_id() == panel.model.release_id(0)
+    total = summary.count(cache)
+    assert panel.known_total() == total
+    assert panel.status.text() == f"{total:,} releases"
+
+
+def test_typing_llama_searches_after_the_pause(panel, qtbot):
+    searches = []
+    panel.model.searched.connect(lambda: searches.append(panel.model.query()))
+    qtbot.keyClicks(panel.search_box, "llama")
+    assert searches == []  # not on each keystroke
+    qtbot.waitUntil(lambda: panel.model.query() == "llama",
+                    timeout=SearchPanel.SEARCH_DELAY_MS + 1000)
+    assert searches == ["llama"]  # once, after the pause
+    found = rows(panel)
+    assert len(found) > 10
+    for row in found:
+        text = f"{row['name']} {row['family']} {row['release_id']}".lower()
+        assert "llama" in text, row
+    settle(qtbot, panel)
+    assert f"{len(found)} releases match “llama”" in panel.status.text()
+
+
+def test_facet_counts_shown_equal_summary_facet_counts(panel, cache, qtbot):
+    expected = expected_counts(cache, panel)
+    for name in FACETS:
+        assert shown_counts(panel, name) == expected[name], name
+    qtbot.keyClicks(panel.search_box, "llama")
+    qtbot.waitUntil(lambda: panel.model.query() == "llama", timeout=TIMEOUT)
+    settle(qtbot, panel)
+    expected = expected_counts(cache, panel)
+    for name in FACETS:
+        assert shown_counts(panel, name) == expected[name], name
+    labels = {value: label for value, label, _n, _c in panel.facet_entries("org_kind")}
+    assert labels["big-tech"] == "Big Tech" and labels["academic"] == "Academic & non-profit"
+
+
+def test_facets_are_counted_off_the_gui_thread(panel, qtbot, monkeypatch):
+    threads = []
+    original = summary.facet_counts
+
+    def spy(*args, **kwargs):
+        threads.append(threading.current_thread())
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(summary, "facet_counts", spy)
+    panel.set_query("olmo")
+    settle(qtbot, panel)
+    assert threads and threading.main_thread() not in threads
+
+
+def test_checking_mof_class_i_filters_and_recounts_the_other_facets(panel, cache, qtbot):
+    check = panel.facets["mof_class"].check_for("I")
+    assert check is not None and check.isEnabled()
+    with qtbot.waitSignal(panel.filters_changed) as blocker:
+        qtbot.mouseClick(check, Qt.MouseButton.LeftButton)
+    assert blocker.args == [Filters(mof_class=("I",))]
+    found = rows(panel)
+    assert found and {row["mof_class"] for row in found} == {"I"}
+    assert len(found) == summary.count(cache, "", Filters(mof_class=("I",)))
+    settle(qtbot, panel)
+    expected = expected_counts(cache, panel)
+    for name in FACETS:
+        assert shown_counts(panel, name) == expected[name], name
+    # The licence counts now count Class I releases only; MOF class keeps its own counts.
+    assert sum(shown_counts(panel, "license_category").values()) == len(found)
+    assert shown_counts(panel, "mof_class") == dict(summary.facet_counts(cache)["mof_class"])
+    # Values without Class I releases stay listed, greyed.
+    greyed = [e for e in panel.facet_entries("license_category") if e[2] == 0]
+    assert greyed
+    widget = panel.facets["license_category"].check_for(greyed[0][0])
+    assert widget is None or not widget.isEnabled()
+    assert panel.facets["mof_class"].clear_button.isVisibleTo(panel)
+    assert panel.clear_all_button.isEnabled()
+
+
+def test_clear_one_facet_and_clear_all(panel, qtbot):
+    panel.set_filters(Filters(mof_class=("I",), year=(2024,)))
+    assert panel.filters_button.text() == "Filters (2)"
+    qtbot.mouseClick(panel.facets["mof_class"].clear_button, Qt.MouseButton.LeftButton)
+    assert panel.filters() == Filters(year=(2024,))
+    qtbot.mouseClick(panel.clear_all_button, Qt.MouseButton.LeftButton)
+    assert panel.filters() == Filters()
+    assert panel.model.rowCount() == ResultsModel.PAGE_SIZE
+    assert not panel.clear_all_button.isEnabled()
+
+
+def test_apply_filter_year_from_the_overview(panel, cache, qtbot):
+    with qtbot.waitSignal(panel.filters_changed):
+        panel.apply_filter({"year": 2024})
+    found = rows(panel)
+    assert found and all(row["release_date"].startswith("2024") for row in found)
+    assert len(found) == summary.count(cache, "", Filters(year=(2024,)))
+    settle(qtbot, panel)
+    entries = {v: checked for v, _l, _n, checked in panel.facet_entries("year")}
+    assert entries[2024] is True
+    panel.apply_filter({"org_kind": "big-tech"})  # merged with the year
+    assert panel.filters() == Filters(year=(2024,), org_kind=("big-tech",))
+    assert {row["org_kind"] for row in rows(panel)} == {"big-tech"}
+
+
+def test_apply_filter_score_bin_matches_the_histogram_bar(cache):
+    merged = merge_filter(Filters(), {"osai_score_min": 0.5, "osai_score_max": 0.6})
+    assert merged.osai_min == 0.5 and merged.osai_max < 0.6
+    assert merge_filter(Filters(), {"osai_score_max": 1.0}).osai_max == 1.0
+    assert merge_filter(Filters(), {"mof_class": None}).mof_class == (summary.NONE,)
+    assert merge_filter(Filters(year=(2023,)), {"year": [2024, 2025]}).year == (2024, 2025)
+
+
+def test_index_score_range_filters_and_shows_in_the_spin_boxes(panel, qtbot):
+    panel.apply_filter({"osai_score_min": 0.5, "osai_score_max": 0.6})
+    scores = [row["osai_score"] for row in rows(panel)]
+    assert scores and all(0.5 <= s < 0.6 for s in scores)
+    facet = panel.facets["osai"]
+    assert facet.low_spin.text() == "0.50" and facet.high_spin.text() == "0.60"
+    facet.high_spin.setValue(1.05)  # past the end: "Any"
+    assert facet.high_spin.text() == "Any"
+    assert panel.filters().osai_max is None and panel.filters().osai_min == 0.5
+    facet.low_spin.setValue(0.8)
+    assert all(row["osai_score"] >= 0.8 for row in rows(panel))
+
+
+def test_parameter_range_speaks_billions(panel, qtbot):
+    facet = panel.facets["params"]
+    facet.high_spin.setValue(10.0)
+    assert panel.filters().params_max == 10e9
+    sizes = [row["parameters"] for row in rows(panel)]
+    assert sizes and all(s <= 10e9 for s in sizes)
+
+
+def test_osi_approved_yes_no(panel, cache, qtbot):
+    expected = summary.count(cache, "", Filters(osi_approved=True))
+    counts = {v: n for v, _l, n, _c in panel.facet_entries("osi_approved")}
+    assert counts[True] == expected
+    qtbot.mouseClick(panel.facets["osi_approved"].check_for(True), Qt.MouseButton.LeftButton)
+    assert panel.filters().osi_approved is True
+    panel.model.fetch_all()
+    assert panel.model.rowCount() == expected
+
+
+def test_clicking_the_index_header_sorts_best_first(panel, qtbot):
+    click_header(qtbot, panel, "osai")
+    assert panel.model.sort_key() == "osai_score"
+    scores = [row["osai_score"] for row in rows(panel)]
+    known = [s for s in scores if s is not None]
+    assert known and known == sorted(known, reverse=True)
+    assert scores[: len(known)] == known
+    qtbot.waitUntil(lambda: "sorted by index, descending" in panel.status.text(), timeout=TIMEOUT)
+    # Family has no SQL sort: clicking it leaves the order alone.
+    before = [row["release_id"] for row in rows(panel)]
+    click_header(qtbot, panel, "family")
+    assert panel.model.sort_key() == "osai_score"
+    assert [row["release_id"] for row in rows(panel)] == before
+    assert panel.table.horizontalHeader().sortIndicatorSection() == COLUMN_KEYS.index("osai")
+
+
+def test_scrolling_fetches_the_next_pages(panel, cache, qtbot):
+    total = summary.count(cache)
+    assert panel.model.rowCount() == ResultsModel.PAGE_SIZE < total
+    for _ in range(20):
+        panel.table.scrollToBottom()
+        qtbot.wait(10)
+        if panel.model.rowCount() == total:
+            break
+    assert panel.model.rowCount() == total
+
+
+def test_multi_select_and_add_to_comparison(panel, qtbot):
+    view = panel.table
+    model = panel.model
+    for row in (1, 3, 4):
+        rect = view.visualRect(model.index(row, 0))
+        qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton,
+                         Qt.KeyboardModifier.ControlModifier, rect.center())
+    # Row 0 was current and selected at the start; Ctrl+clicks add to it.
+    expected = [model.release_id(r) for r in (0, 1, 3, 4)]
+    assert panel.selected_ids() == expected
+    assert panel.compare_button.isEnabled() and "4" in panel.compare_button.text()
+    with qtbot.waitSignal(panel.compare_requested) as blocker:
+        qtbot.mouseClick(panel.compare_button, Qt.MouseButton.LeftButton)
+    assert blocker.args == [expected]
+
+
+def test_context_menu_action_compares_the_selection(panel, qtbot):
+    selection = panel.table.selectionModel()
+    flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+    selection.select(panel.model.index(2, 0), flags)
+    with qtbot.waitSignal(panel.compare_requested) as blocker:
+        panel.compare_action.trigger()
+    assert blocker.args == [[panel.model.release_id(0), panel.model.release_id(2)]]
+
+
+def test_enter_and_double_click_open_a_release(panel, qtbot):
+    panel.table.setFocus()
+    with qtbot.waitSignal(panel.current_release_changed) as moved:
+        qtbot.keyClick(panel.table, Qt.Key.Key_Down)
+    assert moved.args == [panel.model.release_id(1)]
+    opened_ids = []
+    panel.release_activated.connect(opened_ids.append)
+    qtbot.keyClick(panel.table, Qt.Key.Key_Return)
+    assert opened_ids == [panel.model.release_id(1)]  # once
+    rect = panel.table.visualRect(panel.model.index(3, 0))
+    with qtbot.waitSignal(panel.release_activated) as opened:
+        # A real double-click: press, release, then the double-click event.
+        qtbot.mouseClick(panel.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+        qtbot.mouseDClick(panel.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert opened.args == [panel.model.release_id(3)]
+
+
+def test_search_box_keys(panel, qtbot):
+    panel.focus_search()
+    qtbot.keyClicks(panel.search_box, "olmo")
+    qtbot.keyClick(panel.search_box, Qt.Key.Key_Down)  # searches now, goes to the results
+    assert panel.model.query() == "olmo"
+    assert panel.table.hasFocus() or panel.table.currentIndex().isValid()
+    panel.focus_search()
+    qtbot.keyClick(panel.search_box, Qt.Key.Key_Escape)
+    assert panel.search_box.text() == ""
+
+
+def test_current_release_kept_across_filters_and_reload(panel, qtbot):
+    panel.set_query("olmo")
+    row = next(r for r in range(panel.model.rowCount())
+               if panel.model.release_id(r) == "allenai/olmo-7b")
+    panel.table.selectRow(row)
+    assert panel.current_id() == "allenai/olmo-7b"
+    panel.apply_filter({"mof_class": "I"})
+    assert panel.current_id() == "allenai/olmo-7b"
+    panel.reload()
+    assert panel.current_id() == "allenai/olmo-7b"
+
+
+def test_fts_syntax_does_not_break_the_panel(panel, qtbot):
+    panel.set_query('llama-3 "unclosed AND (')
+    assert panel.model.rowCount() >= 0
+    settle(qtbot, panel)
+
+
+def test_a_cache_in_memory_counts_on_the_gui_thread(qtbot, cache):
+    memory = Cache.memory()
+    try:
+        widget = SearchPanel(memory)
+        qtbot.addWidget(widget)
+        assert widget.model.rowCount() == 0
+        assert not widget.is_counting() and widget.known_total() == 0
+        assert "0 releases" in widget.status.text()
+    finally:
+        memory.close()
+
+
+@pytest.mark.parametrize("mode", ["light", "dark"])
+def test_panel_renders_in_both_themes(qtbot, qapp, cache, mode, tmp_path):
+    theme.apply_theme(qapp, mode)
+    try:
+        widget = SearchPanel(cache)
+        qtbot.addWidget(widget)
+        widget.resize(1280, 800)
+        widget.show()
+        qtbot.waitExposed(widget)
+        settle(qtbot, widget)
+        image = widget.grab().toImage()
+        assert image.width() >= 1280 and not image.isNull()
+        assert image.save(str(tmp_path / f"search_{mode}.png"))
+        # Nothing in the facet column is wider than the column (no clipped counts).
+        column = widget.facet_scroll.widget()
+        assert column.minimumSizeHint().width() <= widget.facet_scroll.viewport().width()
+    finally:
+        theme.apply_theme(qapp, "system")
+
+
+def test_a_failing_worker_falls_back_to_counting_here(panel, cache, qtbot, monkeypatch):
+    def broken(*_args, **_kwargs):
+        raise OSError("no WAL index in a read-only folder")
+
+    monkeypatch.setattr(Cache, "open", broken)
+    panel.set_query("olmo")
+    settle(qtbot, panel)
+    assert panel.known_total() == panel.model.rowCount()
+    assert shown_counts(panel, "mof_class") == dict(
+        summary.facet_counts(cache, "olmo")["mof_class"])
