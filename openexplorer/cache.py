@@ -183,6 +183,7 @@ _MIGRATIONS: list[str] = [
     CREATE INDEX summary_year ON release_summary(year);
     CREATE INDEX summary_origin ON release_summary(origin);
     CREATE INDEX summary_parameters ON release_summary(parameters);
+    CREATE INDEX summary_release_date ON release_summary(release_date);
     """,
 ]
 
@@ -401,7 +402,8 @@ class Cache:
             self.conn.execute(
                 "INSERT INTO organizations(id, name, kind, country, kind_source, kind_label) "
                 "VALUES (?, ?, ?, ?, ?, ?)",
-                (org.id, org.name, org.kind or info.kind, org.country or info.country,
+                (org.id, org.name, org.kind or info.kind,
+                 org.country or identity.country_name(info.country),
                  "curated" if org.kind else info.source, info.label),
             )
             return
@@ -414,12 +416,12 @@ class Cache:
             self.conn.execute(
                 "UPDATE organizations SET kind = ?, kind_source = ?, kind_label = ?, "
                 "country = COALESCE(country, ?) WHERE id = ?",
-                (info.kind, info.source, info.label, info.country, org.id),
+                (info.kind, info.source, info.label, identity.country_name(info.country), org.id),
             )
         elif info.country:
             self.conn.execute(
                 "UPDATE organizations SET country = COALESCE(country, ?) WHERE id = ?",
-                (info.country, org.id),
+                (identity.country_name(info.country), org.id),
             )
 
     def ensure_organization(self, name: str | None) -> str | None:

@@ -51,6 +51,36 @@ def _resource_rows(name: str) -> list[dict[str, str]]:
     return list(csv.DictReader(lines))
 
 
+# The sources spell countries differently (Epoch uses the ISO names); one spelling each.
+_COUNTRY_NAMES = {
+    "united states of america": "United States",
+    "usa": "United States",
+    "us": "United States",
+    "united kingdom of great britain and northern ireland": "United Kingdom",
+    "uk": "United Kingdom",
+    "korea (republic of)": "South Korea",
+    "republic of korea": "South Korea",
+    "korea, republic of": "South Korea",
+    "russian federation": "Russia",
+    "viet nam": "Vietnam",
+    "iran (islamic republic of)": "Iran",
+    "taiwan, province of china": "Taiwan",
+    "türkiye": "Turkey",
+    "netherlands (kingdom of the)": "Netherlands",
+}
+
+
+def country_name(text: str | None) -> str | None:
+    """One spelling per country; a list ("A,B", as Epoch writes joint work) keeps its order."""
+    if not text or not text.strip():
+        return None
+    clean = " ".join(text.split())
+    if clean.lower() in _COUNTRY_NAMES:
+        return _COUNTRY_NAMES[clean.lower()]
+    parts = [p.strip() for p in clean.split(",") if p.strip()]
+    return ", ".join(_COUNTRY_NAMES.get(p.lower(), p) for p in parts)
+
+
 @dataclass(frozen=True)
 class Organization:
     id: str

@@ -198,6 +198,8 @@ NONE = "none"
 SORTS = {
     "relevance": None,
     "name": "s.name COLLATE NOCASE",
+    "family": "s.family COLLATE NOCASE",
+    "origin": "s.origin",
     "release_date": "s.release_date",
     "organization": "s.organization COLLATE NOCASE",
     "license": "s.license_id COLLATE NOCASE",

@@ -212,3 +212,18 @@ def test_a_release_known_by_name_takes_the_hub_id_a_later_source_gives(cache):
     assert {r["source"] for r in cache.records_for(release["id"])} == {"mot", "epoch"}
     assert cache.count("releases") == 1
     assert [r["id"] for r in cache.search("llama")] == ["meta-llama/llama-2-70b"]
+
+
+@pytest.mark.parametrize("written,shown", [
+    ("United States of America", "United States"),
+    ("United Kingdom of Great Britain and Northern Ireland", "United Kingdom"),
+    ("Korea (Republic of)", "South Korea"),
+    ("United States of America,United Kingdom of Great Britain and Northern Ireland",
+     "United States, United Kingdom"),
+    ("France", "France"),
+    ("  ", None),
+])
+def test_country_spellings_are_unified(written, shown):
+    from openexplorer.identity import country_name
+
+    assert country_name(written) == shown
