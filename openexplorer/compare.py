@@ -58,7 +58,9 @@ def _mof_status(outcome: Any) -> str:
 def differences(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
     """One line per fact that differs between two releases (older first)."""
     lines = []
-    if before["license"]["as_written"] != after["license"]["as_written"]:
+    # The same licence written two ways ("Apache 2.0", "Apache-2.0") is no change.
+    b_lic, a_lic = before["license"], after["license"]
+    if (b_lic["id"] or b_lic["as_written"]) != (a_lic["id"] or a_lic["as_written"]):
         lines.append(
             f"Licence: {before['license']['id'] or before['license']['as_written'] or 'none'} → "
             f"{after['license']['id'] or after['license']['as_written'] or 'none'}"
@@ -216,3 +218,130 @@ def score_series(comparison: dict[str, Any]) -> dict[str, dict[str, Any]]:
         "mof": {"title": "Model Openness Framework: class progress", "unit": "progress (%)",
                 "maximum": 100.0, "categories": mof_categories, "values": mof_values},
     }
+
+
+_MOF_DETAIL = {
+    "included": "Included, under an open licence of the right kind",
+    "open-with-warning": "Open licence, but not the kind the MOF asks for",
+    "invalid": "Its licence is not one the MOF accepts as open",
+    "unlicensed": "Listed without a licence",
+    "missing": "Not listed in the MOT record",
+}
+_LICENSE_SOURCE = {
+    "component": "given for this component",
+    "type": "the release's licence for this kind of content",
+    "distribution": "the release's distribution licence",
+}
+
+
+def cell_evidence(view: dict[str, Any], line: dict[str, Any], status: str) -> dict[str, Any]:
+    """What stands behind one matrix cell: the finding, licence, source record, date, links.
+
+    ``view`` is a release view with detail (as in :func:`compare`), ``line`` a row of
+    :func:`component_matrix` and ``status`` that release's cell in it.
+    """
+    framework, component = line["framework"], line["component"]
+    part = view["mof"] if framework == "mof" else view["osai"]
+    record = part.get("source") or {}
+    license_, license_note, warning = None, None, None
+    if framework == "mof":
+        outcome = (part.get("components") or {}).get(component)
+        evidence_component = component
+        if not part.get("progress") and status == "unknown":
+            detail = "No Model Openness Tool record for this release"
+        elif outcome is None:
+            detail = _MOF_DETAIL["missing"]
+        else:
+            detail = _MOF_DETAIL.get(outcome["state"], outcome["state"])
+            license_ = outcome.get("license")
+            license_note = _LICENSE_SOURCE.get(outcome.get("license_source") or "")
+            warning = outcome.get("warning")
+    else:
+        evidence_component = line.get("ref") or component
+        if not record:
+            detail = "Not assessed by the European Open Source AI Index"
+        elif status == "unknown":
+            detail = "No rating in the index's record"
+        else:
+            detail = f"Rated {status} by the index"
+    rows = [r for r in view.get("evidence") or []
+            if r["framework"] == framework and r["component"] == evidence_component
+            and (not record or r["source"] == record.get("source"))]
+    links: list[str] = []
+    for row in rows:
+        links += [u for u in row["urls"] if u not in links]
+        if license_ is None and row.get("license"):
+            license_ = row["license"]
+    if record.get("url") and record["url"] not in links:
+        links.append(record["url"])
+    return {
+        "framework": framework,
+        "component": component,
+        "status": status,
+        "detail": detail,
+        "license": license_,
+        "license_note": license_note,
+        "warning": warning,
+        "source": record.get("source"),
+        "source_key": record.get("key"),
+        "source_version": record.get("source_version"),
+        "assessed_date": record.get("assessed_date"),
+        "links": links,
+        "provisional": bool(part.get("provisional")),
+    }
+
+
+def timeline_of_views(views: list[dict[str, Any]],
+                      measure: str = "osai") -> dict[str, list[dict[str, Any]]]:
+    """A family timeline from the compared releases alone (when there is no cache to ask)."""
+    timeline: dict[str, list[dict[str, Any]]] = {}
+    for view in views:
+        score = release_score(view, measure)
+        if not view.get("family") or score is None or \
+                parse_release_date(view["release_date"]) is None:
+            continue
+        part = view["osai"] if measure == "osai" else view["mof"]
+        timeline.setdefault(view["family"], []).append({
+            "id": view["id"], "name": view["name"], "release_date": view["release_date"],
+            "score": score, "provisional": bool(part.get("provisional")),
+        })
+    for points in timeline.values():
+        points.sort(key=lambda p: (parse_release_date(p["release_date"]), p["name"] or ""))
+    return dict(sorted(timeline.items(), key=lambda item: item[0].lower()))
+
+
+def timeline_gaps(views: list[dict[str, Any]], measure: str = "osai") -> list[str]:
+    """Why compared releases are missing from the family timeline, one line each."""
+    what = "index score" if measure == "osai" else "MOF record"
+    lines = []
+    for view in views:
+        reasons = []
+        if not view.get("family"):
+            reasons.append("no family")
+        if parse_release_date(view["release_date"]) is None:
+            reasons.append("no release date")
+        if release_score(view, measure) is None:
+            reasons.append(f"no {what}")
+        if reasons:
+            lines.append(f"{view['name']}: {', '.join(reasons)}")
+    return lines
+
+
+def comparison_json(comparison: dict[str, Any], snapshot_date: str | None = None) -> str:
+    """The comparison as JSON, with the snapshot date and the sources it cites."""
+    import json
+
+    from openexplorer.sources import SOURCES
+
+    used = sorted({s["source"] for v in comparison["releases"] for s in v["sources"]}
+                  & SOURCES.keys())
+    document = {
+        **comparison,
+        "snapshot_date": snapshot_date or comparison.get("snapshot_date"),
+        "sources": [
+            {"id": s, "name": SOURCES[s].name, "url": SOURCES[s].url,
+             "license": SOURCES[s].license, "citation": SOURCES[s].citation}
+            for s in used
+        ],
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2, default=str) + "\n"

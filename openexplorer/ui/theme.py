@@ -32,9 +32,10 @@ MOF_STATE_STATUS: dict[str, str] = {
     "unlicensed": "closed",
     "missing": "closed",
 }
-#: A qualitative palette for series (families, releases) in line and bar charts.
+#: A qualitative palette for series (families, releases) in line and bar charts. It leaves
+#: out the status colours, so a release's bar is never read as "open" or "closed".
 SERIES_COLORS: tuple[str, ...] = (
-    "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000",
+    "#0072B2", "#CC79A7", "#56B4E9", "#332288", "#882255", "#DDCC77", "#88CCEE", "#AA4499",
 )
 
 THEMES = ("system", "light", "dark")
