@@ -469,3 +469,10 @@ def test_missing_optional_columns_are_reported_once(tmp_path):
     assert len(result.problems) == 1
     assert "Link" in result.problems[0].reason
     assert result.records[0].url is None and result.records[0].modality is None
+
+
+def test_a_notes_link_to_another_size_is_not_taken_as_the_hub_id(by_name):
+    # Llama 3.1-405B's notes link only the 8B repo: that is not the 405B model.
+    llama = by_name["Llama 3.1-405B"]
+    assert "meta-llama/Meta-Llama-3.1-8B" in " ".join(assessment(llama, "model_accessibility").urls)
+    assert llama.hub_id is None

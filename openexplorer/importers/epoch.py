@@ -263,6 +263,22 @@ def _read_rows(path: Path, result: ImportResult) -> list[tuple[int, dict[str, st
     return rows
 
 
+_SIZE = re.compile(r"(\d+(?:\.\d+)?)\s*([bmk])\b", re.I)
+
+
+def _same_model(name: str, hub_id: str) -> bool:
+    """Whether a Hub repo plausibly holds the model Epoch names: same name, or same sizes."""
+    from openexplorer.identity import match_key
+
+    repo = hub_id.split("/")[-1]
+    ours, theirs = match_key(name) or "", match_key(repo) or ""
+    if ours and theirs and (ours in theirs or theirs in ours):
+        return True
+    sizes = {f"{n}{u.lower()}" for n, u in _SIZE.findall(name)}
+    repo_sizes = {f"{n}{u.lower()}" for n, u in _SIZE.findall(repo.replace("-", " "))}
+    return bool(sizes) and sizes <= repo_sizes
+
+
 def _record(
     path: Path,
     line: int,
@@ -298,9 +314,10 @@ def _record(
             urls = urls_of(notes)
         if component == "model_accessibility" and hub_id is None and urls:
             # The notes often link the weights on the Hub (e.g. Llama 2-70B); use that link
-            # only when it names exactly one model repo, so a base model's link is not taken.
+            # only when it names exactly one model repo and that repo is this model (Llama
+            # 3.1-405B's notes link the 8B repo).
             named = {h for h in map(hub_id_from_url, urls) if h}
-            if len(named) == 1:
+            if len(named) == 1 and _same_model(name, next(iter(named))):
                 hub_id = named.pop()
         assessments.append(
             Assessment(
