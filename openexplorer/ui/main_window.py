@@ -1,82 +1,45 @@
-"""The main window: search the cache, see a release under every framework."""
+"""The main window: search beside a release's page, its comparison and the field's overview."""
 
 from __future__ import annotations
 
+import json
 import logging
-from typing import Any
+from pathlib import Path
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QPersistentModelIndex,
-    QSettings,
-    Qt,
-    QTimer,
-    Slot,
-)
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtCore import QSettings, Qt, QTimer, QUrl, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
+    QCompleter,
+    QFileDialog,
+    QInputDialog,
     QLineEdit,
     QMainWindow,
+    QMessageBox,
     QSplitter,
-    QTableView,
-    QTextBrowser,
-    QVBoxLayout,
+    QTabWidget,
     QWidget,
 )
 
 from openexplorer.cache import Cache
-from openexplorer.export import release_markdown
+from openexplorer.ui import theme
+from openexplorer.ui.compare_view import CompareView
+from openexplorer.ui.model_page import ModelPage
+from openexplorer.ui.overview_view import OverviewView
 from openexplorer.ui.refresh_status import RefreshStatus
 from openexplorer.ui.refresh_worker import SETTING_OFFLINE, RefreshController
+from openexplorer.ui.search_panel import SearchPanel
 from openexplorer.views import release_view
 
 log = logging.getLogger(__name__)
 
-_COLUMNS = (
-    ("name", "Release"),
-    ("organization", "Organisation"),
-    ("family", "Family"),
-    ("release_date", "Released"),
-    ("license", "Licence"),
-)
-
-_Index = QModelIndex | QPersistentModelIndex
-
-
-class ReleaseTableModel(QAbstractTableModel):
-    """Search results: one release per row."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[dict[str, Any]] = []
-
-    def set_rows(self, rows: list[dict[str, Any]]) -> None:
-        self.beginResetModel()
-        self._rows = rows
-        self.endResetModel()
-
-    def release_id(self, row: int) -> str | None:
-        return self._rows[row]["id"] if 0 <= row < len(self._rows) else None
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(_COLUMNS)
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole,
-                                               Qt.ItemDataRole.ToolTipRole):
-            return None
-        value = self._rows[index.row()].get(_COLUMNS[index.column()][0])
-        return "" if value is None else str(value)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return _COLUMNS[section][1]
-        return None
+SETTING_GEOMETRY = "window/geometry"
+SETTING_STATE = "window/state"
+SETTING_SPLITTER = "window/splitter"
+SETTING_TAB = "window/tab"
+SETTING_COMPARISON = "compare/ids"
+SETTING_THEME = "ui/theme"
+DOCS_URL = "https://github.com/openexplorer/openexplorer/blob/main/docs/"
 
 
 def _to_bool(value: object) -> bool:
@@ -86,12 +49,15 @@ def _to_bool(value: object) -> bool:
 
 
 class MainWindow(QMainWindow):
-    """Search on the left, the selected release under every framework on the right."""
+    """Search on the left; on the right a release's page, the comparison and the overview.
 
-    SEARCH_DELAY_MS = 150
-    #: closeEvent waits this long for a running refresh to stop, then longer with the window hidden.
+    Keyboard: Ctrl+F search, Ctrl+K go to model, Ctrl+R refresh, Ctrl+E export,
+    Ctrl+Shift+C compare the selected releases, Delete removes from the comparison.
+    """
+
     SHUTDOWN_WAIT_MS = 3000
     SHUTDOWN_HIDDEN_WAIT_MS = 30000
+    TAB_RELEASE, TAB_COMPARE, TAB_OVERVIEW = range(3)
 
     def __init__(
         self,
@@ -101,52 +67,151 @@ class MainWindow(QMainWindow):
         refresh_controller: RefreshController | None = None,
         periodic: bool | None = None,
     ) -> None:
-        """``settings`` defaults to the app's QSettings; ``refresh_controller`` to one over
-        ``cache.path``. ``periodic=True`` turns on the periodic stale-only refresh (it runs only
-        when online); the default leaves the controller as it is (the built-in one: off)."""
         super().__init__()
         self._cache = cache
         self._settings = settings if settings is not None else QSettings()
         self.setWindowTitle("OpenExplorer")
-        self.resize(1200, 760)
+        self.resize(1360, 860)
 
-        self.search_box = QLineEdit(placeholderText="Search releases, organisations, families…")
-        self.search_box.setClearButtonEnabled(True)
-        self.results = QTableView()
-        self.model = ReleaseTableModel(self)
-        self.results.setModel(self.model)
-        self.results.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.results.setSelectionMode(QTableView.SelectionMode.SingleSelection)
-        self.results.verticalHeader().hide()
-        self.results.horizontalHeader().setStretchLastSection(True)
-        self.details = QTextBrowser(openExternalLinks=True)
+        self._pending_release: str | None = None
+        self.search = SearchPanel(cache, self)
+        self.model_page = ModelPage(self, snapshot_date=cache.get_meta("snapshot_built"))
+        self.compare_view = CompareView(cache, self, settings=self._settings)
+        self.overview = OverviewView(cache, self)
+        self.tabs = QTabWidget(self)
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.model_page, "&Release")
+        self.tabs.addTab(self.compare_view, "&Compare")
+        self.tabs.addTab(self.overview, "O&verview")
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.addWidget(self.search)
+        self.splitter.addWidget(self.tabs)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([620, 740])
+        self.setCentralWidget(self.splitter)
 
-        left = QWidget()
-        layout = QVBoxLayout(left)
-        layout.setContentsMargins(6, 6, 6, 6)
-        layout.addWidget(self.search_box)
-        layout.addWidget(self.results)
-        splitter = QSplitter()
-        splitter.addWidget(left)
-        splitter.addWidget(self.details)
-        splitter.setSizes([560, 640])
-        self.setCentralWidget(splitter)
-
-        self._debounce = QTimer(self, singleShot=True, interval=self.SEARCH_DELAY_MS)
         self._build_refresh(refresh_controller, periodic)
+        self._build_menus()
         self._connect_signals()
+        self._restore_state()
         built = cache.get_meta("snapshot_built")
-        self.statusBar().showMessage(
-            f"{cache.count('releases')} releases"
-            + (f" · bundled snapshot of {built}" if built else "")
-        )
-        self._run_search()
+        self._status_text = (f"{cache.count('releases')} releases"
+                             + (f" · bundled snapshot of {built}" if built else ""))
+        self.statusBar().showMessage(self._status_text)
+        QTimer.singleShot(0, self._show_first_release)
+
+    # -- building --------------------------------------------------------------------------------
+
+    def _action(self, text: str, slot: object, shortcut: str | QKeySequence | None = None,
+                tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setStatusTip(tip)
+        action.triggered.connect(slot)
+        self.addAction(action)  # shortcuts work whichever widget has the focus
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        self.export_action = self._action("&Export…", self._export, "Ctrl+E",
+                                          "Export the charts or data of the current view")
+        file_menu.addAction(self.export_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self._action("&Quit", self.close, QKeySequence.StandardKey.Quit))
+
+        edit_menu = bar.addMenu("&Edit")
+        self.copy_markdown_action = self._action(
+            "Copy as &Markdown", self._copy_markdown, "Ctrl+Shift+M",
+            "Copy the current release or comparison as Markdown")
+        edit_menu.addAction(self.copy_markdown_action)
+        edit_menu.addSeparator()
+        edit_menu.addAction(self._action("&Settings…", self._open_settings,
+                                         QKeySequence.StandardKey.Preferences))
+
+        go_menu = bar.addMenu("&Go")
+        self.find_action = self._action("&Search", self.search.focus_search,
+                                        QKeySequence.StandardKey.Find)
+        self.goto_action = self._action("&Go to model…", self._go_to_model, "Ctrl+K",
+                                        "Open a release by name or Hub id")
+        self.compare_action = self._action(
+            "&Compare selected", self._compare_selected, "Ctrl+Shift+C",
+            "Add the selected releases to the comparison")
+        self.remove_action = QAction("&Remove from comparison", self.compare_view)
+        self.remove_action.setShortcut(QKeySequence.StandardKey.Delete)
+        self.remove_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.remove_action.triggered.connect(self.compare_view.remove_selected)
+        self.compare_view.addAction(self.remove_action)
+        go_menu.addActions([self.find_action, self.goto_action, self.compare_action])
+        go_menu.addSeparator()
+        for index, name in ((self.TAB_RELEASE, "Release"), (self.TAB_COMPARE, "Comparison"),
+                            (self.TAB_OVERVIEW, "Overview")):
+            go_menu.addAction(self._action(f"Show {name}",
+                                           lambda _=False, i=index: self.tabs.setCurrentIndex(i),
+                                           f"Ctrl+{index + 1}"))
+
+        view_menu = bar.addMenu("&View")
+        theme_menu = view_menu.addMenu("&Theme")
+        current = str(self._settings.value(SETTING_THEME, "system"))
+        self.theme_actions: dict[str, QAction] = {}
+        for name in theme.THEMES:
+            action = QAction(name.capitalize(), self, checkable=True)
+            action.setChecked(name == current)
+            action.triggered.connect(lambda _=False, n=name: self.set_theme(n))
+            theme_menu.addAction(action)
+            self.theme_actions[name] = action
+
+        bar.addMenu(self.hub_menu)
+
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self._action("How is this &computed?", self._open_methodology))
+        help_menu.addAction(self._action("&About OpenExplorer and data sources",
+                                         self._open_about))
+
+    def _build_refresh(self, controller: RefreshController | None, periodic: bool | None) -> None:
+        if controller is None:
+            controller = RefreshController(self._cache.path, cache=self._cache,
+                                           settings=self._settings, parent=self)
+        self.refresh_controller = controller
+        controller.set_offline(_to_bool(self._settings.value(SETTING_OFFLINE, False)))
+
+        self.refresh_status = RefreshStatus(self)
+        self._show_last_refresh()
+        self.refresh_status.set_offline(controller.is_offline())
+        self.statusBar().addPermanentWidget(self.refresh_status)
+
+        self.refresh_action = QAction("&Refresh from the Hub", self)
+        self.refresh_action.setShortcut(QKeySequence("Ctrl+R"))
+        self.refresh_action.setStatusTip("Fetch fresh Hub metadata for the models that are due")
+        self.addAction(self.refresh_action)
+        self.offline_action = QAction("Work &offline", self, checkable=True)
+        self.offline_action.setStatusTip("Never contact the Hugging Face Hub; use cached data only")
+        self.offline_action.setChecked(controller.is_offline())
+        if controller.forced_offline:
+            self.offline_action.setEnabled(False)
+            self.offline_action.setToolTip("HF_HUB_OFFLINE is set in the environment")
+        self.refresh_action.setEnabled(not controller.is_offline())
+        self.hub_menu = self.menuBar().addMenu("&Hub")
+        self.hub_menu.addAction(self.refresh_action)
+        self.hub_menu.addSeparator()
+        self.hub_menu.addAction(self.offline_action)
+        if periodic is not None:
+            controller.set_periodic(periodic)
 
     def _connect_signals(self) -> None:
-        self.search_box.textChanged.connect(self._debounce.start)
-        self._debounce.timeout.connect(self._run_search)
-        self.results.selectionModel().currentRowChanged.connect(self._on_current_row_changed)
-        QShortcut(QKeySequence.StandardKey.Find, self, self.search_box.setFocus)
+        self.search.current_release_changed.connect(self._on_current_release_changed)
+        self.search.release_activated.connect(self._on_release_activated)
+        self.search.compare_requested.connect(self._add_to_comparison)
+        self.model_page.release_requested.connect(self.show_release)
+        self.model_page.compare_requested.connect(self._add_to_comparison)
+        self.model_page.refresh_requested.connect(self._refresh_ids)
+        self.compare_view.release_requested.connect(self.show_release)
+        self.compare_view.releases_changed.connect(self._on_comparison_changed)
+        self.overview.filter_requested.connect(self._on_overview_filter)
+        self.compare_view.message.connect(self._show_message)
+        self.tabs.currentChanged.connect(self._on_tab_changed)
         self.refresh_action.triggered.connect(self._on_refresh_triggered)
         self.offline_action.toggled.connect(self._on_offline_toggled)
         self.refresh_status.cancel_requested.connect(self.refresh_controller.cancel)
@@ -158,44 +223,216 @@ class MainWindow(QMainWindow):
         controller.nothing_due.connect(self.refresh_status.show_nothing_due)
         controller.offline_changed.connect(self._on_offline_changed)
 
+    # -- state -----------------------------------------------------------------------------------
+
+    def _restore_state(self) -> None:
+        geometry = self._settings.value(SETTING_GEOMETRY)
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        state = self._settings.value(SETTING_STATE)
+        if state is not None:
+            self.restoreState(state)
+        splitter = self._settings.value(SETTING_SPLITTER)
+        if splitter is not None:
+            self.splitter.restoreState(splitter)
+        ids = self._settings.value(SETTING_COMPARISON)
+        if ids:
+            try:
+                known = [i for i in json.loads(str(ids)) if self._cache.resolve(i)]
+            except (ValueError, TypeError):
+                known = []
+            if known:
+                self.compare_view.set_releases(known)
+        self.tabs.setCurrentIndex(int(self._settings.value(SETTING_TAB, 0) or 0) % 3)
+
+    def _save_state(self) -> None:
+        self._settings.setValue(SETTING_GEOMETRY, self.saveGeometry())
+        self._settings.setValue(SETTING_STATE, self.saveState())
+        self._settings.setValue(SETTING_SPLITTER, self.splitter.saveState())
+        self._settings.setValue(SETTING_TAB, self.tabs.currentIndex())
+        self._settings.setValue(SETTING_COMPARISON, json.dumps(self.compare_view.ids()))
+        self._settings.sync()
+
+    def set_theme(self, name: str) -> None:
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            theme.apply_theme(app, name)
+        self._settings.setValue(SETTING_THEME, name)
+        for key, action in self.theme_actions.items():
+            action.setChecked(key == name)
+
+    # -- releases --------------------------------------------------------------------------------
+
+    @Slot()
+    def _show_first_release(self) -> None:
+        current = self.search.current_id()
+        if current and self.model_page.view() is None:
+            self.show_release(current, switch=False)
+
+    @Slot(str)
+    def show_release(self, release_id: str, switch: bool = True) -> None:
+        view = release_view(self._cache, release_id)
+        if view is None:
+            self.statusBar().showMessage(f"{release_id} is not in the cache", 5000)
+            return
+        self._pending_release = None
+        self.model_page.show_view(view)
+        if switch:
+            self.tabs.setCurrentIndex(self.TAB_RELEASE)
+
+    @Slot(str)
+    def _on_current_release_changed(self, release_id: str) -> None:
+        if self.tabs.currentIndex() == self.TAB_RELEASE:
+            self.show_release(release_id, switch=False)
+        else:
+            self._pending_release = release_id
+
+    @Slot(int)
+    def _on_tab_changed(self, index: int) -> None:
+        if index == self.TAB_RELEASE and self._pending_release:
+            self.show_release(self._pending_release, switch=False)
+            self._pending_release = None
+
+    @Slot(str)
+    def _show_message(self, text: str) -> None:
+        self.statusBar().showMessage(text, 6000)
+
+    @Slot(str)
+    def _on_release_activated(self, release_id: str) -> None:
+        self.show_release(release_id)
+
+    @Slot(list)
+    def _add_to_comparison(self, ids: list[str]) -> None:
+        current = self.compare_view.ids()
+        if len(current) + len([i for i in ids if i not in current]) > 8:
+            self.statusBar().showMessage("A comparison holds at most 8 releases; "
+                                         "remove some first (Delete)", 6000)
+        self.compare_view.add_releases(ids)
+        self.tabs.setCurrentIndex(self.TAB_COMPARE)
+
+    @Slot()
+    def _compare_selected(self) -> None:
+        ids = self.search.selected_ids()
+        if ids:
+            self._add_to_comparison(ids)
+        else:
+            self.tabs.setCurrentIndex(self.TAB_COMPARE)
+
+    @Slot(list)
+    def _on_comparison_changed(self, ids: list[str]) -> None:
+        self._settings.setValue(SETTING_COMPARISON, json.dumps(ids))
+
+    @Slot(dict)
+    def _on_overview_filter(self, facet: dict) -> None:
+        self.search.apply_filter(facet)
+
+    @Slot()
+    def _go_to_model(self) -> None:
+        rows = self._cache.conn.execute(
+            "SELECT name, id FROM releases ORDER BY popularity DESC, name LIMIT 20000").fetchall()
+        names = sorted({f"{name} — {rid}" for name, rid in rows})
+        dialog = QInputDialog(self)
+        dialog.setWindowTitle("Go to model")
+        dialog.setLabelText("Release name or Hub id:")
+        dialog.setInputMode(QInputDialog.InputMode.TextInput)
+        editor = dialog.findChild(QLineEdit)
+        if editor is not None:
+            completer = QCompleter(names, dialog)
+            completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+            completer.setFilterMode(Qt.MatchFlag.MatchContains)
+            editor.setCompleter(completer)
+        if dialog.exec() != QInputDialog.DialogCode.Accepted:
+            return
+        text = dialog.textValue().strip()
+        release_id = self._cache.resolve(text.rsplit(" — ", 1)[-1]) or self._cache.resolve(text)
+        if release_id is None:
+            QMessageBox.information(self, "Go to model", f"No release called “{text}”.")
+            return
+        self.show_release(release_id)
+
+    # -- export and copy ---------------------------------------------------------------------------
+
+    @Slot()
+    def _export(self) -> None:
+        """Ctrl+E: export what the current tab shows (charts as PNG/SVG/PDF, data as text)."""
+        page = self.tabs.currentWidget()
+        if page is self.compare_view:
+            if not self.compare_view.ids():
+                self.statusBar().showMessage("Add releases to the comparison first", 5000)
+                return
+            self.compare_view.open_export_dialog()
+            return
+        charts = page.chart_widgets() if hasattr(page, "chart_widgets") else []
+        if not charts:
+            self.statusBar().showMessage("Nothing to export here", 4000)
+            return
+        names = [name for name, _ in charts]
+        if len(names) > 1:
+            name, ok = QInputDialog.getItem(self, "Export", "Chart to export:", names, 0, False)
+            if not ok:
+                return
+        else:
+            name = names[0]
+        widget = dict(charts)[name]
+        folder = str(self._settings.value("export/last_folder", "", str) or Path.home())
+        stem = "".join(c if c.isalnum() or c in "-_" else "-" for c in name.lower()).strip("-")
+        path, _ = QFileDialog.getSaveFileName(
+            self, f"Export {name}", str(Path(folder) / f"{stem}.png"),
+            "PNG image (*.png);;SVG image (*.svg);;PDF (*.pdf)")
+        if not path:
+            return
+        if Path(path).suffix.lower() not in {".png", ".svg", ".pdf"}:
+            path += ".png"
+        from openexplorer.ui.charts import export_widget
+
+        try:
+            written = export_widget(widget, Path(path))
+        except (OSError, ValueError) as exc:
+            QMessageBox.warning(self, "Export", f"The chart could not be written:\n{exc}")
+            return
+        self._settings.setValue("export/last_folder", str(Path(path).parent))
+        self.statusBar().showMessage(f"Exported {name} to {written}", 6000)
+
+    @Slot()
+    def _copy_markdown(self) -> None:
+        page = self.tabs.currentWidget()
+        markdown = getattr(page, "markdown", None)
+        if callable(markdown):
+            text = markdown()
+            if text:
+                QGuiApplication.clipboard().setText(text)
+                self.statusBar().showMessage("Copied as Markdown", 3000)
+
+    # -- dialogs ---------------------------------------------------------------------------------
+
+    @Slot()
+    def _open_settings(self) -> None:
+        from openexplorer.ui.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self._settings, self)
+        if dialog.exec():
+            self.set_theme(str(self._settings.value(SETTING_THEME, "system")))
+            self.refresh_controller.set_offline(
+                _to_bool(self._settings.value(SETTING_OFFLINE, False)))
+
+    @Slot()
+    def _open_about(self) -> None:
+        from openexplorer.ui.about_dialog import AboutDialog
+
+        AboutDialog(self._cache, self).exec()
+
+    @Slot()
+    def _open_methodology(self) -> None:
+        local = Path(__file__).resolve().parents[2] / "docs" / "methodology.md"
+        url = QUrl.fromLocalFile(str(local)) if local.is_file() else QUrl(DOCS_URL)
+        QDesktopServices.openUrl(url)
+
     # -- Hub refresh -----------------------------------------------------------------------------
-
-    def _build_refresh(self, controller: RefreshController | None, periodic: bool | None) -> None:
-        if controller is None:
-            controller = RefreshController(self._cache.path, cache=self._cache,
-                                           settings=self._settings, parent=self)
-        self.refresh_controller = controller
-        offline = _to_bool(self._settings.value(SETTING_OFFLINE, False))
-        controller.set_offline(offline)
-
-        self.refresh_status = RefreshStatus(self)
-        self._show_last_refresh()
-        self.refresh_status.set_offline(controller.is_offline())
-        self.statusBar().addPermanentWidget(self.refresh_status)
-
-        self.refresh_action = QAction("&Refresh from the Hub", self)
-        self.refresh_action.setShortcut(QKeySequence("Ctrl+R"))
-        self.refresh_action.setStatusTip("Fetch fresh Hub metadata for the models that are due")
-        self.offline_action = QAction("Work &offline", self, checkable=True)
-        self.offline_action.setStatusTip("Never contact the Hugging Face Hub; use cached data only")
-        self.offline_action.setChecked(controller.is_offline())
-        if controller.forced_offline:
-            self.offline_action.setEnabled(False)
-            self.offline_action.setToolTip("HF_HUB_OFFLINE is set in the environment")
-        self.refresh_action.setEnabled(not controller.is_offline())
-        hub_menu = self.menuBar().addMenu("&Hub")
-        hub_menu.addAction(self.refresh_action)
-        hub_menu.addSeparator()
-        hub_menu.addAction(self.offline_action)
-        if periodic is not None:
-            controller.set_periodic(periodic)
 
     def _show_last_refresh(self, fallback: object = None) -> None:
         status = self.refresh_status
         status.set_last_refresh(self._cache.get_meta("last_refresh") or fallback)
         if status.last_refresh() is not None:
-            # Only a cache that was refreshed before can be stale; the limit comes from
-            # openexplorer.refresh, which is not imported at startup otherwise.
             try:
                 status.set_stale_after(self.refresh_controller.stale_after())
             except ImportError:
@@ -207,8 +444,17 @@ class MainWindow(QMainWindow):
             return
         try:
             self.refresh_controller.start_stale()
-        except ImportError as exc:  # the refresh module is missing from this build
+        except ImportError as exc:
             self.refresh_status.show_failure(f"Refresh is not available ({exc}).")
+
+    @Slot(list)
+    def _refresh_ids(self, hub_ids: list[str]) -> None:
+        from openexplorer.refresh import RefreshRequest
+
+        if self.refresh_controller.is_offline():
+            self.statusBar().showMessage("Working offline: turn it off in the Hub menu", 5000)
+            return
+        self.refresh_controller.start(RefreshRequest(ids=tuple(hub_ids)))
 
     @Slot(bool)
     def _on_offline_toggled(self, offline: bool) -> None:
@@ -224,36 +470,23 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _on_refresh_finished(self, report: object) -> None:
         self.refresh_status.show_report(report)
-        # The cache's own record wins; else the end of this run, if it refreshed anything.
         self._show_last_refresh(fallback=self.refresh_status.last_refresh())
-        current = self.model.release_id(self.results.currentIndex().row())
-        self._run_search()
-        ids = [self.model.release_id(r) for r in range(self.model.rowCount())]
-        if current in ids:
-            self.results.selectRow(ids.index(current))
+        self.search.reload()
+        self.overview.refresh_stats()
+        shown = self.model_page.view()
+        if shown:
+            self.show_release(shown["id"], switch=False)
+        if self.compare_view.ids():
+            self.compare_view.set_releases(self.compare_view.ids())
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
-        """Stop a running refresh cleanly (quit + wait) before the window goes."""
+        """Remember the layout; stop a running refresh cleanly (quit + wait) before going."""
+        self._save_state()
         controller = self.refresh_controller
         if not controller.shutdown(self.SHUTDOWN_WAIT_MS):
-            # A Hub call is still in flight: hide, then give it its request timeout to return.
             self.hide()
             if not controller.shutdown(self.SHUTDOWN_HIDDEN_WAIT_MS):
                 log.error("the refresh thread did not stop; the cache write may be incomplete")
         super().closeEvent(event)
 
-    @Slot()
-    def _run_search(self) -> None:
-        self.model.set_rows(self._cache.search(self.search_box.text(), limit=200))
-        if self.model.rowCount():
-            self.results.selectRow(0)
 
-    @Slot(QModelIndex, QModelIndex)
-    def _on_current_row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        release_id = self.model.release_id(current.row())
-        if release_id is None:
-            self.details.clear()
-            return
-        view = release_view(self._cache, release_id)
-        if view is not None:
-            self.details.setMarkdown(release_markdown(view, self._cache.get_meta("snapshot_built")))

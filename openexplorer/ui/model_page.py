@@ -598,11 +598,11 @@ class ModelPage(QWidget):
 
         buttons = QHBoxLayout()
         buttons.setSpacing(6)
-        self.compare_button = QPushButton("Add to comparison")
+        self.compare_button = QPushButton("Compare")
         self.compare_button.setToolTip("Add this release to the comparison (Ctrl+Shift+C)")
-        self.refresh_button = QPushButton("Refresh from the Hub")
+        self.refresh_button = QPushButton("Refresh")
         self.refresh_button.setToolTip("Fetch this model's current Hub metadata")
-        self.copy_button = QPushButton("Copy as Markdown")
+        self.copy_button = QPushButton("Copy Markdown")
         self.copy_button.setToolTip("Copy this page, with its sources, as Markdown")
         for button in (self.compare_button, self.refresh_button, self.copy_button):
             buttons.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
@@ -983,8 +983,9 @@ class ModelPage(QWidget):
             {True: "OSI-approved", False: "Not OSI-approved"}.get(osi, "OSI approval unknown"),
             {True: "open", False: "closed"}.get(osi, "unknown")))
         if lic.get("as_written") and lic.get("as_written") != lid:
+            # Wraps, so a long licence name never widens the page past the window.
             self.license_chips.addWidget(plain_label(f"as written: {lic['as_written']}",
-                                                     wrap=False, muted=True))
+                                                     muted=True), 1)
         self.license_chips.addStretch(1)
 
         clear_layout(self.restrictions_box)
@@ -1070,21 +1071,24 @@ class ModelPage(QWidget):
         epoch = v.get("epoch")
         if epoch:
             caption("Epoch AI accessibility")
-            line = QHBoxLayout()
-            line.setSpacing(6)
+            # One line per component: side by side they would not fit a narrow window.
+            lines = QVBoxLayout()
+            lines.setSpacing(2)
+            lines.setContentsMargins(0, 0, 0, 0)
             for component, cell in (epoch.get("accessibility") or {}).items():
+                line = QHBoxLayout()
+                line.setSpacing(6)
                 line.addWidget(StatusDot(cell.get("status")))
                 text = f"{component.replace('_', ' ').capitalize()}: {_text(cell.get('label'))}"
-                line.addWidget(plain_label(text, wrap=False))
-                line.addSpacing(10)
+                line.addWidget(plain_label(text))
+                line.addStretch(1)
+                lines.addLayout(line)
             if epoch.get("training_compute_flop"):
-                line.addWidget(plain_label(
-                    f"training compute {float(epoch['training_compute_flop']):.2g} FLOP",
-                    wrap=False, muted=True))
-            line.addStretch(1)
+                lines.addWidget(plain_label(
+                    f"Training compute {float(epoch['training_compute_flop']):.2g} FLOP",
+                    muted=True))
             holder = QWidget()
-            holder.setLayout(line)
-            line.setContentsMargins(0, 0, 0, 0)
+            holder.setLayout(lines)
             grid.addWidget(holder, row, 1)
             row += 1
         fmti = v.get("fmti")

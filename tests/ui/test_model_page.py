@@ -413,3 +413,20 @@ def test_a_click_on_the_empty_page_does_nothing(page, qtbot):
     page.clear()
     qtbot.mouseClick(page, Qt.MouseButton.LeftButton, pos=QPoint(10, 10))
     assert page.view() is None
+
+
+def test_the_page_fits_beside_the_search_panel(qtbot, tmp_path):
+    # Long licence names or Epoch labels must wrap, not widen the page past the window.
+    from openexplorer.store import open_cache
+    from openexplorer.ui.model_page import ModelPage
+    from openexplorer.views import release_view
+
+    cache = open_cache(tmp_path / "fit.sqlite")
+    page = ModelPage()
+    qtbot.addWidget(page)
+    widest = 0
+    for release_id in list(cache.iter_release_ids())[::5]:  # a fifth of them, all kinds
+        page.show_view(release_view(cache, release_id))
+        widest = max(widest, page.scroll.widget().minimumSizeHint().width())
+    cache.close()
+    assert widest <= 700

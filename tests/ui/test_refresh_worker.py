@@ -460,13 +460,14 @@ def test_ctrl_r_starts_the_injected_controller_and_results_rerun(qtbot, make_win
     win = make_window(fake)
     win.activateWindow()
     qtbot.waitUntil(win.isActiveWindow, timeout=TIMEOUT)
-    rows_before = win.model.rowCount()
+    rows_before = win.search.model.rowCount()
     reruns = []
-    win.model.modelReset.connect(lambda: reruns.append(1))
+    win.search.model.modelReset.connect(lambda: reruns.append(1))
     with qtbot.waitSignal(win.refresh_controller.finished, timeout=TIMEOUT):
         qtbot.keyClick(win, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
     assert fake.calls[0]["request"].ids == ("org/due",)
-    assert reruns and win.model.rowCount() == rows_before
+    qtbot.waitUntil(lambda: bool(reruns), timeout=TIMEOUT)
+    assert win.search.model.rowCount() == rows_before
     assert not win.refresh_status.progress.isVisible()
 
 
@@ -487,7 +488,8 @@ def test_work_offline_toggles_and_persists(qtbot, make_window, settings, online)
     win = make_window()
     action = win.offline_action
     assert action.isCheckable() and not action.isChecked()
-    assert action in win.menuBar().actions()[0].menu().actions()
+    hub_menu = next(a.menu() for a in win.menuBar().actions() if a.text() == "&Hub")
+    assert action in hub_menu.actions()
     action.trigger()
     assert action.isChecked() and win.refresh_controller.is_offline()
     assert online.HF_HUB_OFFLINE is True
