@@ -171,7 +171,7 @@ def test_family_timeline_of_the_compared_families(view, qtbot):
     view.measure_box.setCurrentIndex(view.measure_box.findData("mof"))
     mof = chart.timeline()
     assert all(0 <= p["score"] <= 100 for points in mof.values() for p in points)
-    assert "meta-llama/llama-3.1-8b" in {p["id"] for p in mof.get("Llama", [])}
+    assert "meta-llama/llama-2-70b" in {p["id"] for p in mof.get("Llama", [])}
 
 
 def test_copy_as_markdown_cites_sources_and_snapshot(view, cache):
