@@ -71,7 +71,7 @@ class MainWindow(QMainWindow):
         self._cache = cache
         self._settings = settings if settings is not None else QSettings()
         self.setWindowTitle("OpenExplorer")
-        self.resize(1360, 860)
+        self._fit_to_screen(1360, 860)
 
         self._pending_release: str | None = None
         self.search = SearchPanel(cache, self)
@@ -101,6 +101,15 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(0, self._show_first_release)
 
     # -- building --------------------------------------------------------------------------------
+
+    def _fit_to_screen(self, width: int, height: int) -> None:
+        """A first size that fits the screen (the saved geometry wins later)."""
+        screen = QGuiApplication.primaryScreen()
+        if screen is not None:
+            area = screen.availableGeometry()
+            width = min(width, int(area.width() * 0.95))
+            height = min(height, int(area.height() * 0.92))
+        self.resize(width, height)
 
     def _action(self, text: str, slot: object, shortcut: str | QKeySequence | None = None,
                 tip: str = "") -> QAction:

@@ -134,3 +134,11 @@ def test_search_with_fts_syntax_does_not_break_the_window(window, qtbot):
         release_id = window.search.model.data(window.search.model.index(row, 0),
                                               Qt.ItemDataRole.UserRole)
         assert release_id
+
+
+def test_a_new_window_fits_the_screen(qtbot, cache, tmp_path):
+    fresh = QSettings(str(tmp_path / "fresh.ini"), QSettings.Format.IniFormat)
+    win = MainWindow(cache, settings=fresh)
+    qtbot.addWidget(win)
+    area = QGuiApplication.primaryScreen().availableGeometry()
+    assert win.width() <= area.width() and win.height() <= area.height()
