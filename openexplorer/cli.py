@@ -89,12 +89,28 @@ def build_parser() -> argparse.ArgumentParser:
     refresh.add_argument("--ids", nargs="+", metavar="ID")
     refresh.add_argument("--limit", type=int, metavar="N")
 
+    for module in _extension_commands():
+        extra = commands.add_parser(module.COMMAND, help=module.HELP, description=module.HELP)
+        _add_db(extra)
+        module.add_arguments(extra)
+
     export = commands.add_parser("export", help="export every release",
                                  description="Export every release with its headline figures.")
     _add_db(export)
     export.add_argument("--format", choices=["jsonl", "csv"], default="jsonl")
     export.add_argument("out", help="output file, or - for standard output")
     return parser
+
+
+def _extension_commands() -> list[Any]:
+    """The modules of :mod:`openexplorer.commands`, in name order."""
+    import importlib
+    import pkgutil
+
+    from openexplorer import commands
+
+    return [importlib.import_module(f"openexplorer.commands.{m.name}")
+            for m in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name)]
 
 
 def _open(args: argparse.Namespace, *, seed: bool = True) -> Any:
@@ -290,8 +306,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_app(db=args.db)
     from openexplorer.cache import CacheError
 
+    handler = COMMANDS.get(args.command)
+    if handler is None:
+        module = next(m for m in _extension_commands() if m.COMMAND == args.command)
+        handler = lambda a: module.run(a, lambda: _open(a))  # noqa: E731
     try:
-        return COMMANDS[args.command](args)
+        return handler(args)
     except UsageError as exc:
         print(f"openexplorer {args.command}: {exc}", file=sys.stderr)
         return 2
