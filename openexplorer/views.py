@@ -187,6 +187,8 @@ def hub_view(records: list[dict[str, Any]]) -> dict[str, Any] | None:
         "card_completeness": card.get("completeness"),
         "license_name": data.get("license_name"),
         "license_link": data.get("license_link"),
+        "eu_disallowed": data.get("eu_disallowed"),
+        "extra_gated_fields": data.get("extra_gated_fields") or [],
         "fetched_at": data.get("fetched_at"),
         "evidence": {a.component: {"status": a.status, "field": a.value, "urls": list(a.urls)}
                      for a in record["assessments"] if a.framework == "hub"},

@@ -1,0 +1,81 @@
+"""``openexplorer eu-check ID``: the EU AI Act open-source route pre-check of one release.
+
+Prints the dated memo (Markdown, marked "not legal advice") or the pre-check as JSON; ``--out``
+writes the memo to a ``.md`` or ``.pdf`` file instead (PDF needs the desktop app's Qt modules,
+which run offscreen without a display). Rules: :mod:`openexplorer.euaiact`, docs/eu-ai-act.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+COMMAND = "eu-check"
+HELP = ("EU AI Act open-source route pre-check of one release (Art. 53(2), 54(6)); "
+        "not legal advice")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("id", help="a release id, Hub repo id or exact name")
+    parser.add_argument("--format", choices=["markdown", "json"], default="markdown")
+    parser.add_argument("--out", metavar="FILE",
+                        help="write the memo to FILE.md or FILE.pdf instead of printing it")
+    parser.add_argument("--today", metavar="YYYY-MM-DD", help=argparse.SUPPRESS)
+
+
+def _hub_data(cache: Any, release_id: str) -> dict[str, Any] | None:
+    """The Hub record's data of the release (for its EU gating flag), if it has one."""
+    row = cache.conn.execute(
+        "SELECT data FROM records WHERE release_id = ? AND source = 'hub' "
+        "ORDER BY assessed_date DESC LIMIT 1", (release_id,)).fetchone()
+    if not row or not row[0]:
+        return None
+    try:
+        data = json.loads(row[0])
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def run(args: argparse.Namespace, open_cache: Any) -> int:
+    from openexplorer import euaiact
+    from openexplorer.cli import UsageError
+    from openexplorer.views import release_view
+
+    try:
+        today = dt.date.fromisoformat(args.today) if args.today else dt.date.today()
+    except ValueError as exc:
+        raise UsageError(f"--today takes YYYY-MM-DD: {exc}") from exc
+    out = Path(args.out) if args.out else None
+    if out is not None and out.suffix.lower() not in (".md", ".markdown", ".pdf"):
+        raise UsageError("--out takes a .md or .pdf file name")
+    cache = open_cache()
+    release_id = cache.resolve(args.id)
+    if release_id is None:
+        raise UsageError(f"unknown release: {args.id!r} (try: openexplorer search {args.id})")
+    view = release_view(cache, release_id)
+    check = euaiact.precheck(view, today=today, hub_data=_hub_data(cache, release_id))
+    snapshot = cache.get_meta("snapshot_built")
+    memo = euaiact.memo_markdown(check, view, snapshot)
+    if out is not None:
+        if out.suffix.lower() == ".pdf":
+            try:
+                from openexplorer.ui.euaiact_panel import write_memo_pdf
+            except ImportError as exc:
+                raise UsageError(f"PDF needs the desktop app's Qt modules: {exc}") from exc
+            write_memo_pdf(memo, out, title=f"EU AI Act pre-check: {check.name}")
+        else:
+            out.write_text(memo, encoding="utf-8")
+        print(f"wrote the memo on {check.name} ({check.verdict}) to {out}", file=sys.stderr)
+        return 0
+    if args.format == "json":
+        text = json.dumps({**check.to_dict(), "snapshot_date": snapshot}, ensure_ascii=False,
+                          indent=2)
+    else:
+        text = memo
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    return 0

@@ -1,0 +1,826 @@
+"""EU AI Act open-source route for general-purpose AI models: a pre-check from public evidence.
+
+Regulation (EU) 2024/1689 (the AI Act) exempts providers of general-purpose AI (GPAI) models from
+two documentation duties — Art. 53(1)(a) technical documentation for the AI Office and
+Art. 53(1)(b) information for downstream providers — and, for providers outside the Union, from
+appointing an authorised representative (Art. 54(6)), when the model is "released under a free
+and open-source licence that allows for the access, usage, modification, and distribution of the
+model, and whose parameters, including the weights, the information on the model architecture,
+and the information on model usage, are made publicly available" (Art. 53(2)). Recital 103 adds
+that a model provided against a price or otherwise monetised does not benefit. The exemption
+never applies to GPAI models with systemic risk, and never covers the copyright policy
+(Art. 53(1)(c)) or the public summary of the training content (Art. 53(1)(d)).
+
+:func:`precheck` checks five conditions against the evidence in a release view
+(:func:`openexplorer.views.release_view`), each ``pass``, ``fail`` or ``unknown`` with evidence
+lines (source, date, what it says, link):
+
+(a) **weights public** — the Hub lists weight files and the repository is not gated or private;
+    or the European Open Source AI Index rates ``weights_endmodel`` open; or Epoch AI says "Open
+    weights (…)"; or the MOT lists Model parameters (Final). Fails on a private repository, a
+    Hub repository without weight files, a gate that excludes EU users
+    (``extra_gated_eu_disallowed``, decisive), the index rating the weights closed, or Epoch
+    saying "API access", "Hosted access (no API)" or "Unreleased". A gated repository (manual or
+    automatic approval) is evidence for neither: whether a click-through gate still counts as
+    "publicly available" is a legal question.
+(b) **architecture information public** — the MOT lists Model architecture (or Model metadata,
+    the configuration); or the index documents the system architecture (``hardware_architecture``
+    open or partial). Fails when the index rates it closed and nothing else shows it.
+(c) **usage information public** — a model card: MOT Model card listed, the index's
+    ``modelcard`` open or partial, or a card on the Hub. Fails when the index or the Hub says
+    there is none.
+(d) **free and open-source licence** — the release's licence (and the licence the MOT resolves
+    for the weights, when different), identified by :func:`openexplorer.licenses.identify`:
+    fails on any restriction of use recorded in ``license_restrictions.yml`` (non-commercial,
+    acceptable-use policy, field-of-use, output-use bans, user or revenue thresholds, regional),
+    on "no licence", and on a licence whose category is proprietary (ScanCode "Proprietary
+    Free", "Commercial", "Source-available", "Free Restricted"); passes when the licence is
+    OSI-approved, FSF-libre or on the MOF's open-licence list and none of those restrictions
+    applies. Attribution and share-alike do not fail it: recital 102 counts a licence as free and
+    open-source also when it requires crediting the provider and identical or comparable
+    distribution terms. Anything else (unrecognised text, a licence we know nothing about) is
+    unknown. An expression is judged part by part (``AND``: every part must pass; ``OR``: one).
+(e) **no monetisation** — unknown unless there is evidence of it. Public data rarely shows prices,
+    paid support or personal-data use, so this condition normally stays unknown and must be
+    confirmed by the user. Fails when Epoch says the model is offered only as a service ("API
+    access", "Hosted access (no API)"), or the licence makes larger users pay (a
+    ``revenue-threshold`` restriction: royalties or a paid licence above a revenue figure).
+
+Systemic risk: Art. 51(2) presumes high-impact capabilities when the cumulative training compute
+is greater than 10^25 FLOP. With Epoch's figure above that, the pre-check says "presumed systemic
+risk: the open-source exemption does not apply" and the overall result is ``fail``.
+
+Overall result: ``fail`` when a condition fails or systemic risk is presumed; ``pass`` only when
+all five pass; ``unknown`` otherwise — in practice the usual outcome for an open model, since (e)
+needs the user's own check.
+
+Evidence older than :data:`STALE_DAYS` on the ``today`` given is marked as such. Nothing here
+is legal advice; :func:`memo_markdown` says so at the top of every memo.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+from openexplorer import licenses
+from openexplorer.frameworks import mof
+
+__all__ = [
+    "COMPUTE_THRESHOLD_FLOP",
+    "CONDITIONS",
+    "NOT_LEGAL_ADVICE",
+    "REGULATION",
+    "REGULATION_URL",
+    "Condition",
+    "Evidence",
+    "PreCheck",
+    "SystemicRisk",
+    "memo_markdown",
+    "precheck",
+]
+
+Status = Literal["pass", "fail", "unknown"]
+STATUSES: tuple[str, ...] = ("pass", "fail", "unknown")
+
+#: Art. 51(2): training compute above this presumes high-impact capabilities (systemic risk).
+COMPUTE_THRESHOLD_FLOP = 1e25
+#: Evidence older than this (in days, counted to ``today``) is flagged as possibly out of date.
+STALE_DAYS = 365
+
+REGULATION = ("Regulation (EU) 2024/1689 of the European Parliament and of the Council of "
+              "13 June 2024 laying down harmonised rules on artificial intelligence "
+              "(Artificial Intelligence Act), OJ L, 2024/1689, 12.7.2024")
+REGULATION_URL = "https://eur-lex.europa.eu/eli/reg/2024/1689/oj"
+NOT_LEGAL_ADVICE = (
+    "Not legal advice. This memo is an automated pre-check of public evidence recorded by "
+    "OpenExplorer. It cannot establish who the provider is, whether the model is a "
+    "general-purpose AI model, or whether it is monetised; have a qualified lawyer review it "
+    "before relying on the open-source route."
+)
+
+#: (key, name, what the Act asks) of each condition, in the order of Art. 53(2) and recital 103.
+CONDITIONS: tuple[tuple[str, str, str], ...] = (
+    ("a", "Weights publicly available",
+     "Art. 53(2): the parameters, including the weights, are made publicly available."),
+    ("b", "Architecture information publicly available",
+     "Art. 53(2): the information on the model architecture is made publicly available."),
+    ("c", "Usage information publicly available",
+     "Art. 53(2): the information on model usage is made publicly available."),
+    ("d", "Free and open-source licence",
+     "Art. 53(2): released under a free and open-source licence that allows access, usage, "
+     "modification and distribution of the model (recital 102)."),
+    ("e", "Not monetised",
+     "Recital 103: not provided against a price or otherwise monetised (technical support, a "
+     "paid platform, personal data beyond security and interoperability)."),
+)
+
+#: What the open-source route leaves in place, always (Art. 53(1)(c), 53(1)(d), 53(2), 54(6)).
+NOT_REMOVED: tuple[tuple[str, str], ...] = (
+    ("Copyright policy",
+     "Art. 53(1)(c): a policy to comply with Union copyright law, including identifying and "
+     "honouring text-and-data-mining opt-outs (Art. 4(3) of Directive (EU) 2019/790), is still "
+     "required."),
+    ("Training-content summary",
+     "Art. 53(1)(d): a sufficiently detailed public summary of the content used for training, "
+     "following the AI Office's template, is still required."),
+    ("Systemic risk",
+     "Art. 53(2) and 54(6): the exemptions do not apply to general-purpose AI models with "
+     "systemic risk, which keep every obligation, plus those of Art. 55."),
+)
+
+_LICENCE_FAIL_KINDS = frozenset({"non-commercial", "acceptable-use-policy", "field-of-use",
+                                 "output-use-ban", "user-threshold", "revenue-threshold",
+                                 "regional"})
+_KIND_WORDS = {
+    "non-commercial": "non-commercial only",
+    "acceptable-use-policy": "acceptable-use policy",
+    "field-of-use": "field-of-use ban",
+    "output-use-ban": "ban on using outputs",
+    "user-threshold": "user threshold",
+    "revenue-threshold": "revenue threshold",
+    "regional": "regional restriction",
+    "share-alike": "share-alike",
+    "attribution-naming": "attribution or naming duty",
+}
+_NOT_FREE_CATEGORIES = frozenset({"Proprietary Free", "Commercial", "Source-available",
+                                  "Free Restricted", "Patent License", "CLA"})
+_SOURCE_NAMES = {
+    "mot": "MOT", "osai": "OSAI index", "epoch": "Epoch AI", "hub": "Hugging Face Hub",
+    "osai-legacy": "Opening up ChatGPT", "osi": "OSI", "fmti": "FMTI", "user": "your correction",
+    "licence": "OpenExplorer licence table",
+    "openexplorer": "OpenExplorer",
+}
+#: Sources that are our own tables or notes: they carry no date of their own.
+_UNDATED_SOURCES = frozenset({"licence", "openexplorer"})
+_EPOCH_OPEN_WEIGHTS = re.compile(r"^open weights", re.IGNORECASE)
+_EPOCH_SERVICE = frozenset({"API access", "Hosted access (no API)"})
+_EPOCH_CLOSED = frozenset({"API access", "Hosted access (no API)", "Unreleased"})
+_DATE = re.compile(r"\d{4}-\d{2}(?:-\d{2})?")
+
+
+# --- results ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One line of evidence: what a source says, when, where; and what it means here."""
+
+    source: str  # a source id (mot, osai, epoch, hub, …) or "licence" for our licence table
+    text: str
+    status: Status  # what this line alone points to
+    date: str | None = None
+    url: str | None = None
+    stale: bool = False  # older than STALE_DAYS on the pre-check's date
+    decisive: bool = False  # a failure that outweighs any passing evidence
+
+    @property
+    def source_name(self) -> str:
+        return _SOURCE_NAMES.get(self.source, self.source)
+
+    @property
+    def when(self) -> str:
+        """The date to show: the evidence's date, "undated", or "" for our own tables."""
+        if self.date:
+            return self.date
+        return "" if self.source in _UNDATED_SOURCES else "undated"
+
+    def line(self) -> str:
+        """"[Epoch AI, 2026-01-26] says … (url)" — one line for text outputs."""
+        when = f", {self.when}" if self.when else ""
+        stale = " — over a year old" if self.stale else ""
+        link = f" ({self.url})" if self.url else ""
+        return f"[{self.source_name}{when}{stale}] {self.text}{link}"
+
+
+@dataclass(frozen=True)
+class Condition:
+    key: str
+    name: str
+    requirement: str
+    status: Status
+    summary: str
+    evidence: tuple[Evidence, ...] = ()
+
+
+@dataclass(frozen=True)
+class SystemicRisk:
+    """Epoch's training compute against the 10^25 FLOP presumption of Art. 51(2)."""
+
+    status: Literal["presumed", "below", "unknown"]
+    text: str
+    compute_flop: float | None = None
+    threshold_flop: float = COMPUTE_THRESHOLD_FLOP
+    evidence: tuple[Evidence, ...] = ()
+
+
+@dataclass(frozen=True)
+class PreCheck:
+    release_id: str
+    name: str
+    date: str  # the day the pre-check was made (ISO)
+    verdict: Status
+    headline: str
+    conditions: tuple[Condition, ...]
+    systemic_risk: SystemicRisk
+    not_removed: tuple[tuple[str, str], ...] = NOT_REMOVED
+    sources: tuple[str, ...] = ()  # source ids the evidence came from
+    organization: str | None = None
+    license: str | None = None
+
+    def condition(self, key: str) -> Condition:
+        return next(c for c in self.conditions if c.key == key)
+
+    def to_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["not_removed"] = [{"obligation": n, "basis": t} for n, t in self.not_removed]
+        out["not_legal_advice"] = NOT_LEGAL_ADVICE
+        out["regulation"] = {"title": REGULATION, "url": REGULATION_URL}
+        return out
+
+
+# --- helpers ------------------------------------------------------------------------------------
+
+
+def _day(value: Any) -> str | None:
+    """The ISO date (or year-month) inside a date, timestamp or "commit date" text."""
+    if not value:
+        return None
+    m = _DATE.search(str(value))
+    return m.group(0) if m else None
+
+
+def _cite_date(cite: dict[str, Any] | None) -> str | None:
+    if not cite:
+        return None
+    return _day(cite.get("assessed_date")) or _day(cite.get("source_version"))
+
+
+def _parse(day: str | None) -> dt.date | None:
+    if not day:
+        return None
+    try:
+        if len(day) == 7:
+            return dt.date.fromisoformat(day + "-01")
+        return dt.date.fromisoformat(day[:10])
+    except ValueError:
+        return None
+
+
+@dataclass
+class _Collector:
+    today: dt.date
+    items: list[Evidence] = field(default_factory=list)
+
+    def add(self, source: str, text: str, status: Status, *, date: str | None = None,
+            url: str | None = None, decisive: bool = False) -> None:
+        when = _parse(date)
+        stale = when is not None and (self.today - when).days > STALE_DAYS
+        self.items.append(Evidence(source=source, text=text, status=status, date=date,
+                                   url=url or None, stale=stale, decisive=decisive))
+
+    def status(self) -> Status:
+        if any(e.decisive and e.status == "fail" for e in self.items):
+            return "fail"
+        if any(e.status == "pass" for e in self.items):
+            return "pass"
+        if any(e.status == "fail" for e in self.items):
+            return "fail"
+        return "unknown"
+
+
+def _evidence_urls(view: dict[str, Any], source: str, component: str,
+                   key: str | None = None) -> str | None:
+    for row in view.get("evidence") or ():
+        if row.get("source") == source and row.get("component") == component \
+                and (key is None or row.get("key") == key) and row.get("urls"):
+            return row["urls"][0]
+    return None
+
+
+def _mof_component(view: dict[str, Any], name: str) -> tuple[str | None, dict[str, Any] | None]:
+    components = (view.get("mof") or {}).get("components") or {}
+    outcome = components.get(name)
+    return (outcome or {}).get("state"), outcome
+
+
+def _mof_source(view: dict[str, Any]) -> tuple[str, str | None, str | None, str]:
+    """(source id, date, url, label) of the record behind the MOF view."""
+    mof_view = view.get("mof") or {}
+    cite = mof_view.get("source") or {}
+    source = cite.get("source") or "mot"
+    label = "MOT" if source == "mot" else "Hub metadata (provisional MOF)" \
+        if source == "hub" else _SOURCE_NAMES.get(source, source)
+    date = _cite_date(cite) or _day((view.get("hub") or {}).get("fetched_at")
+                                    if source == "hub" else None)
+    return source, date, cite.get("url"), label
+
+
+def _osai(view: dict[str, Any]) -> tuple[dict[str, str], str | None, str | None, str | None]:
+    osai_view = view.get("osai") or {}
+    cite = osai_view.get("source") or {}
+    source = cite.get("source") or "osai"
+    return (osai_view.get("dimensions") or {}), _cite_date(cite), cite.get("url"), \
+        cite.get("key") if source == "osai" else None
+
+
+def _osai_url(view: dict[str, Any], dim: str, key: str | None, fallback: str | None) -> str | None:
+    cite = (view.get("osai") or {}).get("source") or {}
+    return _evidence_urls(view, cite.get("source") or "osai", dim, key) or fallback
+
+
+def _epoch(view: dict[str, Any]) -> tuple[str | None, str | None, str | None]:
+    epoch = view.get("epoch") or {}
+    label = ((epoch.get("accessibility") or {}).get("model_accessibility") or {}).get("label")
+    cite = epoch.get("source") or {}
+    url = _evidence_urls(view, "epoch", "model_accessibility") or cite.get("url")
+    return label, _cite_date(cite), url
+
+
+def _hub(view: dict[str, Any]) -> tuple[dict[str, Any], str | None, str | None]:
+    hub = view.get("hub") or {}
+    cite = hub.get("source") or {}
+    date = _day(hub.get("fetched_at")) or _cite_date(cite)
+    return hub, date, cite.get("url")
+
+
+# --- the conditions ------------------------------------------------------------------------------
+
+
+def _weights(view: dict[str, Any], today: dt.date, hub_data: dict[str, Any] | None
+             ) -> Condition:
+    c = _Collector(today)
+    hub, hub_date, hub_url = _hub(view)
+    if hub:
+        evidence = (hub.get("evidence") or {}).get("weights") or {}
+        status = evidence.get("status")
+        url = (evidence.get("urls") or [hub_url])[0]
+        gated = hub.get("gated")
+        n = hub.get("weight_files") or 0
+        eu_excluded = bool(hub.get("eu_disallowed")
+                           or (hub_data or {}).get("eu_disallowed"))
+        if hub.get("private"):
+            c.add("hub", "the repository is private", "fail", date=hub_date, url=url)
+        elif eu_excluded:
+            c.add("hub", f"{n} weight files behind a gate that excludes users in the EU "
+                  "(extra_gated_eu_disallowed)", "fail", date=hub_date, url=url, decisive=True)
+        elif status == "open":
+            c.add("hub", f"{n} weight files, repository not gated", "pass", date=hub_date,
+                  url=url)
+        elif status == "partial" and gated in ("auto", "manual"):
+            how = "approved automatically" if gated == "auto" else "approved by the provider"
+            c.add("hub", f"{n} weight files behind an access gate (requests {how}); whether a "
+                  "gated download counts as publicly available is for legal review", "unknown",
+                  date=hub_date, url=url)
+        elif status == "closed":
+            c.add("hub", "no weight files in the repository", "fail", date=hub_date, url=url)
+        else:
+            c.add("hub", f"{n} weight files; gating not known", "unknown", date=hub_date,
+                  url=url)
+    dims, osai_date, osai_url, key = _osai(view)
+    if dims.get("weights_endmodel"):
+        rating = dims["weights_endmodel"]
+        status_for: Status = "pass" if rating == "open" else \
+            "fail" if rating == "closed" else "unknown"
+        meaning = {"open": "shared", "partial": "partially or not fully shared",
+                   "closed": "not shared"}.get(rating, rating)
+        c.add("osai", f"end-model weights rated {rating} ({meaning})", status_for,
+              date=osai_date, url=_osai_url(view, "weights_endmodel", key, osai_url))
+    label, epoch_date, epoch_url = _epoch(view)
+    if label:
+        if _EPOCH_OPEN_WEIGHTS.match(label):
+            c.add("epoch", f"model accessibility: \"{label}\"", "pass", date=epoch_date,
+                  url=epoch_url)
+        elif label in _EPOCH_CLOSED:
+            c.add("epoch", f"model accessibility: \"{label}\" — no public weights", "fail",
+                  date=epoch_date, url=epoch_url)
+        else:
+            c.add("epoch", f"model accessibility: \"{label}\"", "unknown", date=epoch_date,
+                  url=epoch_url)
+    state, _outcome = _mof_component(view, "Model parameters (Final)")
+    if state is not None:
+        source, date, url, label_ = _mof_source(view)
+        if state != "missing":
+            c.add(source, f"{label_} lists Model parameters (Final) as released", "pass",
+                  date=date, url=url)
+        else:
+            c.add(source, f"{label_} does not list Model parameters (Final)", "unknown",
+                  date=date, url=url)
+    status = c.status()
+    summary = {
+        "pass": "The weights are published.",
+        "fail": "The weights are not publicly available"
+        + (" to users in the EU." if any(e.decisive for e in c.items) else "."),
+        "unknown": "No source shows the weights as publicly downloadable.",
+    }[status]
+    return _condition("a", status, summary, c.items)
+
+
+def _architecture(view: dict[str, Any], today: dt.date) -> Condition:
+    c = _Collector(today)
+    source, date, url, label = _mof_source(view)
+    for component, what in (("Model architecture", "the model architecture (code)"),
+                            ("Model metadata", "the model metadata (configuration)")):
+        state, outcome = _mof_component(view, component)
+        if state is None:
+            continue
+        if state != "missing":
+            lic = (outcome or {}).get("license")
+            note = f"; licence {lic}" if lic else ""
+            c.add(source, f"{label} lists {what}{note}", "pass", date=date, url=url)
+        elif component == "Model architecture":
+            c.add(source, f"{label} does not list {what}", "unknown", date=date, url=url)
+    dims, osai_date, osai_url, key = _osai(view)
+    rating = dims.get("hardware_architecture")
+    if rating:
+        status = "pass" if rating in ("open", "partial") else \
+            "fail" if rating == "closed" else "unknown"
+        meaning = {"open": "fully documented", "partial": "partly documented",
+                   "closed": "not documented"}.get(rating, rating)
+        c.add("osai", f"system architecture and training set-up {meaning} "
+              f"(hardware_architecture: {rating})", status,  # type: ignore[arg-type]
+              date=osai_date, url=_osai_url(view, "hardware_architecture", key, osai_url))
+    status = c.status()
+    summary = {
+        "pass": "Information on the model architecture is published.",
+        "fail": "The architecture is not documented publicly.",
+        "unknown": "No source records whether the architecture is documented.",
+    }[status]
+    return _condition("b", status, summary, c.items)
+
+
+def _usage(view: dict[str, Any], today: dt.date) -> Condition:
+    c = _Collector(today)
+    state, _outcome = _mof_component(view, "Model card")
+    if state is not None:
+        source, date, url, label = _mof_source(view)
+        if state != "missing":
+            c.add(source, f"{label} lists a model card", "pass", date=date, url=url)
+        else:
+            c.add(source, f"{label} does not list a model card", "unknown", date=date, url=url)
+    dims, osai_date, osai_url, key = _osai(view)
+    rating = dims.get("modelcard")
+    if rating:
+        status = "pass" if rating in ("open", "partial") else \
+            "fail" if rating == "closed" else "unknown"
+        c.add("osai", f"model card rated {rating}", status,  # type: ignore[arg-type]
+              date=osai_date, url=_osai_url(view, "modelcard", key, osai_url))
+    hub, hub_date, hub_url = _hub(view)
+    if hub:
+        card = (hub.get("evidence") or {}).get("model_card") or {}
+        card_status = card.get("status")
+        url = (card.get("urls") or [hub_url])[0]
+        completeness = hub.get("card_completeness")
+        if card_status in ("open", "partial") or (card_status == "unknown"
+                                                  and card.get("field") in ("siblings",
+                                                                            "cardData")):
+            detail = (f", {completeness:.0%} of the expected sections"
+                      if isinstance(completeness, int | float) else "")
+            c.add("hub", f"a model card is published{detail}", "pass", date=hub_date, url=url)
+        elif card_status == "closed":
+            c.add("hub", "no usable model card in the repository", "fail", date=hub_date,
+                  url=url)
+    status = c.status()
+    summary = {
+        "pass": "A model card documents how to use the model.",
+        "fail": "No model card or usage documentation was found.",
+        "unknown": "No source records a model card.",
+    }[status]
+    return _condition("c", status, summary, c.items)
+
+
+def _licence_verdict(info: licenses.LicenseInfo) -> tuple[Status, str]:
+    """pass / fail / unknown for one identified licence, with the reason."""
+    if info.is_expression and info.components:
+        parts = [_licence_verdict(p) for p in info.components]
+        statuses = [s for s, _ in parts]
+        if info.operator == "OR":
+            status: Status = "pass" if "pass" in statuses else \
+                "unknown" if "unknown" in statuses else "fail"
+        else:
+            status = "fail" if "fail" in statuses else \
+                "unknown" if "unknown" in statuses else "pass"
+        reasons = "; ".join(f"{p.display}: {r}" for p, (_, r) in zip(info.components, parts,
+                                                                    strict=True))
+        return status, reasons
+    if not info.recognised:
+        if info.statement == "none":
+            return "fail", "no licence: without a grant, access, use, modification and " \
+                "distribution are not allowed"
+        return "unknown", "the licence text is not one we recognise; its terms are unknown"
+    blocking = [r for r in info.restrictions if r.kind in _LICENCE_FAIL_KINDS]
+    if blocking:
+        kinds = ", ".join(dict.fromkeys(_KIND_WORDS[r.kind] for r in blocking))
+        return "fail", f"restricts use ({kinds})"
+    open_listed = bool(info.osi_approved) or bool(info.fsf_libre) or \
+        mof.is_open_license(info.id)
+    if open_listed:
+        which = "OSI-approved" if info.osi_approved else \
+            "FSF-libre" if info.fsf_libre else "on the MOF's open-licence list"
+        duties = [_KIND_WORDS[r.kind] for r in info.restrictions]
+        extra = f"; its {', '.join(dict.fromkeys(duties))} terms are allowed by recital " \
+            "102" if duties else ""
+        return "pass", f"{which}, with no restriction of use recorded{extra}"
+    if info.category in _NOT_FREE_CATEGORIES:
+        return "fail", f"a proprietary licence (category {info.category}), not a free and " \
+            "open-source one"
+    return "unknown", "not OSI-approved or on the MOF's open list, and no restriction " \
+        "recorded: review the text"
+
+
+def _licence_source(view: dict[str, Any]) -> tuple[str, str | None, str | None]:
+    """Which record the release's licence most likely came from (the cache's authority
+    order: user, hub, mot, osai, epoch…) with its date and link."""
+    sources = {s["source"] for s in view.get("sources") or ()}
+    for source, part in (("hub", "hub"), ("mot", "mof"), ("osai", "osai"), ("epoch", "epoch")):
+        if source in sources:
+            cite = (view.get(part) or {}).get("source") or {}
+            date = _day((view.get("hub") or {}).get("fetched_at")) if source == "hub" else None
+            return source, date or _cite_date(cite), cite.get("url")
+    return "licence", None, None
+
+
+def _licence(view: dict[str, Any], today: dt.date) -> Condition:
+    c = _Collector(today)
+    lic = view.get("license") or {}
+    written = lic.get("as_written")
+    source, date, url = _licence_source(view)
+    hub = view.get("hub") or {}
+    info = licenses.identify(written, name=hub.get("license_name"),
+                             link=hub.get("license_link"))
+    verdicts: list[Status] = []
+    if written is not None:
+        status, reason = _licence_verdict(info)
+        verdicts.append(status)
+        c.add(source, f"licence \"{info.display or written}\": {reason}", status, date=date,
+              url=info.url or hub.get("license_link") or url)
+        for r in info.restrictions:
+            blocks = r.kind in _LICENCE_FAIL_KINDS
+            note = "" if blocks else " An attribution or share-alike term is compatible " \
+                "with a free and open-source licence (recital 102)."
+            c.add("licence", f"{r.clause}: {r.summary}{note}", "fail" if blocks else "pass",
+                  url=r.source_url)
+    _state, outcome = _mof_component(view, "Model parameters (Final)")
+    weights_licence = (outcome or {}).get("license")
+    if weights_licence and weights_licence != written and weights_licence != lic.get("id"):
+        winfo = licenses.identify(weights_licence)
+        status, reason = _licence_verdict(winfo)
+        verdicts.append(status)
+        m_source, m_date, m_url, label = _mof_source(view)
+        c.add(m_source, f"{label}: the weights' licence resolves to \"{winfo.display}\": "
+              f"{reason}", status, date=m_date, url=winfo.url or m_url)
+    dims, osai_date, osai_url, key = _osai(view)
+    rating = dims.get("licenses")
+    if rating:
+        meaning = {"open": "the project is fully under OSI-approved licences",
+                   "partial": "only parts are under OSI-approved licences",
+                   "closed": "not clearly licensed or not OSI-approved"}.get(rating, rating)
+        status_for: Status = "fail" if rating == "closed" else \
+            "pass" if rating == "open" and not verdicts else "unknown"
+        c.add("osai", f"licences rated {rating}: {meaning}", status_for, date=osai_date,
+              url=_osai_url(view, "licenses", key, osai_url))
+        if not verdicts:
+            verdicts.append(status_for)
+    hub_licence = ((hub.get("evidence") or {}).get("license") or {})
+    if written is None and hub_licence.get("status") == "closed":
+        _hub_view, hub_date, hub_url = _hub(view)
+        c.add("hub", "the model card declares no licence", "fail", date=hub_date,
+              url=(hub_licence.get("urls") or [hub_url])[0])
+        verdicts.append("fail")
+    if not c.items:
+        c.add("openexplorer", "no licence is recorded for this release", "unknown")
+    # Every licence judged must pass; one that fails decides.
+    if "fail" in verdicts:
+        status = "fail"
+    elif verdicts and all(v == "pass" for v in verdicts):
+        status = "pass"
+    else:
+        status = "unknown"
+    # The licence table's own lines explain a failure; they do not make a pass.
+    summary = {
+        "pass": "A free and open-source licence allows access, use, modification and "
+                "distribution.",
+        "fail": "The licence restricts use or is not a free and open-source licence. Whether "
+                "a restriction is compatible with Art. 53(2) is contested; we take the strict "
+                "reading.",
+        "unknown": "The licence's terms are not known well enough to decide.",
+    }[status]
+    return _condition("d", status, summary, c.items)
+
+
+def _monetisation(view: dict[str, Any], today: dt.date) -> Condition:
+    c = _Collector(today)
+    label, epoch_date, epoch_url = _epoch(view)
+    if label in _EPOCH_SERVICE:
+        c.add("epoch", f"model accessibility: \"{label}\" — offered only as a service; the "
+              "provider's platform is where any price is charged", "fail", date=epoch_date,
+              url=epoch_url)
+    info = licenses.identify((view.get("license") or {}).get("as_written"))
+    for r in info.restrictions:
+        if r.kind == "revenue-threshold":
+            c.add("licence", f"{r.clause}: {r.summary}", "fail", url=r.source_url)
+    if not c.items:
+        c.add("openexplorer", "no source we read records prices, paid support, a paid platform or "
+              "use of personal data; recital 103: publishing in an open repository is not in "
+              "itself monetisation", "unknown")
+    status: Status = "fail" if any(e.status == "fail" for e in c.items) else "unknown"
+    summary = {
+        "fail": "There is evidence of monetisation.",
+        "unknown": "Public data cannot show that the model is not monetised: confirm it.",
+        "pass": "",
+    }[status]
+    return _condition("e", status, summary, c.items)
+
+
+def _condition(key: str, status: Status, summary: str, items: Iterable[Evidence]) -> Condition:
+    _k, name, requirement = next(c for c in CONDITIONS if c[0] == key)
+    return Condition(key=key, name=name, requirement=requirement, status=status,
+                     summary=summary, evidence=tuple(items))
+
+
+def _systemic(view: dict[str, Any], today: dt.date) -> SystemicRisk:
+    epoch = view.get("epoch") or {}
+    compute = epoch.get("training_compute_flop")
+    cite = epoch.get("source") or {}
+    if not isinstance(compute, int | float) or isinstance(compute, bool) or compute <= 0:
+        return SystemicRisk(
+            status="unknown", compute_flop=None,
+            text="Epoch AI has no training-compute figure for this release: the 10^25 FLOP "
+                 "presumption (Art. 51(2)) cannot be checked here. The Commission can also "
+                 "designate a model (Art. 51(1)(b)).")
+    c = _Collector(today)
+    figure = flop_text(compute)
+    if compute > COMPUTE_THRESHOLD_FLOP:
+        status: Literal["presumed", "below", "unknown"] = "presumed"
+        text = (f"Training compute {figure} (Epoch AI) is above 10^25 FLOP: presumed systemic "
+                "risk (Art. 51(2)): the open-source exemption does not apply.")
+        c.add("epoch", f"training compute {figure}", "fail", date=_cite_date(cite),
+              url=cite.get("url"))
+    else:
+        status = "below"
+        text = (f"Training compute {figure} (Epoch AI) is not above 10^25 FLOP: no presumption "
+                "of systemic risk (Art. 51(2)); the Commission can still designate a model "
+                "(Art. 51(1)(b)).")
+        c.add("epoch", f"training compute {figure}", "pass", date=_cite_date(cite),
+              url=cite.get("url"))
+    return SystemicRisk(status=status, text=text, compute_flop=float(compute),
+                        evidence=tuple(c.items))
+
+
+def flop_text(value: float) -> str:
+    """3.8e25 → "3.8 × 10^25 FLOP"."""
+    exponent = int(f"{value:e}".split("e")[1])
+    mantissa = value / 10 ** exponent
+    return f"{mantissa:.3g} × 10^{exponent} FLOP"
+
+
+def precheck(view: dict[str, Any], *, today: dt.date | str,
+             hub_data: dict[str, Any] | None = None) -> PreCheck:
+    """The open-source route pre-check of one release view (``release_view(cache, id)``).
+
+    ``today`` dates the pre-check and decides which evidence is stale. ``hub_data`` is the Hub
+    record's ``data`` (for ``eu_disallowed``) when the view does not carry it.
+    """
+    day = today if isinstance(today, dt.date) else dt.date.fromisoformat(str(today)[:10])
+    conditions = (
+        _weights(view, day, hub_data),
+        _architecture(view, day),
+        _usage(view, day),
+        _licence(view, day),
+        _monetisation(view, day),
+    )
+    systemic = _systemic(view, day)
+    statuses = [c.status for c in conditions]
+    failed = [c for c in conditions if c.status == "fail"]
+    if systemic.status == "presumed":
+        verdict: Status = "fail"
+        headline = "Presumed systemic risk: the open-source exemption does not apply."
+        if failed:
+            headline += " Also failed: " + ", ".join(f"({c.key}) {c.name.lower()}"
+                                                       for c in failed) + "."
+    elif failed:
+        verdict = "fail"
+        headline = "The open-source route is not available on this evidence: " + ", ".join(
+            f"({c.key}) {c.name.lower()}" for c in failed) + " failed."
+    elif all(s == "pass" for s in statuses):
+        verdict = "pass"
+        headline = "Every condition is met on this evidence."
+    else:
+        verdict = "unknown"
+        open_ = [c for c in conditions if c.status == "unknown"]
+        if [c.key for c in open_] == ["e"]:
+            headline = ("Conditions (a)–(d) are met on this evidence; (e) no monetisation "
+                        "cannot be shown from public data: confirm it before relying on the "
+                        "route.")
+        else:
+            headline = "Not decided: " + ", ".join(f"({c.key}) {c.name.lower()}"
+                                                   for c in open_) + " could not be checked."
+    used = {e.source for c in conditions for e in c.evidence} | \
+        {e.source for e in systemic.evidence}
+    used -= _UNDATED_SOURCES
+    lic = view.get("license") or {}
+    return PreCheck(
+        release_id=view.get("id") or "",
+        name=view.get("name") or view.get("id") or "",
+        organization=view.get("organization"),
+        license=lic.get("name") or lic.get("id") or lic.get("as_written"),
+        date=day.isoformat(),
+        verdict=verdict,
+        headline=headline,
+        conditions=conditions,
+        systemic_risk=systemic,
+        sources=tuple(sorted(used)),
+    )
+
+
+# --- the memo -------------------------------------------------------------------------------------
+
+
+_STATUS_WORDS = {"pass": "PASS", "fail": "FAIL", "unknown": "UNKNOWN"}
+_SYSTEMIC_WORDS = {"presumed": "PRESUMED SYSTEMIC RISK", "below": "below the threshold",
+                   "unknown": "unknown"}
+
+
+def _md(text: Any) -> str:
+    return str(text if text is not None else "–").replace("|", "\\|").replace("\n", " ")
+
+
+def _link(url: str | None) -> str:
+    return f" — <{url}>" if url else ""
+
+
+def memo_lines(check: PreCheck) -> Sequence[str]:
+    """The body of the memo (conditions and what remains), without header and sources."""
+    out = ["## Conditions", "", "| | condition | result | in short |", "|---|---|---|---|"]
+    for c in check.conditions:
+        out.append(f"| ({c.key}) | {_md(c.name)} | **{_STATUS_WORDS[c.status]}** | "
+                   f"{_md(c.summary)} |")
+    for c in check.conditions:
+        out += ["", f"### ({c.key}) {c.name}: {_STATUS_WORDS[c.status]}", "",
+                f"*{c.requirement}*", "", c.summary, ""]
+        if not c.evidence:
+            out.append("- no evidence recorded")
+        for e in c.evidence:
+            stale = ", over a year old" if e.stale else ""
+            when = f" ({e.when}{stale})" if e.when else ""
+            out.append(f"- {_STATUS_WORDS[e.status].lower()}: **{e.source_name}**{when}: "
+                       f"{e.text}{_link(e.url)}")
+    risk = check.systemic_risk
+    out += ["", "## What the route does not remove", ""]
+    for name, basis in check.not_removed:
+        out.append(f"- **{name}.** {basis}")
+    out += ["", f"**Systemic risk: {_SYSTEMIC_WORDS[risk.status]}.** {risk.text}"]
+    for e in risk.evidence:
+        out.append(f"- {e.source_name} ({e.when or 'undated'}): {e.text}{_link(e.url)}")
+    return out
+
+
+def memo_markdown(check: PreCheck, view: dict[str, Any], snapshot_date: str | None) -> str:
+    """The pre-check as a dated Markdown memo, marked "not legal advice", citing its sources."""
+    from openexplorer.export import citations  # export imports views; keep this module light
+
+    org = view.get("organization") or check.organization
+    out = [
+        f"# EU AI Act open-source route: pre-check of {check.name}",
+        "",
+        f"> **{NOT_LEGAL_ADVICE}**",
+        "",
+        f"- **Memo date:** {check.date}",
+        f"- **Data snapshot:** {snapshot_date or 'unknown'}",
+        f"- **Release:** {_md(check.name)} (`{check.release_id}`)"
+        + (f", {_md(org)}" if org else ""),
+        f"- **Licence as recorded:** {_md(check.license or 'none recorded')}",
+        "- **Legal basis:** Regulation (EU) 2024/1689 (AI Act), Art. 53(2) and 54(6) "
+        "(open-source route for general-purpose AI models), recitals 102–104; Art. 51(2) "
+        "(systemic-risk presumption).",
+        "",
+        f"## Result: {_STATUS_WORDS[check.verdict]}",
+        "",
+        check.headline,
+        "",
+        "The route applies only to general-purpose AI models and only to their provider; this "
+        "pre-check assumes both and checks the conditions on the evidence OpenExplorer holds.",
+        "",
+        *memo_lines(check),
+        "",
+        "## How each condition was decided",
+        "",
+        "A condition passes when a source shows it met (and no source shows a decisive "
+        "failure, such as a gate excluding EU users); it fails when the evidence shows it not "
+        "met and nothing shows it met; otherwise it is unknown. The licence passes only when "
+        "it is OSI-approved, FSF-libre or on the MOF's open-licence list with no restriction "
+        "of use; any use restriction fails it (the strict reading). Monetisation stays unknown "
+        "unless a source shows it. Evidence over a year old on the memo date is marked. See "
+        "docs/eu-ai-act.md.",
+        "",
+        "## Legal texts",
+        "",
+        f"- {REGULATION}. {REGULATION_URL}",
+        "",
+        citations(check.sources, snapshot_date),
+        f"*{NOT_LEGAL_ADVICE}* Made by OpenExplorer on {check.date}.",
+    ]
+    return "\n".join(out) + "\n"
