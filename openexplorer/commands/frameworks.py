@@ -1,0 +1,54 @@
+"""``openexplorer frameworks ID``: one release under every framework, and where they disagree."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from typing import Any
+
+COMMAND = "frameworks"
+HELP = ("one release under MOF, the index, OSAID, OSI's validation, FMTI and Epoch, side by side, "
+        "with every disagreement explained")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("id", help="a release id, Hub repo id or exact name")
+    parser.add_argument("--format", choices=["markdown", "json"], default="markdown")
+    parser.add_argument("--card", metavar="FILE",
+                        help="the model card (README.md) to look for openness claims in")
+
+
+def run(args: argparse.Namespace, open_cache: Callable[[], Any]) -> int:
+    from openexplorer import crossframework, openwashing
+    from openexplorer.cli import UsageError
+    from openexplorer.views import release_view
+
+    card = _read_card(args.card)
+    cache = open_cache()
+    release_id = cache.resolve(args.id)
+    if release_id is None:
+        raise UsageError(f"unknown release: {args.id!r} (try: openexplorer search {args.id})")
+    view = release_view(cache, release_id)
+    result = crossframework.compare_frameworks(view)
+    washing = openwashing.check(view, card)
+    if args.format == "json":
+        out = {**result.to_dict(), "openwashing": washing.to_dict()}
+        text = json.dumps(out, ensure_ascii=False, indent=2, default=str)
+    else:
+        text = crossframework.markdown(result, washing, cache.get_meta("snapshot_built"))
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    return 0
+
+
+def _read_card(path: str | None) -> str | None:
+    from openexplorer.cli import UsageError
+
+    if not path:
+        return None
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            return handle.read()
+    except OSError as exc:
+        raise UsageError(f"--card {path}: {exc.strerror or exc}") from exc
