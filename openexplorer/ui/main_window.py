@@ -16,15 +16,21 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMainWindow,
     QMessageBox,
+    QScrollArea,
     QSplitter,
     QTabWidget,
+    QVBoxLayout,
     QWidget,
 )
 
 from openexplorer.cache import Cache
 from openexplorer.ui import theme
+from openexplorer.ui.clauses_view import ClausesView
 from openexplorer.ui.compare_view import CompareView
+from openexplorer.ui.crossframework_panel import CrossFrameworkPanel
+from openexplorer.ui.euaiact_panel import EuAiActPanel
 from openexplorer.ui.model_page import ModelPage
+from openexplorer.ui.openwashing_view import OpenWashingView
 from openexplorer.ui.overview_view import OverviewView
 from openexplorer.ui.refresh_status import RefreshStatus
 from openexplorer.ui.refresh_worker import SETTING_OFFLINE, RefreshController
@@ -83,6 +89,7 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.model_page, "&Release")
         self.tabs.addTab(self.compare_view, "&Compare")
         self.tabs.addTab(self.overview, "O&verview")
+        self._build_analysis_tabs(cache)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.addWidget(self.search)
         self.splitter.addWidget(self.tabs)
@@ -101,6 +108,36 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(0, self._show_first_release)
 
     # -- building --------------------------------------------------------------------------------
+
+    def _build_analysis_tabs(self, cache: Cache) -> None:
+        """The questions no tracker answers: frameworks side by side and the EU pre-check for
+        the current release, licence clauses, open-washing, your own rubric, the watchlist."""
+        snapshot = cache.get_meta("snapshot_built")
+        self.crossframework = CrossFrameworkPanel(self)
+        self.euaiact = EuAiActPanel(self, settings=self._settings, snapshot_date=snapshot)
+        holder = QWidget(self)
+        column = QVBoxLayout(holder)
+        column.addWidget(self.crossframework)
+        column.addWidget(self.euaiact)
+        column.addStretch(1)
+        self.frameworks_page = QScrollArea(self)
+        self.frameworks_page.setWidgetResizable(True)
+        self.frameworks_page.setWidget(holder)
+        self.tabs.addTab(self.frameworks_page, "&Frameworks && EU")
+        self.clauses = ClausesView(cache, self, snapshot_date=snapshot)
+        self.tabs.addTab(self.clauses, "&Licences")
+        self.openwashing = OpenWashingView(cache, self)
+        self.tabs.addTab(self.openwashing, "Open-&washing")
+        self.rubric = self.watchlist = None
+        try:  # built alongside; present in every release build
+            from openexplorer.ui.rubric_view import RubricView
+            from openexplorer.ui.watchlist_view import WatchlistView
+        except ImportError:  # pragma: no cover
+            return
+        self.rubric = RubricView(cache, self)
+        self.tabs.addTab(self.rubric, "R&ubric")
+        self.watchlist = WatchlistView(cache, self)
+        self.tabs.addTab(self.watchlist, "Wa&tchlist")
 
     def _fit_to_screen(self, width: int, height: int) -> None:
         """A first size that fits the screen (the saved geometry wins later)."""
@@ -220,6 +257,11 @@ class MainWindow(QMainWindow):
         self.compare_view.releases_changed.connect(self._on_comparison_changed)
         self.overview.filter_requested.connect(self._on_overview_filter)
         self.compare_view.message.connect(self._show_message)
+        self.openwashing.release_requested.connect(self.show_release)
+        if self.watchlist is not None:
+            self.refresh_controller.finished.connect(self.watchlist.on_refresh_finished)
+        if self.rubric is not None and hasattr(self.rubric, "release_requested"):
+            self.rubric.release_requested.connect(self.show_release)
         self.tabs.currentChanged.connect(self._on_tab_changed)
         self.refresh_action.triggered.connect(self._on_refresh_triggered)
         self.offline_action.toggled.connect(self._on_offline_toggled)
@@ -252,7 +294,8 @@ class MainWindow(QMainWindow):
                 known = []
             if known:
                 self.compare_view.set_releases(known)
-        self.tabs.setCurrentIndex(int(self._settings.value(SETTING_TAB, 0) or 0) % 3)
+        self.tabs.setCurrentIndex(int(self._settings.value(SETTING_TAB, 0) or 0)
+                                  % self.tabs.count())
 
     def _save_state(self) -> None:
         self._settings.setValue(SETTING_GEOMETRY, self.saveGeometry())
@@ -286,6 +329,8 @@ class MainWindow(QMainWindow):
             return
         self._pending_release = None
         self.model_page.show_view(view)
+        self.crossframework.show_view(view)
+        self.euaiact.show_view(view)
         if switch:
             self.tabs.setCurrentIndex(self.TAB_RELEASE)
 
@@ -433,7 +478,8 @@ class MainWindow(QMainWindow):
     @Slot()
     def _open_methodology(self) -> None:
         local = Path(__file__).resolve().parents[2] / "docs" / "methodology.md"
-        url = QUrl.fromLocalFile(str(local)) if local.is_file() else QUrl(DOCS_URL)
+        url = (QUrl.fromLocalFile(str(local)) if local.is_file()
+               else QUrl(DOCS_URL + "methodology.md"))
         QDesktopServices.openUrl(url)
 
     # -- Hub refresh -----------------------------------------------------------------------------
@@ -482,6 +528,8 @@ class MainWindow(QMainWindow):
         self._show_last_refresh(fallback=self.refresh_status.last_refresh())
         self.search.reload()
         self.overview.refresh_stats()
+        self.openwashing.refresh()
+        self.clauses.refresh()
         shown = self.model_page.view()
         if shown:
             self.show_release(shown["id"], switch=False)
