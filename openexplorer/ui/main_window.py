@@ -45,7 +45,6 @@ SETTING_SPLITTER = "window/splitter"
 SETTING_TAB = "window/tab"
 SETTING_COMPARISON = "compare/ids"
 SETTING_THEME = "ui/theme"
-DOCS_URL = "https://github.com/openexplorer/openexplorer/blob/main/docs/"
 
 
 def _to_bool(value: object) -> bool:
@@ -478,9 +477,14 @@ class MainWindow(QMainWindow):
     @Slot()
     def _open_methodology(self) -> None:
         local = Path(__file__).resolve().parents[2] / "docs" / "methodology.md"
-        url = (QUrl.fromLocalFile(str(local)) if local.is_file()
-               else QUrl(DOCS_URL + "methodology.md"))
-        QDesktopServices.openUrl(url)
+        if local.is_file():
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(local)))
+            return
+        QMessageBox.information(
+            self, "How is this computed?",
+            "The methodology — how every figure is computed, one section per framework and per "
+            "automated rule — is in docs/methodology.md of the OpenExplorer source; each "
+            "release page names the source and date behind every figure.")
 
     # -- Hub refresh -----------------------------------------------------------------------------
 
