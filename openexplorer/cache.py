@@ -35,7 +35,7 @@ from openexplorer.records import Assessment, ImportResult, OrganizationInfo, Sou
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 4
 BUSY_TIMEOUT_MS = 10_000
 
 # Release fields merged from linked records; the first record (by authority) that has a value wins.
@@ -50,6 +50,30 @@ class CacheError(Exception):
 
 class SchemaTooNewError(CacheError):
     """The file was written by a newer OpenExplorer than this one."""
+
+
+class CacheBusyError(CacheError):
+    """Another program kept the cache locked for longer than the busy timeout."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        where = f" {path}" if path else ""
+        super().__init__(
+            f"the cache{where} is busy: another OpenExplorer window, an `openexplorer` command "
+            "or another program is writing to it. Try again when it has finished."
+        )
+
+
+#: The text index's rowid for a release (see migration 4): curated releases first, then by
+#: downloads (most first, capped at 2**30 - 1), then by rowid; the release's rowid is the low 32 bits.
+SEARCH_KEY_ROWID_MASK = 0xFFFFFFFF
+
+
+def _search_key(row: str) -> str:
+    """SQL for the search key of a ``releases`` row (``new``, ``old`` or the table's name)."""
+    return (f"((CASE WHEN {row}.origin = 'hub' THEN 1 ELSE 0 END) << 62) + "
+            f"((1073741823 - min(max(coalesce({row}.popularity, 0), 0), 1073741823)) << 32) + "
+            f"{row}.rowid")
 
 
 _MIGRATIONS: list[str] = [
@@ -185,6 +209,108 @@ _MIGRATIONS: list[str] = [
     CREATE INDEX summary_parameters ON release_summary(parameters);
     CREATE INDEX summary_release_date ON release_summary(release_date);
     """,
+    # 3: the user's own lists, never touched by an import or refresh: what they watch
+    # (openexplorer.watchlist), their rubric profiles (openexplorer.rubric), and what they have
+    # already seen of the changes to watched items.
+    """
+    CREATE TABLE watchlist (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('release', 'family', 'organization')),
+        value TEXT NOT NULL,
+        added_at TEXT NOT NULL,
+        UNIQUE (kind, value)
+    );
+    CREATE TABLE rubric_profiles (
+        name TEXT PRIMARY KEY, weights TEXT NOT NULL, saved_at TEXT NOT NULL
+    );
+    CREATE TABLE watch_seen (key TEXT PRIMARY KEY, value TEXT);
+    CREATE INDEX changes_changed_at ON changes(changed_at);
+    """,
+    # 4: search and paging at Hub scale (a million releases; docs/benchmarks.md).
+    # - The text index is keyed by popularity: its rowid is SEARCH_KEY (curated releases first,
+    #   then by downloads, most first), so "the best 50 matches" is the first 50 rowids of a
+    #   MATCH and the search stops there instead of ranking every match. Contentless: the text
+    #   stays in ``releases``; a match gives the key, ``key & 0xFFFFFFFF`` the release's rowid.
+    #   Prefixes of 1 to 4 characters have their own index entries, so a word being typed
+    #   ("l", "lla", "llam") is read like a whole word, lazily, instead of merging the lists of
+    #   every word it begins (``license``, ``llama``, ``lora``… for "l"); no column sizes are
+    #   kept (no bm25 ranking any more).
+    # - Every sortable summary column is indexed together with the name (release_id follows, as
+    #   the table's key), so a page of a sorted listing is an index range (keyset paging).
+    # - Records are indexed by organisation and family together with their scope: reading a
+    #   release no longer walks every record of a Hub namespace with tens of thousands of models;
+    #   match keys are indexed by release too (rebuilding a release replaced its keys by a scan).
+    # - Facet counts read the summary's facet columns as arrays (openexplorer.facet_index):
+    #   ``facet_columns`` holds them, one BLOB per column indexed by the release's rowid,
+    #   ``facet_values`` the value of each code; a deleted release is noted in ``facet_stale``.
+    #   They are filled from the summary on the next open (summary.ensure_summaries).
+    f"""
+    DROP TRIGGER IF EXISTS releases_ai;
+    DROP TRIGGER IF EXISTS releases_ad;
+    DROP TRIGGER IF EXISTS releases_au;
+    DROP TABLE IF EXISTS releases_fts;
+    CREATE VIRTUAL TABLE releases_fts USING fts5(
+        name, hub_id, family, organization, tags, content='', columnsize=0,
+        prefix='1 2 3 4'
+    );
+    INSERT INTO releases_fts(rowid, name, hub_id, family, organization, tags)
+        SELECT {_search_key("releases")}, name, hub_id, family, organization, tags
+        FROM releases ORDER BY 1;
+    INSERT INTO releases_fts(releases_fts) VALUES ('optimize');
+    CREATE TRIGGER releases_ai AFTER INSERT ON releases BEGIN
+        INSERT INTO releases_fts(rowid, name, hub_id, family, organization, tags)
+        VALUES ({_search_key("new")}, new.name, new.hub_id, new.family, new.organization,
+                new.tags);
+    END;
+    CREATE TRIGGER releases_ad AFTER DELETE ON releases BEGIN
+        INSERT INTO releases_fts(releases_fts, rowid, name, hub_id, family, organization, tags)
+        VALUES ('delete', {_search_key("old")}, old.name, old.hub_id, old.family,
+                old.organization, old.tags);
+    END;
+    CREATE TRIGGER releases_au
+    AFTER UPDATE OF name, hub_id, family, organization, tags, popularity, origin ON releases
+    BEGIN
+        INSERT INTO releases_fts(releases_fts, rowid, name, hub_id, family, organization, tags)
+        VALUES ('delete', {_search_key("old")}, old.name, old.hub_id, old.family,
+                old.organization, old.tags);
+        INSERT INTO releases_fts(rowid, name, hub_id, family, organization, tags)
+        VALUES ({_search_key("new")}, new.name, new.hub_id, new.family, new.organization,
+                new.tags);
+    END;
+    DROP INDEX IF EXISTS summary_release_date;
+    DROP INDEX IF EXISTS summary_osai_score;
+    DROP INDEX IF EXISTS summary_osaid_verdict;
+    DROP INDEX IF EXISTS summary_parameters;
+    CREATE INDEX summary_release_date ON release_summary(release_date, name COLLATE NOCASE);
+    CREATE INDEX summary_osai_score ON release_summary(osai_score, name COLLATE NOCASE);
+    CREATE INDEX summary_osaid_verdict ON release_summary(osaid_verdict, name COLLATE NOCASE);
+    CREATE INDEX summary_parameters ON release_summary(parameters, name COLLATE NOCASE);
+    CREATE INDEX summary_name ON release_summary(name COLLATE NOCASE);
+    CREATE INDEX summary_organization_name
+        ON release_summary(organization COLLATE NOCASE, name COLLATE NOCASE);
+    CREATE INDEX summary_license_id
+        ON release_summary(license_id COLLATE NOCASE, name COLLATE NOCASE);
+    CREATE INDEX summary_mof_total ON release_summary(mof_total, name COLLATE NOCASE);
+    CREATE INDEX summary_downloads ON release_summary(downloads, name COLLATE NOCASE);
+    DROP INDEX IF EXISTS records_family;
+    DROP INDEX IF EXISTS records_organization;
+    CREATE INDEX records_family ON records(family_id, scope);
+    CREATE INDEX records_organization ON records(organization_id, scope);
+    CREATE INDEX match_keys_release ON match_keys(release_id);
+    CREATE TABLE facet_columns (
+        id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, data BLOB NOT NULL
+    );
+    CREATE TABLE facet_values (
+        facet TEXT NOT NULL, code INTEGER NOT NULL, value, PRIMARY KEY (facet, code)
+    ) WITHOUT ROWID;
+    CREATE UNIQUE INDEX facet_values_value ON facet_values(facet, value);
+    CREATE TABLE facet_stale (release_rowid INTEGER PRIMARY KEY);
+    CREATE TRIGGER releases_facets_ad AFTER DELETE ON releases BEGIN
+        INSERT OR IGNORE INTO facet_stale(release_rowid) VALUES (old.rowid);
+        UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)
+            WHERE key = 'facet_generation';
+    END;
+    """,
 ]
 
 
@@ -312,8 +438,23 @@ class Cache:
         row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return row[0] if row else None
 
+    def begin_write(self) -> None:
+        """Start a write transaction by taking the write lock first (``BEGIN IMMEDIATE``, waiting
+        up to the busy timeout): one writer at a time, and nothing read inside the transaction
+        can be outdated by another writer's commit. :class:`CacheBusyError` when the lock is not
+        had in time. Does nothing inside a transaction already begun."""
+        if self.conn.in_transaction:
+            return
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise CacheBusyError(self.path) from exc
+            raise
+
     def set_meta(self, key: str, value: str) -> None:
         with self.conn:
+            self.begin_write()
             self.conn.execute(
                 "INSERT INTO meta(key, value) VALUES (?, ?) "
                 "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
@@ -345,6 +486,7 @@ class Cache:
         linker = identity.Linker(self)
         touched: set[str] = set()
         with self.conn:
+            self.begin_write()
             for info in result.organizations:
                 self._upsert_organization(info)
             for record in result.records:
@@ -572,13 +714,17 @@ class Cache:
         )
         keys = {identity.match_key(r[1]) for r in rows}
         keys |= {identity.match_key(r[3].split("/")[-1]) for r in rows if r[3]}
-        self.conn.execute("DELETE FROM match_keys WHERE release_id = ?", (release_id,))
-        self.conn.executemany(
-            "INSERT OR IGNORE INTO match_keys(key, release_id) VALUES (?, ?)",
-            [(key, release_id) for key in keys if key],
-        )
+        keys.discard(None)
+        stored = {row[0] for row in self.conn.execute(
+            "SELECT key FROM match_keys WHERE release_id = ?", (release_id,))}
+        if stored != keys:  # a refresh mostly leaves them as they were
+            self.conn.execute("DELETE FROM match_keys WHERE release_id = ?", (release_id,))
+            self.conn.executemany(
+                "INSERT OR IGNORE INTO match_keys(key, release_id) VALUES (?, ?)",
+                [(key, release_id) for key in keys if key],
+            )
         old = self.conn.execute("SELECT * FROM releases WHERE id = ?", (release_id,)).fetchone()
-        columns = [d[1] for d in self.conn.execute("PRAGMA table_info(releases)")]
+        columns = self._release_columns()
         changes = 0
         if old is None:
             merged.update(id=release_id, updated_at=now)
@@ -603,6 +749,15 @@ class Cache:
                     f"UPDATE releases SET {sets} WHERE id = ?", (*diff.values(), release_id)
                 )
         return changes
+
+    def _release_columns(self) -> list[str]:
+        # Asked once per connection (and schema): rebuild_release runs once per record ingested.
+        version = self.conn.execute("PRAGMA schema_version").fetchone()[0]
+        cached = getattr(self, "_columns_cache", None)
+        if cached is None or cached[0] != version:
+            cached = (version, [d[1] for d in self.conn.execute("PRAGMA table_info(releases)")])
+            self._columns_cache = cached
+        return cached[1]
 
     def rekey_release(self, old_id: str, new_id: str) -> None:
         """Give a release a new id (a Hub repo id found later), keeping everything linked."""
@@ -659,9 +814,22 @@ class Cache:
         )
         names = [d[0] for d in cursor.description]
         records = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+        # Every record's assessments in one query (a release has a few records).
+        by_record: dict[int, list[Assessment]] = {record["id"]: [] for record in records}
+        if by_record:
+            marks = ", ".join("?" for _ in by_record)
+            for row in self.conn.execute(
+                "SELECT record_id, framework, component, status, value, license, "
+                f"license_given, urls, notes FROM assessments WHERE record_id IN ({marks}) "
+                "ORDER BY record_id, id", tuple(by_record),
+            ):
+                by_record[row[0]].append(Assessment(
+                    framework=row[1], component=row[2], status=row[3], value=row[4],
+                    license=row[5], license_given=bool(row[6]),
+                    urls=tuple(json.loads(row[7])) if row[7] else (), notes=row[8]))
         for record in records:
             record["data"] = json.loads(record["data"]) if record["data"] else {}
-            record["assessments"] = self.assessments_of(record["id"])
+            record["assessments"] = by_record[record["id"]]
         return records
 
     def assessments_of(self, record_id: int) -> list[Assessment]:
@@ -704,17 +872,22 @@ class Cache:
         limit: int = 50,
         offset: int = 0,
     ) -> list[dict[str, Any]]:
-        """Releases matching ``query`` (FTS, quoted) and extra SQL conditions, best first."""
+        """Releases matching ``query`` (FTS, quoted) and extra SQL conditions, best first.
+
+        Best first is the text index's order (:data:`SEARCH_KEY_ROWID_MASK`): curated releases,
+        then the most downloaded, so the search stops after ``limit`` matches.
+        """
         conditions = list(where)
         args: list[Any] = []
         match = quote_fts(query)
         if match:
             sql = (
                 "SELECT releases.* FROM releases_fts JOIN releases "
-                "ON releases.rowid = releases_fts.rowid WHERE releases_fts MATCH ?"
+                f"ON releases.rowid = (releases_fts.rowid & {SEARCH_KEY_ROWID_MASK}) "
+                "WHERE releases_fts MATCH ?"
             )
             args.append(match)
-            order = "releases_fts.rank, releases.popularity DESC, releases.name"
+            order = "releases_fts.rowid"
         else:
             sql = "SELECT releases.* FROM releases WHERE 1"
             order = "releases.release_date IS NULL, releases.release_date DESC, releases.name"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -320,3 +321,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except BrokenPipeError:
         return 0
+    except sqlite3.Error as exc:  # met after opening: a lock held too long, damage further in
+        from openexplorer.cache import CacheBusyError
+        from openexplorer.store import DamagedCacheError, is_busy, is_damage
+
+        from openexplorer.paths import default_cache_path
+
+        path = Path(args.db) if args.db else default_cache_path()
+        if is_busy(exc):
+            print(f"openexplorer: {CacheBusyError(path)}", file=sys.stderr)
+        elif is_damage(exc):
+            print(f"openexplorer: {DamagedCacheError(path, str(exc))}", file=sys.stderr)
+        else:
+            print(f"openexplorer {args.command}: the cache could not be used ({exc})",
+                  file=sys.stderr)
+        return 1
+    except OSError as exc:  # a file given on the command line that cannot be read or written
+        where = f" {exc.filename!r}" if exc.filename is not None else ""
+        print(f"openexplorer {args.command}:{where} {exc.strerror or exc}", file=sys.stderr)
+        return 1

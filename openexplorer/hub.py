@@ -280,6 +280,42 @@ def _session_factory() -> httpx2.Client:
 
 _INSTALL_LOCK = threading.Lock()
 _installed = False
+_SECRETS: set[str] = set()
+
+
+def _redact(text: str) -> str:
+    for secret in _SECRETS:
+        text = text.replace(secret, "***")
+    return text
+
+
+def _keep_out_of_logs(token: str) -> None:
+    """No log record, of any library, carries ``token`` from now on (a Hub that echoes it back
+    in a header, logged by httpcore at DEBUG, would otherwise put it in the user's log file)."""
+    with _INSTALL_LOCK:
+        if len(token) < 8 or token in _SECRETS:
+            return
+        first = not _SECRETS
+        _SECRETS.add(token)
+        if not first:
+            return
+        previous = logging.getLogRecordFactory()
+
+        def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
+            record = previous(*args, **kwargs)
+            try:
+                message = record.getMessage()
+            except Exception:  # noqa: BLE001 - a bad format string: logging reports it later
+                return record
+            if any(secret in message for secret in _SECRETS):
+                record.msg, record.args = _redact(message), None
+            if record.exc_info and record.exc_info[0] is not None:
+                text = logging.Formatter().formatException(record.exc_info)
+                if any(secret in text for secret in _SECRETS):
+                    record.exc_text = _redact(text)
+            return record
+
+        logging.setLogRecordFactory(factory)
 
 
 def _install() -> None:
@@ -365,6 +401,8 @@ class HubClient:
             self._token = _stored_token()
         else:
             self._token = str(token) or None
+        if self._token:
+            _keep_out_of_logs(self._token)
         self.timeout = float(timeout)
         self.cache_dir = str(cache_dir) if cache_dir else _default_cache_dir()
         self._api = HfApi(endpoint=self.endpoint, token=False, library_name="openexplorer",

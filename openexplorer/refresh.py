@@ -624,6 +624,10 @@ class _Run:
                         name, lambda n=name: self.client.dataset_license(n))  # type: ignore[misc]
                 except HubError as exc:
                     self.check_fatal(exc, name)
+                    if exc.kind not in ("not_found", "gated", "unauthorized"):
+                        # A transient failure: the model fails and keeps its old record, rather
+                        # than being written without this licence (half updated).
+                        raise
                     self.dataset_licenses[key] = None
             out[name] = self.dataset_licenses[key]
         return {k: v for k, v in out.items() if v}

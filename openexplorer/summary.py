@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from functools import cache
 from importlib.resources import files
 from typing import Any
 
-from openexplorer import __version__
-from openexplorer.cache import Cache, iter_batches
+from openexplorer import __version__, facet_index
+from openexplorer.cache import SEARCH_KEY_ROWID_MASK, Cache, iter_batches, quote_fts
 
 log = logging.getLogger(__name__)
 
@@ -112,6 +114,7 @@ def update(cache: Cache, release_ids: Iterable[str]) -> int:
     count = 0
     for batch in iter_batches(release_ids, 500):
         rows = []
+        entries: list[tuple[int, dict[str, Any] | None]] = []  # for the facet arrays
         for release_id in batch:
             view = release_view(cache, release_id, detail=False)
             if view is None:
@@ -120,7 +123,12 @@ def update(cache: Cache, release_ids: Iterable[str]) -> int:
                 continue
             row = summarize(view)
             rows.append(tuple(row[c] for c in COLUMNS))
+            found = cache.conn.execute("SELECT rowid FROM releases WHERE id = ?",
+                                       (release_id,)).fetchone()
+            if found is not None:
+                entries.append((int(found[0]), row))
         cache.conn.executemany(sql, rows)
+        facet_index.update(cache, entries)
         count += len(rows)
     return count
 
@@ -129,17 +137,25 @@ def rebuild_all(cache: Cache) -> int:
     """Recompute every summary row (after a rules change) in one transaction."""
     with cache.conn:
         cache.conn.execute("DELETE FROM release_summary")
+        cache.conn.execute("DELETE FROM meta WHERE key = 'facet_index'")  # rebuilt below
         count = update(cache, list(cache.iter_release_ids()))
         cache.conn.execute(
             "INSERT INTO meta(key, value) VALUES ('summary_rules', ?) "
             "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (rules_version(),))
+        if facet_index.available():
+            facet_index.rebuild(cache)
     log.info("release summaries rebuilt: %d releases", count)
     return count
 
 
 def ensure_summaries(cache: Cache) -> bool:
-    """Rebuild the summaries if the rules changed since they were computed. True if rebuilt."""
+    """Rebuild the summaries if the rules changed since they were computed. True if rebuilt.
+
+    Also builds the facet arrays (:mod:`openexplorer.facet_index`) of a cache that has none yet.
+    """
     if cache.get_meta("summary_rules") == rules_version():
+        if facet_index.ensure(cache):
+            log.info("facet index of %s built", cache.path)
         return False
     rebuild_all(cache)
     return True
@@ -246,12 +262,11 @@ def where_clause(filters: Filters) -> tuple[list[str], list[Any]]:
 
 
 def _base(query: str, filters: Filters) -> tuple[str, list[Any], bool]:
-    from openexplorer.cache import quote_fts
-
     conditions, args = where_clause(filters)
     match = quote_fts(query)
     if match:
-        sql = ("FROM releases_fts JOIN releases r ON r.rowid = releases_fts.rowid "
+        sql = (f"FROM releases_fts JOIN releases r "
+               f"ON r.rowid = (releases_fts.rowid & {SEARCH_KEY_ROWID_MASK}) "
                "JOIN release_summary s ON s.release_id = r.id WHERE releases_fts MATCH ?")
         args = [match, *args]
     else:
@@ -259,6 +274,38 @@ def _base(query: str, filters: Filters) -> tuple[str, list[Any], bool]:
     for condition in conditions:
         sql += f" AND {condition}"
     return sql, args, bool(match)
+
+
+def _order(query: str, sort: str, descending: bool) -> tuple[str | None, bool]:
+    """The sort column's SQL (None: the text index's order) and its direction."""
+    column = SORTS.get(sort)
+    if column is None:
+        if quote_fts(query):
+            return None, False
+        return "s.release_date", True  # newest first
+    return column, descending
+
+
+def page_key(row: dict[str, Any], query: str = "", *, sort: str = "relevance",
+             descending: bool = False) -> tuple[Any, ...]:
+    """Where the page after ``row`` starts (pass it to :func:`search` as ``after``).
+
+    ``row`` is a row :func:`search` returned for the same query, filters and sort.
+    """
+    column, _ = _order(query, sort, descending)
+    if column is None:
+        return ("key", row["search_key"])
+    value = row[_column_name(column)]
+    if column == _NAME:
+        return ("name", row["name"], row["release_id"])
+    return (0 if value is not None else 1, value, row["name"], row["release_id"])
+
+
+_NAME = "s.name COLLATE NOCASE"
+
+
+def _column_name(column: str) -> str:
+    return column.removeprefix("s.").split()[0]
 
 
 def search(
@@ -270,27 +317,122 @@ def search(
     descending: bool = False,
     limit: int = 50,
     offset: int = 0,
+    after: Sequence[Any] | None = None,
 ) -> list[dict[str, Any]]:
-    """Summary rows matching the query and filters, in the chosen order."""
+    """Summary rows matching the query and filters, in the chosen order.
+
+    Relevance with a query is the text index's order (curated releases first, then by downloads),
+    which lets SQLite stop after ``limit`` matches; without a query it is newest first. A sorted
+    column keeps releases without a value last, and ties go by name, then id, in the column's
+    direction. ``after`` (:func:`page_key` of the last row of the previous page) reads the next
+    page from the indexes (keyset paging) instead of counting ``offset`` rows from the start.
+    """
+    limit = max(0, int(limit))
+    offset = max(0, int(offset))
     sql, args, matched = _base(query, filters)
-    column = SORTS.get(sort)
-    if column is None:
-        order = ("releases_fts.rank, s.downloads DESC" if matched else
-                 "s.release_date IS NULL, s.release_date DESC")
+    column, desc = _order(query, sort, descending)
+    select = "SELECT s.*" + (", releases_fts.rowid AS search_key" if matched else "")
+    if column is None:  # the text index's order: one range of its rowids
+        where, extra = "", []
+        if after is not None:
+            where, extra = " AND releases_fts.rowid > ?", [after[1]]
+        return _rows(cache, f"{select} {sql}{where} ORDER BY releases_fts.rowid LIMIT ? OFFSET ?",
+                     [*args, *extra, limit, 0 if after is not None else offset])
+    direction = "DESC" if desc else "ASC"
+    compare = "<" if desc else ">"
+    name_order = f"{_NAME} {direction}, s.release_id {direction}"
+    if column == _NAME:
+        segments = [("s.name IS NOT NULL", name_order, f"({_NAME}, s.release_id)"),
+                    ("s.name IS NULL", f"s.release_id {direction}", "(s.release_id)")]
     else:
-        direction = "DESC" if descending else "ASC"
-        order = f"{column} IS NULL, {column} {direction}"
-    cursor = cache.conn.execute(
-        f"SELECT s.* {sql} ORDER BY {order}, s.name COLLATE NOCASE LIMIT ? OFFSET ?",
-        [*args, max(0, int(limit)), max(0, int(offset))],
-    )
+        segments = [(f"{column} IS NOT NULL", f"{column} {direction}, {name_order}",
+                     f"({column}, {_NAME}, s.release_id)"),
+                     (f"{column} IS NULL", name_order, f"({_NAME}, s.release_id)")]
+    start = 0
+    if after is not None:
+        offset = 0
+        if column == _NAME:
+            start = 0 if after[1] is not None else 1
+            bound = [[after[1], after[2]], [after[2]]][start]
+        else:
+            start = after[0]
+            bound = [[after[1], after[2], after[3]], [after[2], after[3]]][start]
+    rows: list[dict[str, Any]] = []
+    for index in range(start, len(segments)):
+        condition, order, key = segments[index]
+        where, extra = f" AND {condition}", []
+        if after is not None and index == start:
+            # The row value orders the page; the bound on its first column alone is what lets
+            # SQLite seek in the index (a row value starting with a COLLATE term does not).
+            first = key[1:-1].split(", ")[0]
+            if index == 0:  # a non-NULL value: the bound implies IS NOT NULL
+                where = ""
+            where += (f" AND {first} {compare}= ? AND {key} {compare} "
+                      f"({', '.join('?' for _ in bound)})")
+            extra = [bound[0], *bound]
+        want = limit - len(rows)
+        if want <= 0:
+            break
+        found = _rows(cache, f"{select} {sql}{where} ORDER BY {order} LIMIT ? OFFSET ?",
+                      [*args, *extra, want, offset])
+        rows.extend(found)
+        if len(rows) >= limit or index == len(segments) - 1:
+            break
+        if offset and found:
+            offset = 0
+        elif offset:  # the offset went past this segment: skip what it held
+            skipped = int(cache.conn.execute(
+                f"SELECT count(*) {sql}{where}", [*args, *extra]).fetchone()[0])
+            offset = max(0, offset - skipped)
+    return rows
+
+
+def _rows(cache: Cache, sql: str, args: list[Any]) -> list[dict[str, Any]]:
+    cursor = cache.conn.execute(sql, args)
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def count(cache: Cache, query: str = "", filters: Filters = Filters()) -> int:  # noqa: B008
+    """How many releases match; a query alone is counted in the text index (no join)."""
+    if filters.is_empty():
+        match = quote_fts(query)
+        if match:
+            return int(cache.conn.execute(
+                "SELECT count(*) FROM releases_fts WHERE releases_fts MATCH ?",
+                (match,)).fetchone()[0])
+    counter = _counter(cache, query, filters)
+    if counter is not None:
+        return counter.total()
     sql, args, _ = _base(query, filters)
     return int(cache.conn.execute(f"SELECT count(*) {sql}", args).fetchone()[0])
+
+
+# The last few counters (a query's matches and filter masks over the facet arrays): the facet
+# column and the status line ask about the same search several times in a row.
+_counters: OrderedDict[Any, facet_index.FacetCounter] = OrderedDict()
+_counters_lock = threading.Lock()
+
+
+def _counter(cache: Cache, query: str, filters: Filters) -> facet_index.FacetCounter | None:
+    """Counts over the facet arrays for this search; None when the cache has none (SQL then)."""
+    arrays = facet_index.load(cache)
+    if arrays is None:
+        return None
+    match = quote_fts(query)
+    key = (facet_index._key(cache), arrays.generation, match, filters)
+    with _counters_lock:
+        found = _counters.get(key)
+        if found is not None:
+            _counters.move_to_end(key)
+            return found
+    rowids = facet_index.matches(cache, match, arrays.size) if match else None
+    counter = facet_index.FacetCounter(arrays, rowids, filters)
+    with _counters_lock:
+        _counters[key] = counter
+        while len(_counters) > 4:
+            _counters.popitem(last=False)
+    return counter
 
 
 def facet_counts(
@@ -303,8 +445,25 @@ def facet_counts(
 ) -> dict[str, list[tuple[Any, int]]]:
     """For each facet, its values with how many releases match (the facet's own choice aside).
 
-    Values are ordered by count, then value; NULL is reported as :data:`NONE`.
+    Values are ordered by count, then value; NULL is reported as :data:`NONE`. Counted over the
+    facet arrays (:mod:`openexplorer.facet_index`): one pass over the query's matches, whatever
+    the number of facets; in SQL when the cache has no arrays (:func:`facet_counts_sql`).
     """
+    counter = _counter(cache, query, filters)
+    if counter is None:
+        return facet_counts_sql(cache, query, filters, facets=facets, limit=limit)
+    return {name: counter.facet(name, FACETS[name], limit) for name in facets}
+
+
+def facet_counts_sql(
+    cache: Cache,
+    query: str = "",
+    filters: Filters = Filters(),  # noqa: B008
+    *,
+    facets: Iterable[str] = FACETS,
+    limit: int = 30,
+) -> dict[str, list[tuple[Any, int]]]:
+    """:func:`facet_counts` with one ``GROUP BY`` per facet (the reference; small caches)."""
     out: dict[str, list[tuple[Any, int]]] = {}
     for name in facets:
         column = FACETS[name]
@@ -314,3 +473,49 @@ def facet_counts(
             f"ORDER BY n DESC, s.{column} LIMIT ?", [*args, limit]).fetchall()
         out[name] = [(NONE if value is None else value, n) for value, n in rows]
     return out
+
+
+def facet_summary(
+    cache: Cache,
+    query: str = "",
+    filters: Filters = Filters(),  # noqa: B008
+    *,
+    facets: Iterable[str] = FACETS,
+    limit: int = 30,
+) -> dict[str, Any]:
+    """Everything a facet column shows for one search, counted together.
+
+    ``facets``: :func:`facet_counts`; ``osi_approved``: [(True, n), (False, n)] (that facet's own
+    choice aside); ``osai_known`` / ``params_known``: how many matches have an index score / a
+    known size (the range's own bounds aside); ``total``: how many match.
+    """
+    out: dict[str, Any] = {"facets": facet_counts(cache, query, filters, facets=facets,
+                                                  limit=limit)}
+    counter = _counter(cache, query, filters)
+    if counter is not None:
+        osi = counter.column("osi_approved")
+        base = counter.mask(["osi_approved"])
+        out["osi_approved"] = [(True, int((base & (osi == 2)).sum())),
+                               (False, int((base & (osi == 1)).sum()))]
+        for key, name, column in (("osai_known", "osai", "osai_score"),
+                                  ("params_known", "params", "parameters")):
+            values = counter.column(column)
+            with _ignore_nan():
+                out[key] = int((counter.mask([name]) & (values >= 0.0)).sum())
+        out["total"] = counter.total()
+        return out
+    base_filters = filters.without("osi_approved")
+    out["osi_approved"] = [
+        (True, count(cache, query, replace(base_filters, osi_approved=True))),
+        (False, count(cache, query, replace(base_filters, osi_approved=False))),
+    ]
+    out["osai_known"] = count(cache, query, replace(filters, osai_min=0.0, osai_max=None))
+    out["params_known"] = count(cache, query, replace(filters, params_min=0.0, params_max=None))
+    out["total"] = count(cache, query, filters)
+    return out
+
+
+def _ignore_nan() -> Any:
+    import numpy as np
+
+    return np.errstate(invalid="ignore")

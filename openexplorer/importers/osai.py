@@ -231,7 +231,9 @@ def release_name(
 def _schema(data: dict[str, Any]) -> str:
     if isinstance(data.get("project"), dict):
         return "v1"
-    system = data.get("system") or {}
+    system = data.get("system")
+    if not isinstance(system, dict):
+        system = {}
     if "modelname" in system and "endmodelname" not in system:
         return "v2-image"
     return "v2"

@@ -164,6 +164,10 @@ class MainWindow(QMainWindow):
         self.export_action = self._action("&Export…", self._export, "Ctrl+E",
                                           "Export the charts or data of the current view")
         file_menu.addAction(self.export_action)
+        self.report_pack_action = self._action(
+            "Write a citable &report pack…", self._write_report_pack, "Ctrl+Shift+E",
+            "A folder with the comparison chart, its data, a summary and BibTeX citations")
+        file_menu.addAction(self.report_pack_action)
         file_menu.addSeparator()
         file_menu.addAction(self._action("&Quit", self.close, QKeySequence.StandardKey.Quit))
 
@@ -259,6 +263,8 @@ class MainWindow(QMainWindow):
         self.openwashing.release_requested.connect(self.show_release)
         if self.watchlist is not None:
             self.refresh_controller.finished.connect(self.watchlist.on_refresh_finished)
+            self.watchlist.alerts_changed.connect(self._on_watch_alerts)
+            self.watchlist.release_requested.connect(self.show_release)
         if self.rubric is not None and hasattr(self.rubric, "release_requested"):
             self.rubric.release_requested.connect(self.show_release)
         self.tabs.currentChanged.connect(self._on_tab_changed)
@@ -339,6 +345,14 @@ class MainWindow(QMainWindow):
             self.show_release(release_id, switch=False)
         else:
             self._pending_release = release_id
+
+    @Slot(int)
+    def _on_watch_alerts(self, count: int) -> None:
+        """Quiet unless something watched changed: then the tab says how many."""
+        index = self.tabs.indexOf(self.watchlist)
+        self.tabs.setTabText(index, f"Wa&tchlist ({count})" if count else "Wa&tchlist")
+        if count:
+            self.statusBar().showMessage(f"{count} change(s) to watched releases", 8000)
 
     @Slot(int)
     def _on_tab_changed(self, index: int) -> None:
@@ -445,6 +459,30 @@ class MainWindow(QMainWindow):
             return
         self._settings.setValue("export/last_folder", str(Path(path).parent))
         self.statusBar().showMessage(f"Exported {name} to {written}", 6000)
+
+    @Slot()
+    def _write_report_pack(self) -> None:
+        ids = self.compare_view.ids()
+        if len(ids) < 2:
+            self.statusBar().showMessage("Compare at least two releases first (Ctrl+Shift+C)",
+                                         5000)
+            return
+        start = str(self._settings.value("export/last_folder", "", str) or Path.home())
+        folder = QFileDialog.getExistingDirectory(self, "Write the report pack into", start)
+        if not folder:
+            return
+        from openexplorer import reportpack
+
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            written = reportpack.write(self._cache, ids, Path(folder))
+        except (OSError, ValueError) as exc:
+            QMessageBox.warning(self, "Report pack", f"The report pack could not be written:\n{exc}")
+            return
+        finally:
+            QApplication.restoreOverrideCursor()
+        self._settings.setValue("export/last_folder", folder)
+        self.statusBar().showMessage(f"Wrote {len(written)} files to {folder}", 8000)
 
     @Slot()
     def _copy_markdown(self) -> None:

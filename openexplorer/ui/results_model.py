@@ -1,9 +1,12 @@
 """Search results as a Qt table model, fetched page by page, with small inline openness bars.
 
-:class:`ResultsModel` wraps :func:`openexplorer.summary.search`: it holds only the pages loaded so
-far (``canFetchMore`` / ``fetchMore``, :attr:`ResultsModel.PAGE_SIZE` rows at a time), sorts in
-SQL (clicking a header maps the column to a :data:`openexplorer.summary.SORTS` key) and resets on
-a new query, filters or sort. :class:`OpennessBarDelegate` paints the MOF column (three tiny bars
+:class:`ResultsModel` wraps :func:`openexplorer.summary.search`: it grows a page at a time as
+the table scrolls (``canFetchMore`` / ``fetchMore``, :attr:`ResultsModel.PAGE_SIZE` rows at a
+time), each page read from the indexes after the last row of the one before (keyset paging, as
+fast at row 900,000 as at row 0), and keeps only the last :attr:`ResultsModel.PAGES_KEPT` pages it
+read in memory: a page scrolled past is read again, from where it started, when it is shown again.
+It sorts in SQL (clicking a header maps the column to a :data:`openexplorer.summary.SORTS` key)
+and resets on a new query, filters or sort. :class:`OpennessBarDelegate` paints the MOF column (three tiny bars
 for Class III / II / I progress), the Index column (a bar of the score) and the OSAID column (a
 status dot), in the theme's status colours.
 
@@ -14,18 +17,20 @@ Roles: ``Qt.UserRole`` gives the release id; :data:`ROW_ROLE` the row's summary 
 from __future__ import annotations
 
 import logging
+from collections import OrderedDict
 from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
+    QRect,
     QRectF,
     QSize,
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QFont, QPainter, QPalette
+from PySide6.QtGui import QColor, QFont, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from openexplorer import summary
@@ -103,6 +108,12 @@ VALUE_ORDER: dict[str, tuple[Any, ...]] = {
     "gated": ("false", "auto", "manual", "true", NONE),
 }
 _OSAID_STATUS = {"pass": "open", "fail": "closed"}
+#: Columns that can show the placeholder (greyed).
+_MAY_BE_EMPTY = frozenset({"license", "mof", "osai", "osaid"})
+#: The roles :meth:`ResultsModel.data` answers.
+_ROLES = frozenset(int(r) for r in (
+    Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.UserRole,
+    Qt.ItemDataRole.ForegroundRole, BAR_ROLE, ROW_ROLE))
 _PLACEHOLDER = "—"
 
 
@@ -159,6 +170,8 @@ class ResultsModel(QAbstractTableModel):
     """
 
     PAGE_SIZE = 200
+    #: Pages kept in memory (the most recently used); the others are read again when needed.
+    PAGES_KEPT = 30
     searched = Signal()
 
     def __init__(self, cache: Cache, parent: QWidget | None = None) -> None:
@@ -168,7 +181,9 @@ class ResultsModel(QAbstractTableModel):
         self._filters = Filters()
         self._sort_column = -1  # -1: relevance (or newest first without a query)
         self._sort_order = Qt.SortOrder.AscendingOrder
-        self._rows: list[tuple[Any, ...]] = []
+        self._pages: OrderedDict[int, list[tuple[Any, ...]]] = OrderedDict()
+        self._starts: list[Any] = []  # where each page starts (summary.page_key; None: the top)
+        self._count = 0  # rows reached so far (the table's row count)
         self._exhausted = True
         self._total: int | None = None
 
@@ -217,30 +232,61 @@ class ResultsModel(QAbstractTableModel):
     def total(self) -> int:
         """How many releases match (``summary.count``), counted once per search."""
         if self._total is None:
-            self._total = (len(self._rows) if self._exhausted
+            self._total = (self._count if self._exhausted
                            else summary.count(self._cache, self._query, self._filters))
         return self._total
 
     def is_complete(self) -> bool:
-        """Whether every matching row is loaded."""
+        """Whether every matching row has been reached."""
         return self._exhausted
 
-    def _page(self, offset: int) -> list[tuple[Any, ...]]:
+    def _read(self, after: Any) -> tuple[list[tuple[Any, ...]], Any]:
+        """One page after the key ``after`` (None: the first), and the key after its last row."""
+        descending = self._sort_order == Qt.SortOrder.DescendingOrder
         try:
             rows = summary.search(
                 self._cache, self._query, self._filters, sort=self.sort_key(),
-                descending=self._sort_order == Qt.SortOrder.DescendingOrder,
-                limit=self.PAGE_SIZE, offset=offset)
+                descending=descending, limit=self.PAGE_SIZE, after=after)
         except Exception:  # a broken query must not take the window down
             log.exception("search failed: %r", self._query)
-            return []
-        return [tuple(row.get(name) for name in FIELDS) for row in rows]
+            return [], None
+        end = summary.page_key(rows[-1], self._query, sort=self.sort_key(),
+                               descending=descending) if rows else None
+        return [tuple(row.get(name) for name in FIELDS) for row in rows], end
+
+    def _keep(self, index: int, rows: list[tuple[Any, ...]]) -> None:
+        self._pages[index] = rows
+        self._pages.move_to_end(index)
+        while len(self._pages) > self.PAGES_KEPT:
+            self._pages.popitem(last=False)
+
+    def _page_rows(self, index: int) -> list[tuple[Any, ...]]:
+        rows = self._pages.get(index)
+        if rows is not None:
+            self._pages.move_to_end(index)
+            return rows
+        rows, _end = self._read(self._starts[index])  # scrolled back to a page let go
+        self._keep(index, rows)
+        return rows
+
+    def _values(self, row: int) -> tuple[Any, ...] | None:
+        if not 0 <= row < self._count:
+            return None
+        rows = self._page_rows(row // self.PAGE_SIZE)
+        offset = row % self.PAGE_SIZE
+        return rows[offset] if offset < len(rows) else None
 
     def _reset(self) -> None:
         self.beginResetModel()
         self._total = None
-        self._rows = self._page(0)
-        self._exhausted = len(self._rows) < self.PAGE_SIZE
+        self._pages.clear()
+        rows, end = self._read(None)
+        self._starts = [None]
+        self._keep(0, rows)
+        self._count = len(rows)
+        self._exhausted = len(rows) < self.PAGE_SIZE
+        if not self._exhausted:
+            self._starts.append(end)
         self.endResetModel()
         self.searched.emit()
 
@@ -250,14 +296,18 @@ class ResultsModel(QAbstractTableModel):
     def fetchMore(self, parent: _Index = QModelIndex()) -> None:  # noqa: N802, B008
         if parent.isValid() or self._exhausted:
             return
-        rows = self._page(len(self._rows))
+        index = self._count // self.PAGE_SIZE
+        rows, end = self._read(self._starts[index])
         if len(rows) < self.PAGE_SIZE:
             self._exhausted = True
+        else:
+            self._starts.append(end)
         if not rows:
             return
-        first = len(self._rows)
+        self._keep(index, rows)
+        first = self._count
         self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
-        self._rows.extend(rows)
+        self._count += len(rows)
         self.endInsertRows()
 
     def fetch_all(self) -> None:
@@ -268,22 +318,23 @@ class ResultsModel(QAbstractTableModel):
     # -- rows ------------------------------------------------------------------------------------
 
     def release_id(self, row: int) -> str | None:
-        return self._rows[row][0] if 0 <= row < len(self._rows) else None
+        values = self._values(row)
+        return values[0] if values is not None else None
 
     def row_of(self, release_id: str) -> int | None:
-        """The row of a release among the loaded rows, or None."""
-        for row, values in enumerate(self._rows):
-            if values[0] == release_id:
-                return row
+        """The row of a release among the rows held in memory, or None."""
+        for index, rows in list(self._pages.items()):
+            for offset, values in enumerate(rows):
+                if values[0] == release_id:
+                    return index * self.PAGE_SIZE + offset
         return None
 
     def row_data(self, row: int) -> dict[str, Any] | None:
-        if not 0 <= row < len(self._rows):
-            return None
-        return dict(zip(FIELDS, self._rows[row], strict=True))
+        values = self._values(row)
+        return None if values is None else dict(zip(FIELDS, values, strict=True))
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(self._rows)
+        return 0 if parent.isValid() else self._count
 
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
         return 0 if parent.isValid() else len(COLUMNS)
@@ -303,9 +354,12 @@ class ResultsModel(QAbstractTableModel):
         return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        # A view asks a dozen roles per cell and paint; most have no answer here (scrolling).
+        if role not in _ROLES or not index.isValid():
             return None
-        values = self._rows[index.row()]
+        values = self._values(index.row())
+        if values is None:
+            return None
         key = COLUMN_KEYS[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(key, values)
@@ -317,7 +371,8 @@ class ResultsModel(QAbstractTableModel):
             return self._bar(key, values)
         if role == ROW_ROLE:
             return dict(zip(FIELDS, values, strict=True))
-        if role == Qt.ItemDataRole.ForegroundRole and self._display(key, values) == _PLACEHOLDER:
+        if role == Qt.ItemDataRole.ForegroundRole and key in _MAY_BE_EMPTY \
+                and self._display(key, values) == _PLACEHOLDER:
             return QPalette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
         return None
 
@@ -440,15 +495,22 @@ class OpennessBarDelegate(QStyledItemDelegate):
     MOF_BAR_WIDTH = 16
     GAP = 3
     PAD = 6
+    #: Pixmaps of painted cells kept (a cell's look: its bars, text, size, colours and font).
+    PIXMAPS_KEPT = 2000
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._pixmaps: dict[tuple[Any, ...], QPixmap] = {}
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
         bar = index.data(BAR_ROLE)
         if not bar:
             super().paint(painter, option, index)
             return
+        # Not initStyleOption (it asks the model for every role): the view's option has the
+        # state, palette, font and features the panel and the bars need.
         opt = QStyleOptionViewItem(option)
-        self.initStyleOption(opt, index)
-        text = opt.text
+        text = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
         opt.text = ""
         widget = opt.widget
         style = widget.style() if widget is not None else None
@@ -459,16 +521,34 @@ class OpennessBarDelegate(QStyledItemDelegate):
                  else QPalette.ColorGroup.Disabled)
         fg = opt.palette.color(group, QPalette.ColorRole.HighlightedText if selected
                                else QPalette.ColorRole.Text)
-        painter.save()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        rect = opt.rect.adjusted(self.PAD, 0, -self.PAD, 0)
-        if bar[0] == "mof":
-            self._paint_mof(painter, opt, rect, bar, fg)
-        elif bar[0] == "osai":
-            self._paint_osai(painter, opt, rect, bar, fg, text)
-        else:
-            self._paint_dot(painter, opt, rect, bar, fg, text)
-        painter.restore()
+        # The bars and their text are drawn once per look and kept as a pixmap: the same few
+        # looks repeat down a table of a million rows, and a scroll frame repaints every cell.
+        ratio = painter.device().devicePixelRatioF() if painter.device() else 1.0
+        size = opt.rect.size()
+        key = (bar, text, size.width(), size.height(), fg.rgba(), opt.font.key(), ratio,
+               tuple(STATUS_COLORS.values()))
+        pixmap = self._pixmaps.get(key)
+        if pixmap is None:
+            pixmap = QPixmap(max(1, round(size.width() * ratio)),
+                             max(1, round(size.height() * ratio)))
+            pixmap.setDevicePixelRatio(ratio)
+            pixmap.fill(Qt.GlobalColor.transparent)
+            local = QStyleOptionViewItem(opt)
+            local.rect = QRect(0, 0, size.width(), size.height())
+            target = QPainter(pixmap)
+            target.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+            rect = local.rect.adjusted(self.PAD, 0, -self.PAD, 0)
+            if bar[0] == "mof":
+                self._paint_mof(target, local, rect, bar, fg)
+            elif bar[0] == "osai":
+                self._paint_osai(target, local, rect, bar, fg, text)
+            else:
+                self._paint_dot(target, local, rect, bar, fg, text)
+            target.end()
+            if len(self._pixmaps) >= self.PIXMAPS_KEPT:
+                self._pixmaps.clear()
+            self._pixmaps[key] = pixmap
+        painter.drawPixmap(opt.rect.topLeft(), pixmap)
 
     def _track(self, fg: QColor) -> QColor:
         track = QColor(fg)

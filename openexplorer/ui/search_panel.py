@@ -116,26 +116,15 @@ _PARAMS_UNIT = 1e9  # the spin boxes speak billions; the summary stores paramete
 
 def compute_facets(cache: Cache, query: str, filters: Filters,
                    superseded: Callable[[], bool] = lambda: False) -> dict[str, Any] | None:
-    """Everything the facet column shows, for one query and filters; None if superseded."""
-    out: dict[str, Any] = {"facets": {}}
-    for name in FACETS:
-        if superseded():
-            return None
-        out["facets"].update(summary.facet_counts(cache, query, filters, facets=[name],
-                                                  limit=FACET_LIMIT))
+    """Everything the facet column shows, for one query and filters; None if superseded.
+
+    One :func:`openexplorer.summary.facet_summary` (a single pass over the query's matches).
+    """
     if superseded():
         return None
-    base = filters.without("osi_approved")
-    out["osi_approved"] = [
-        (True, summary.count(cache, query, dataclasses.replace(base, osi_approved=True))),
-        (False, summary.count(cache, query, dataclasses.replace(base, osi_approved=False))),
-    ]
-    # How many of the matches have a score / a size at all (the ranges' own choice aside).
-    out["osai_known"] = summary.count(
-        cache, query, dataclasses.replace(filters, osai_min=0.0, osai_max=None))
-    out["params_known"] = summary.count(
-        cache, query, dataclasses.replace(filters, params_min=0.0, params_max=None))
-    out["total"] = summary.count(cache, query, filters)
+    out = summary.facet_summary(cache, query, filters, limit=FACET_LIMIT)
+    if superseded():
+        return None
     return out
 
 

@@ -211,3 +211,20 @@ def test_delegate_paints_bars_in_the_status_colours(qtbot, qapp, cache, mode):
         assert not view.viewport().grab().toImage().isNull()
     finally:
         theme.apply_theme(qapp, "system")
+
+
+def test_pages_scrolled_past_are_let_go_and_read_again(cache, monkeypatch):
+    monkeypatch.setattr(ResultsModel, "PAGES_KEPT", 2)
+    model = ResultsModel(cache)
+    model.set_search("", Filters())
+    model.fetch_all()
+    total = summary.count(cache, "", Filters())
+    assert model.rowCount() == total and len(model._pages) <= 2
+    expected = [row["release_id"] for row in summary.search(cache, "", Filters(), limit=total)]
+    assert ids(model) == expected  # the first pages, read again by key
+    assert model.index(5, column("name")).data() == model.row_data(5)["name"]
+    model.sort(column("osai"), Qt.SortOrder.DescendingOrder)
+    model.fetch_all()
+    expected = summary.search(cache, "", Filters(), sort="osai_score", descending=True,
+                              limit=total)
+    assert ids(model) == [row["release_id"] for row in expected]

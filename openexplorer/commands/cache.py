@@ -1,0 +1,158 @@
+"""``openexplorer cache``: check the cache, rebuild a damaged one, save and restore your own data.
+
+``cache check`` (exit 0 when the file is sound, 1 otherwise), ``cache rebuild [--force]`` (keep the
+damaged file aside, export your corrections and watchlist, build a new cache from the bundled
+snapshot, restore them into it), ``cache export-user FILE`` (your corrections, watchlist and rubric
+profiles as JSON; also from a damaged cache, as much as can be read) and ``cache restore-user FILE``.
+A cache written by a newer OpenExplorer is never rebuilt.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+COMMAND = "cache"
+HELP = "check the cache, rebuild a damaged one, export or restore your own data"
+
+
+def _db(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS,
+                        help="the cache file to use")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    check = actions.add_parser("check", help="check the cache file (integrity, schema)",
+                               description="Check the cache file: whether it opens, its schema "
+                               "and SQLite's integrity check. Exit status 1 when it is not sound.")
+    _db(check)
+    check.add_argument("--format", choices=["text", "json"], default="text")
+    rebuild = actions.add_parser(
+        "rebuild", help="rebuild a damaged cache from the bundled snapshot",
+        description="Rebuild a damaged cache from the bundled snapshot. The damaged file is "
+        "renamed (never deleted), your corrections and watchlist are exported beside it and "
+        "restored into the new cache.")
+    _db(rebuild)
+    rebuild.add_argument("--force", action="store_true",
+                         help="rebuild even a cache that is not damaged (the old file is kept)")
+    rebuild.add_argument("--no-restore", action="store_true",
+                         help="export your data but do not restore it into the new cache")
+    export = actions.add_parser(
+        "export-user", help="write your corrections and watchlist to a JSON file",
+        description="Write your own data (corrections, watchlist, rubric profiles) to a JSON "
+        "file; works on a damaged cache too, as far as it can be read.")
+    _db(export)
+    export.add_argument("file", type=Path, help="the JSON file to write")
+    restore = actions.add_parser(
+        "restore-user", help="restore your data from an export",
+        description="Restore corrections, watchlist and rubric profiles from a file written by "
+        "`cache export-user` or `cache rebuild`. What is already in the cache is kept.")
+    _db(restore)
+    restore.add_argument("file", type=Path, help="the JSON file to read")
+
+
+def _path(args: argparse.Namespace) -> Path:
+    from openexplorer.paths import default_cache_path
+
+    db = getattr(args, "db", None)
+    return Path(db) if db else default_cache_path()
+
+
+def run(args: argparse.Namespace, open_cache: Any) -> int:
+    return {"check": _check, "rebuild": _rebuild, "export-user": _export,
+            "restore-user": _restore}[args.action](args, open_cache)
+
+
+def _check(args: argparse.Namespace, open_cache: Any) -> int:
+    from openexplorer.cache import CacheError, SchemaTooNewError
+    from openexplorer.store import DamagedCacheError
+    from openexplorer.store import open_cache as open_path
+
+    path = _path(args)
+    result: dict[str, Any] = {"path": str(path)}
+    if not path.exists():
+        result.update(status="missing", message="no cache yet: it is created from the bundled "
+                      "snapshot on first use")
+    else:
+        try:
+            with open_path(path, seed=False) as cache:
+                result.update(status="ok", message="the cache is sound",
+                              schema=cache.schema_version(),
+                              releases=cache.count("releases"), records=cache.count("records"),
+                              snapshot=cache.get_meta("snapshot_built"))
+        except DamagedCacheError as exc:
+            result.update(status="damaged", message=str(exc))
+        except SchemaTooNewError as exc:
+            result.update(status="too-new", message=str(exc))
+        except CacheError as exc:
+            result.update(status="unusable", message=str(exc))
+    if args.format == "json":
+        print(json.dumps(result, indent=2))
+    else:
+        if result["status"] == "ok":
+            print(f"{path}: the cache is sound (schema {result['schema']}, "
+                  f"{result['releases']} releases, {result['records']} records)")
+        elif result["status"] == "missing":
+            print(f"{path}: {result['message']}")
+        else:
+            print(f"openexplorer cache check: {result['message']}", file=sys.stderr)
+    return 0 if result["status"] in ("ok", "missing") else 1
+
+
+def _rebuild(args: argparse.Namespace, open_cache: Any) -> int:
+    from openexplorer import recovery
+
+    path = _path(args)
+    report = recovery.rebuild(path, restore=not args.no_restore, force=args.force)
+    for line in report.lines():
+        print(line, file=sys.stderr)
+    if report.export and args.no_restore:
+        print(f"restore it with: openexplorer --db {path} cache restore-user {report.export}",
+              file=sys.stderr)
+    return 0
+
+
+def _export(args: argparse.Namespace, open_cache: Any) -> int:
+    from openexplorer import recovery
+    from openexplorer.store import DamagedCacheError
+
+    path = _path(args)
+    try:
+        cache = open_cache()
+    except DamagedCacheError:
+        data = recovery.read_user_data(path)  # as much as the damaged file still gives
+        if not data.readable:
+            print(f"openexplorer cache: nothing could be read from {path}: "
+                  + "; ".join(data.problems), file=sys.stderr)
+            return 1
+    else:
+        with cache:
+            cache.conn.execute("BEGIN")  # one consistent view
+            try:
+                data = recovery.read_user_data_from(cache.conn, str(path))
+            finally:
+                cache.conn.rollback()
+    out = recovery.write_export(data, args.file, overwrite=True)
+    print(f"wrote {data.summary()} to {out}", file=sys.stderr)
+    for problem in data.problems:
+        print(f"  not read: {problem}", file=sys.stderr)
+    return 0
+
+
+def _restore(args: argparse.Namespace, open_cache: Any) -> int:
+    from openexplorer import recovery
+    from openexplorer.cli import UsageError
+
+    if not args.file.exists():
+        raise UsageError(f"{args.file}: no such file")
+    data = recovery.read_export(args.file)
+    with open_cache() as cache:
+        report = recovery.restore_user_data(cache, data)
+    print(report.summary(), file=sys.stderr)
+    for problem in report.problems:
+        print(f"  {problem}", file=sys.stderr)
+    return 0

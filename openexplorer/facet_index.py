@@ -1,0 +1,447 @@
+"""Facet counts over a large cache: the summary's facet columns as arrays, one entry per release.
+
+Counting facets with ``GROUP BY`` reads a release's summary row once per facet and per match —
+over a million releases that is seconds for a common word. Here every facet column of
+``release_summary`` is kept as an array indexed by the release's rowid in ``releases`` (the low
+32 bits of the text index's rowid, :data:`openexplorer.cache.SEARCH_KEY_ROWID_MASK`): text values
+as small integer codes (``facet_values`` gives the value of each code; 0 is NULL), the index score
+and the parameters as floats (NaN is NULL), ``osi_approved`` as 0 (NULL), 1 (no) or 2 (yes).
+A query's matches come out of the text index as one list of rowids; each facet is then one
+``numpy.bincount`` over that list, and each filter one comparison.
+
+The arrays are stored in the cache (``facet_columns``, one BLOB per column) and written in place
+(incremental BLOB I/O) by :func:`update`, which :func:`openexplorer.summary.update` calls inside
+the same transaction as the summary rows, so they can never disagree with the summary. A reader
+loads them once per change (``meta.facet_generation``) and keeps them per cache file.
+
+:func:`openexplorer.summary.facet_counts` and :func:`~openexplorer.summary.count` use them;
+without them (a read-only cache from before they existed) the summary counts in SQL, which is
+also the reference the tests compare this with.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from openexplorer.cache import Cache
+
+log = logging.getLogger(__name__)
+
+#: Bump when what is stored changes (the index is then rebuilt on open).
+FORMAT = "1"
+#: Facet columns stored as codes (the keys of openexplorer.summary.FACETS, their columns).
+CODED = ("license_category", "commercial_use", "mof_class", "osaid_verdict", "org_kind",
+         "organization", "country", "modality", "year", "origin", "gated")
+FLOATS = ("osai_score", "parameters")
+_DTYPES = {**{c: "<i4" for c in CODED}, **{c: "<f8" for c in FLOATS},
+           "osi_approved": "u1", "present": "u1"}
+_WIDTH = {"<i4": 4, "<f8": 8, "u1": 1}
+_SELECT = ", ".join(f"s.{c}" for c in (*CODED, "osi_approved", *FLOATS))
+
+_lock = threading.Lock()
+_loaded: dict[Any, Arrays] = {}
+
+
+def available() -> bool:
+    try:
+        import numpy  # noqa: F401
+    except ImportError:  # pragma: no cover - numpy comes with pyqtgraph
+        return False
+    return True
+
+
+# -- writing --------------------------------------------------------------------------------------
+
+
+class _Writer:
+    """Writes facet entries of releases into the stored arrays (the caller's transaction)."""
+
+    def __init__(self, cache: Cache) -> None:
+        self.conn = cache.conn
+        self.codes: dict[str, dict[Any, int]] = {}
+        self.next_code: dict[str, int] = {}
+        ids = dict(self.conn.execute("SELECT name, id FROM facet_columns"))
+        missing = [name for name in _DTYPES if name not in ids]
+        for name in missing:
+            self.conn.execute("INSERT INTO facet_columns(name, data) VALUES (?, zeroblob(0))",
+                              (name,))
+        if missing:
+            ids = dict(self.conn.execute("SELECT name, id FROM facet_columns"))
+            self._grow(ids, 0, force=True)
+        self.ids = ids
+        present = self.conn.execute("SELECT length(data) FROM facet_columns WHERE name = ?",
+                                    ("present",)).fetchone()
+        self.capacity = int(present[0]) if present else 0
+
+    def _grow(self, ids: dict[str, int], needed: int, force: bool = False) -> None:
+        lengths = dict(self.conn.execute("SELECT name, length(data) FROM facet_columns"))
+        capacity = lengths.get("present", 0)
+        target = max(capacity, 1024)
+        while target <= needed:
+            target *= 2
+        if target == capacity and not force:
+            return
+        for name, dtype in _DTYPES.items():
+            width = _WIDTH[dtype]
+            extra = target * width - lengths.get(name, 0)
+            if extra > 0:  # rare (the capacity doubles): copy into a larger BLOB
+                old = self.conn.execute("SELECT data FROM facet_columns WHERE id = ?",
+                                        (ids[name],)).fetchone()[0]
+                self.conn.execute("UPDATE facet_columns SET data = ? WHERE id = ?",
+                                  (bytes(old or b"") + bytes(extra), ids[name]))
+        self.capacity = target
+
+    def code(self, facet: str, value: Any) -> int:
+        if value is None:
+            return 0
+        known = self.codes.setdefault(facet, {})
+        found = known.get(value)
+        if found is not None:
+            return found
+        row = self.conn.execute("SELECT code FROM facet_values WHERE facet = ? AND value = ?",
+                                (facet, value)).fetchone()
+        if row is None:
+            if facet not in self.next_code:
+                top = self.conn.execute("SELECT max(code) FROM facet_values WHERE facet = ?",
+                                        (facet,)).fetchone()[0]
+                self.next_code[facet] = int(top or 0) + 1
+            code = self.next_code[facet]
+            self.next_code[facet] = code + 1
+            self.conn.execute("INSERT INTO facet_values(facet, code, value) VALUES (?, ?, ?)",
+                              (facet, code, value))
+        else:
+            code = int(row[0])
+        known[value] = code
+        return code
+
+    def write(self, entries: Sequence[tuple[int, dict[str, Any] | None]]) -> None:
+        """(rowid, summary row or None for a release that is gone) for each release."""
+        import struct
+
+        if not entries:
+            return
+        top = max(rowid for rowid, _ in entries)
+        if top >= self.capacity:
+            self._grow(self.ids, top)
+        packed: dict[str, list[tuple[int, bytes]]] = {name: [] for name in _DTYPES}
+        for rowid, row in entries:
+            if row is None:
+                packed["present"].append((rowid, b"\x00"))
+                continue
+            packed["present"].append((rowid, b"\x01"))
+            for facet in CODED:
+                packed[facet].append((rowid, struct.pack("<i", self.code(facet, row[facet]))))
+            osi = row["osi_approved"]
+            packed["osi_approved"].append((rowid, bytes((0 if osi is None else
+                                                         2 if osi else 1,))))
+            for name in FLOATS:
+                value = row[name]
+                packed[name].append((rowid, struct.pack(
+                    "<d", math.nan if value is None else float(value))))
+        self.conn.executemany("DELETE FROM facet_stale WHERE release_rowid = ?",
+                              [(rowid,) for rowid, _ in entries])
+        for name, items in packed.items():
+            if not items:
+                continue
+            width = _WIDTH[_DTYPES[name]]
+            with self.conn.blobopen("facet_columns", "data", self.ids[name]) as blob:
+                for rowid, data in items:
+                    blob.seek(rowid * width)
+                    blob.write(data)
+
+
+def _bump(cache: Cache, *, rebuilt: bool = False) -> None:
+    cache.conn.execute(
+        "INSERT INTO meta(key, value) VALUES ('facet_generation', '1') ON CONFLICT(key) "
+        "DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)")
+    if rebuilt:
+        cache.conn.execute(
+            "INSERT INTO meta(key, value) VALUES ('facet_index', ?) ON CONFLICT(key) "
+            "DO UPDATE SET value = excluded.value", (FORMAT,))
+
+
+def is_built(cache: Cache) -> bool:
+    try:
+        return cache.get_meta("facet_index") == FORMAT
+    except Exception:  # noqa: BLE001 - an older schema without the tables
+        return False
+
+
+def update(cache: Cache, entries: Sequence[tuple[int, dict[str, Any] | None]]) -> None:
+    """Write these releases' facet entries (inside the caller's transaction).
+
+    Does nothing until the index is built (:func:`rebuild`); a cache whose index is missing
+    counts in SQL.
+    """
+    if not entries or not available() or not is_built(cache):
+        return
+    _Writer(cache).write(entries)
+    _bump(cache)
+
+
+def rebuild(cache: Cache) -> int:
+    """Build the stored arrays from ``release_summary`` (in the caller's transaction)."""
+    import numpy as np
+
+    conn = cache.conn
+    conn.execute("DELETE FROM facet_columns")
+    conn.execute("DELETE FROM facet_values")
+    conn.execute("DELETE FROM facet_stale")
+    top = int(conn.execute("SELECT max(rowid) FROM releases").fetchone()[0] or 0)
+    size = 1024
+    while size <= top:
+        size *= 2
+    arrays = {name: np.zeros(size, dtype=dtype) for name, dtype in _DTYPES.items()}
+    for name in FLOATS:
+        arrays[name][:] = np.nan
+    codes: dict[str, dict[Any, int]] = {facet: {None: 0} for facet in CODED}
+    cursor = conn.execute(
+        f"SELECT r.rowid, {_SELECT} FROM releases r JOIN release_summary s ON s.release_id = r.id")
+    count = 0
+    while True:
+        rows = cursor.fetchmany(50_000)
+        if not rows:
+            break
+        columns = list(zip(*rows, strict=True))
+        rowids = np.array(columns[0], dtype=np.int64)
+        arrays["present"][rowids] = 1
+        for index, facet in enumerate(CODED, start=1):
+            known = codes[facet]
+            arrays[facet][rowids] = [known.setdefault(v, len(known)) for v in columns[index]]
+        osi = columns[len(CODED) + 1]
+        arrays["osi_approved"][rowids] = [0 if v is None else 2 if v else 1 for v in osi]
+        for index, name in enumerate(FLOATS, start=len(CODED) + 2):
+            arrays[name][rowids] = [math.nan if v is None else float(v) for v in columns[index]]
+        count += len(rows)
+    for name, array in arrays.items():
+        conn.execute("INSERT INTO facet_columns(name, data) VALUES (?, ?)",
+                     (name, array.tobytes()))
+    conn.executemany(
+        "INSERT INTO facet_values(facet, code, value) VALUES (?, ?, ?)",
+        [(facet, code, value) for facet in CODED for value, code in codes[facet].items()
+         if code])
+    _bump(cache, rebuilt=True)
+    log.info("facet index of %s built: %d releases", cache.path, count)
+    return count
+
+
+def ensure(cache: Cache) -> bool:
+    """Build the index if it is missing or of another format. True if built."""
+    if not available() or is_built(cache):
+        return False
+    with cache.conn:
+        rebuild(cache)
+    return True
+
+
+# -- reading --------------------------------------------------------------------------------------
+
+
+def _as_int(value: Any) -> Any:
+    # SQL compares "2024" with an INTEGER column as 2024.
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _sql_order(value: Any) -> tuple[Any, ...]:
+    """SQLite's order of values (NULL, numbers, text, blobs) for ties between counts."""
+    if value is None:
+        return (0,)
+    if isinstance(value, int | float):
+        return (1, value)
+    if isinstance(value, str):
+        return (2, value)
+    return (3, bytes(value))
+
+
+@dataclass
+class Arrays:
+    """The facet columns of one cache, as loaded at one generation."""
+
+    generation: str
+    columns: dict[str, np.ndarray]
+    values: dict[str, list[Any]]  # code -> value (index 0: None)
+    present: np.ndarray  # bool
+    _codes: dict[str, dict[Any, int]] = field(default_factory=dict)
+
+    @property
+    def size(self) -> int:
+        return int(self.present.shape[0])
+
+    def codes(self, column: str) -> dict[Any, int]:
+        """value -> code for one column (built once per load)."""
+        found = self._codes.get(column)
+        if found is None:
+            found = {v: i for i, v in enumerate(self.values[column]) if i}
+            self._codes[column] = found
+        return found
+
+
+def _key(cache: Cache) -> Any:
+    return str(cache.path.resolve()) if cache.path is not None else id(cache.conn)
+
+
+def load(cache: Cache) -> Arrays | None:
+    """The arrays of this cache as it is now (loaded again after a change); None if not built."""
+    if not available() or not is_built(cache):
+        return None
+    import numpy as np
+
+    generation = cache.get_meta("facet_generation") or "0"
+    key = _key(cache)
+    with _lock:
+        old = _loaded.get(key)
+        if old is not None and old.generation == generation:
+            return old
+        conn = cache.conn
+        begun = not conn.in_transaction
+        if begun:  # one snapshot of the arrays, their values and the generation
+            conn.execute("BEGIN")
+        try:
+            generation = cache.get_meta("facet_generation") or "0"
+            raw = dict(conn.execute("SELECT name, data FROM facet_columns"))
+            stale = [r[0] for r in conn.execute("SELECT release_rowid FROM facet_stale")]
+            values: dict[str, list[Any]] = {}
+            for facet in CODED:
+                known = list(old.values[facet]) if old is not None else [None]
+                rows = conn.execute(
+                    "SELECT code, value FROM facet_values WHERE facet = ? AND code >= ? "
+                    "ORDER BY code", (facet, len(known))).fetchall()
+                for code, value in rows:
+                    while len(known) < code:
+                        known.append(None)
+                    known.append(value)
+                values[facet] = known
+        finally:
+            if begun:
+                conn.execute("COMMIT")
+        if set(raw) != set(_DTYPES):
+            return None
+        size = len(raw["present"])
+        columns = {name: np.frombuffer(raw[name], dtype=dtype)[:size]
+                   for name, dtype in _DTYPES.items()}
+        for facet in CODED:  # codes written after the values were read (never, but be safe)
+            top = int(columns[facet].max(initial=0))
+            while len(values[facet]) <= top:
+                values[facet].append(None)
+        present = columns["present"].astype(bool)
+        if stale:  # releases deleted since their entries were written
+            gone = np.array(stale, dtype=np.int64)
+            present[gone[gone < size]] = False
+        arrays = Arrays(generation, columns, values, present)
+        _loaded[key] = arrays
+        return arrays
+
+
+def forget(cache: Cache) -> None:
+    with _lock:
+        _loaded.pop(_key(cache), None)
+
+
+def matches(cache: Cache, match: str, size: int) -> np.ndarray:
+    """The rowids of the releases matching an FTS ``match`` string (in the text index's order)."""
+    import numpy as np
+
+    from openexplorer.cache import SEARCH_KEY_ROWID_MASK
+
+    text = cache.conn.execute(
+        f"SELECT group_concat(rowid & {SEARCH_KEY_ROWID_MASK}) FROM releases_fts "
+        "WHERE releases_fts MATCH ?", (match,)).fetchone()[0]
+    if not text:
+        return np.zeros(0, dtype=np.int64)
+    rowids = np.fromstring(text, dtype=np.int64, sep=",")
+    return rowids[rowids < size]
+
+
+class FacetCounter:
+    """Counts for one query over the loaded arrays, with filters applied per facet."""
+
+    def __init__(self, arrays: Arrays, rowids: np.ndarray | None, filters: Any) -> None:
+        self.arrays = arrays
+        cols = arrays.columns
+        if rowids is None:
+            self.take = None
+            self.present = arrays.present
+        else:
+            self.take = rowids
+            self.present = arrays.present[rowids]
+        self.filters = filters
+        self._cache: dict[str, Any] = {}
+        self.masks = self._masks(cols)
+
+    def column(self, name: str) -> np.ndarray:
+        found = self._cache.get(name)
+        if found is None:
+            column = self.arrays.columns[name]
+            found = column if self.take is None else column[self.take]
+            self._cache[name] = found
+        return found
+
+    def _masks(self, cols: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        import numpy as np
+
+        from openexplorer.summary import FACETS, NONE
+
+        f = self.filters
+        masks: dict[str, np.ndarray] = {}
+        for name, column in FACETS.items():
+            chosen = getattr(f, name)
+            if not chosen:
+                continue
+            lookup = self.arrays.codes(column)
+            codes = [0 if v == NONE else lookup.get(v, lookup.get(_as_int(v), -1))
+                     for v in chosen]
+            masks[name] = np.isin(self.column(column), np.array(codes, dtype=np.int32))
+        if f.osi_approved is not None:
+            masks["osi_approved"] = self.column("osi_approved") == (2 if f.osi_approved else 1)
+        for name, column, low, high in (("osai", "osai_score", f.osai_min, f.osai_max),
+                                        ("params", "parameters", f.params_min, f.params_max)):
+            if low is None and high is None:
+                continue
+            values = self.column(column)
+            with np.errstate(invalid="ignore"):
+                mask = ~np.isnan(values)
+                if low is not None:
+                    mask &= values >= low
+                if high is not None:
+                    mask &= values <= high
+            masks[name] = mask
+        return masks
+
+    def mask(self, without: Iterable[str] = ()) -> np.ndarray:
+        skip = set(without)
+        mask = self.present
+        for name, other in self.masks.items():
+            if name not in skip:
+                mask = mask & other
+        return mask
+
+    def total(self, without: Iterable[str] = ()) -> int:
+        return int(self.mask(without).sum())
+
+    def facet(self, name: str, column: str, limit: int) -> list[tuple[Any, int]]:
+        import numpy as np
+
+        from openexplorer.summary import NONE
+
+        values = self.arrays.values[column]
+        codes = self.column(column)[self.mask([name])]
+        counts = np.bincount(codes, minlength=len(values))
+        present = np.flatnonzero(counts)
+        if present.size > limit:
+            # Every value counted at least as often as the limit-th one (ties included).
+            threshold = np.partition(counts[present], present.size - limit)[present.size - limit]
+            present = present[counts[present] >= threshold]
+        ranked = sorted(((int(counts[c]), values[int(c)]) for c in present),
+                        key=lambda e: (-e[0], _sql_order(e[1])))[:limit]
+        return [(NONE if value is None else value, n) for n, value in ranked]
