@@ -36,10 +36,10 @@ def table(results: list[suite.Result]) -> str:
         if r.unit == "x":  # throughput: higher is better
             floor = f"{r.floor:,.0f} models/s" if r.floor else "—"
             value = f"{r.value:,.0f} models/s"
-            ratio = f"{r.ratio:.2f} ×" if r.ratio is not None else "—"
+            ratio = f"{r.ratio:.3g} ×" if r.ratio is not None else "—"
         else:
             floor, value = r.shown(r.floor), r.shown(r.value)
-            ratio = f"{r.ratio:.2f} ×" if r.ratio is not None else "—"
+            ratio = f"{r.ratio:.3g} ×" if r.ratio is not None else "—"
         met = "yes" if r.met else ("**no**" if r.met is False else "—")
         lines.append(f"| {r.what} | {r.floor_label} | {floor} | {value} | {ratio} | "
                      f"{r.target} | {met} |")
@@ -51,6 +51,9 @@ def details(results: list[suite.Result]) -> str:
     ms = lambda v: f"{v * 1000:,.1f} ms"  # noqa: E731
     for r in results:
         d = r.details
+        if "error" in d:
+            out.append(f"* **{r.key}** failed: {d['error']}")
+            continue
         if r.key == "search":
             out.append(f"* **search**: {d['searches']} searches × repeats = {d['samples']} "
                        f"samples; p50 {ms(d['p50'])}, max {ms(d['max'])} (floor p50 "
@@ -74,7 +77,11 @@ def details(results: list[suite.Result]) -> str:
                        f"{d['seconds_to_end']:,.0f} s; RSS {d['rss_first'] / suite.MB:,.0f} MB "
                        f"after the first pages, {d['rss_max'] / suite.MB:,.0f} MB at most, "
                        f"{d['rss_last'] / suite.MB:,.0f} MB at the end (growth "
-                       f"{d['rss_growth'] / suite.MB:,.1f} MB). RSS by rows reached: " + ", ".join(
+                       f"{d['rss_growth'] / suite.MB:,.1f} MB). By kind of frame (frames, p50, "
+                       "p99, max, over 16 ms): " + "; ".join(
+                           f"{kind} {n:,}, {ms(p50)}, {ms(p99)}, {ms(top)}, {slow}"
+                           for kind, (n, p50, p99, top, slow) in d["by_kind"].items())
+                       + ". RSS by rows reached: " + ", ".join(
                            f"{rows:,}: {rss / suite.MB:,.0f} MB"
                            for rows, rss in d["rss_samples"]) + ".")
         elif r.key == "refresh":
@@ -89,8 +96,6 @@ def details(results: list[suite.Result]) -> str:
                        f"{d['shown'] / suite.MB:,.0f} MB with the window shown, "
                        f"{d['end'] / suite.MB:,.0f} MB at the end; peak "
                        f"{d['peak'] / suite.MB:,.0f} MB.")
-        if "error" in d:
-            out.append(f"* **{r.key}** failed: {d['error']}")
     return "\n".join(out)
 
 
@@ -182,9 +187,12 @@ def main(argv: list[str] | None = None) -> int:
             result = suite.Result(key=name, what=name, target="", value=0.0, unit="ms",
                                   met=False, details={"error": f"{type(exc).__name__}: {exc}"})
         results.append(result)
-        print(f"  {result.shown(result.value) if result.unit != 'x' else f'{result.value:,.0f} models/s'}"
-              f" (floor {result.shown(result.floor) if result.unit != 'x' else result.floor}, "
-              f"{time.perf_counter() - begun:,.0f} s)", flush=True)
+        if result.unit == "x":
+            value, floor_text = f"{result.value:,.0f} models/s", f"{result.floor or 0:,.0f}"
+        else:
+            value, floor_text = result.shown(result.value), result.shown(result.floor)
+        print(f"  {value} (floor {floor_text}, {time.perf_counter() - begun:,.0f} s)",
+              flush=True)
     command = "python benchmarks/run.py" + (f" --models {args.models}"
                                             if args.models != 1_000_000 else "")
     text = report(results, facts, info, command, time.perf_counter() - started)

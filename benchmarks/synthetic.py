@@ -32,7 +32,7 @@ from datetime import UTC, datetime, timedelta
 from collections.abc import Iterator
 from typing import Any
 
-# -- vocabulary -------------------------------------------------------------------------------------
+# -- vocabulary -----------------------------------------------------------------------------------
 
 # Base models: (namespace, name pattern, sizes in billions, pipeline, library, model type,
 # licences (weighted), weight, gated?)

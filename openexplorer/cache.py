@@ -37,6 +37,9 @@ log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 4
 BUSY_TIMEOUT_MS = 10_000
+#: Releases of a family listed with a release (Cache.family_releases): the curated ones and the
+#: most downloaded Hub-only ones.
+FAMILY_RELEASES_LIMIT = 200
 
 # Release fields merged from linked records; the first record (by authority) that has a value wins.
 _RELEASE_FIELDS = ("name", "release_date", "hub_id", "modality", "parameters", "license", "url")
@@ -65,7 +68,8 @@ class CacheBusyError(CacheError):
 
 
 #: The text index's rowid for a release (see migration 4): curated releases first, then by
-#: downloads (most first, capped at 2**30 - 1), then by rowid; the release's rowid is the low 32 bits.
+#: downloads (most first, capped at 2**30 - 1), then by rowid; the release's rowid is the low
+#: 32 bits.
 SEARCH_KEY_ROWID_MASK = 0xFFFFFFFF
 
 
@@ -231,17 +235,23 @@ _MIGRATIONS: list[str] = [
     #   then by downloads, most first), so "the best 50 matches" is the first 50 rowids of a
     #   MATCH and the search stops there instead of ranking every match. Contentless: the text
     #   stays in ``releases``; a match gives the key, ``key & 0xFFFFFFFF`` the release's rowid.
-    #   Prefixes of 1 to 4 characters have their own index entries, so a word being typed
-    #   ("l", "lla", "llam") is read like a whole word, lazily, instead of merging the lists of
+    #   Prefixes of 1 to 6 characters have their own index entries, so a word being typed
+    #   ("l", "lla", "llama") is read like a whole word, lazily, instead of merging the lists of
     #   every word it begins (``license``, ``llama``, ``lora``… for "l"); no column sizes are
     #   kept (no bm25 ranking any more).
     # - Every sortable summary column is indexed together with the name (release_id follows, as
     #   the table's key), so a page of a sorted listing is an index range (keyset paging).
     # - Records are indexed by organisation and family together with their scope: reading a
     #   release no longer walks every record of a Hub namespace with tens of thousands of models;
-    #   match keys are indexed by release too (rebuilding a release replaced its keys by a scan).
+    #   match keys are indexed by release too (rebuilding a release replaced its keys by a scan);
+    #   a family's releases by origin and downloads (a release lists its family's curated
+    #   releases and most downloaded Hub ones, not all 250,000 Llama fine-tunes); the Hub
+    #   records whose gate excludes the EU have a partial index (the licence clause matrix
+    #   looked for them in every record's JSON, seconds at a million, before the window showed),
+    #   and releases are indexed by popularity (the watchlist's completions: the 5,000 most
+    #   downloaded names, a sort of the whole table before).
     # - Facet counts read the summary's facet columns as arrays (openexplorer.facet_index):
-    #   ``facet_columns`` holds them, one BLOB per column indexed by the release's rowid,
+    #   ``facet_chunks`` holds a 64-byte entry per release (by its rowid), 4096 to a BLOB,
     #   ``facet_values`` the value of each code; a deleted release is noted in ``facet_stale``.
     #   They are filled from the summary on the next open (summary.ensure_summaries).
     f"""
@@ -251,7 +261,7 @@ _MIGRATIONS: list[str] = [
     DROP TABLE IF EXISTS releases_fts;
     CREATE VIRTUAL TABLE releases_fts USING fts5(
         name, hub_id, family, organization, tags, content='', columnsize=0,
-        prefix='1 2 3 4'
+        prefix='1 2 3 4 5 6'
     );
     INSERT INTO releases_fts(rowid, name, hub_id, family, organization, tags)
         SELECT {_search_key("releases")}, name, hub_id, family, organization, tags
@@ -297,9 +307,11 @@ _MIGRATIONS: list[str] = [
     CREATE INDEX records_family ON records(family_id, scope);
     CREATE INDEX records_organization ON records(organization_id, scope);
     CREATE INDEX match_keys_release ON match_keys(release_id);
-    CREATE TABLE facet_columns (
-        id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, data BLOB NOT NULL
-    );
+    CREATE INDEX releases_family_origin ON releases(family_id, origin, popularity);
+    CREATE INDEX releases_popularity ON releases(popularity DESC, name);
+    CREATE INDEX records_eu_gated ON records(source, release_id)
+        WHERE source = 'hub' AND json_extract(data, '$.eu_disallowed') = 1;
+    CREATE TABLE facet_chunks (chunk INTEGER PRIMARY KEY, data BLOB NOT NULL);
     CREATE TABLE facet_values (
         facet TEXT NOT NULL, code INTEGER NOT NULL, value, PRIMARY KEY (facet, code)
     ) WITHOUT ROWID;
@@ -846,13 +858,29 @@ class Cache:
             )
         ]
 
-    def family_releases(self, family_id: str) -> list[dict[str, Any]]:
-        cursor = self.conn.execute(
+    def family_releases(
+        self, family_id: str, *, limit: int | None = FAMILY_RELEASES_LIMIT
+    ) -> list[dict[str, Any]]:
+        """The family's releases in date order: every curated one, then as many Hub-only ones
+        as ``limit`` leaves room for, the most downloaded (a family on the Hub can have a
+        quarter of a million fine-tunes and copies; :meth:`family_size` counts them all)."""
+        names = ("id", "name", "release_date")
+        rows = self.conn.execute(
             "SELECT id, name, release_date FROM releases WHERE family_id = ? "
-            "ORDER BY release_date IS NULL, release_date, name",
-            (family_id,),
-        )
-        return [dict(zip(("id", "name", "release_date"), r, strict=True)) for r in cursor]
+            "AND (origin < 'hub' OR origin > 'hub')", (family_id,)).fetchall()
+        room = -1 if limit is None else max(0, limit - len(rows))
+        if room:
+            rows += self.conn.execute(
+                "SELECT id, name, release_date FROM releases WHERE family_id = ? "
+                "AND origin = 'hub' ORDER BY popularity DESC, rowid LIMIT ?",
+                (family_id, room)).fetchall()
+        rows.sort(key=lambda r: (r[2] is None, r[2] or "", r[1] or ""))
+        return [dict(zip(names, r, strict=True)) for r in rows]
+
+    def family_size(self, family_id: str) -> int:
+        """How many releases the family has."""
+        return int(self.conn.execute("SELECT count(*) FROM releases WHERE family_id = ?",
+                                     (family_id,)).fetchone()[0])
 
     def changes_for(self, release_id: str) -> list[dict[str, Any]]:
         cursor = self.conn.execute(

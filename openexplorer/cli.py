@@ -323,9 +323,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except sqlite3.Error as exc:  # met after opening: a lock held too long, damage further in
         from openexplorer.cache import CacheBusyError
-        from openexplorer.store import DamagedCacheError, is_busy, is_damage
-
         from openexplorer.paths import default_cache_path
+        from openexplorer.store import DamagedCacheError, is_busy, is_damage
 
         path = Path(args.db) if args.db else default_cache_path()
         if is_busy(exc):

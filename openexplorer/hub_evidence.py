@@ -125,12 +125,13 @@ def _strings(value: Any) -> list[str]:
 
 
 def _int(value: Any) -> int | None:
+    """An integer the cache can store (SQLite's 64 bits; a bigger one is no figure), else None."""
     if isinstance(value, bool):
         return None
-    if isinstance(value, int):
-        return value
     if isinstance(value, float) and math.isfinite(value) and value.is_integer():
-        return int(value)
+        value = int(value)
+    if isinstance(value, int) and -(2**63) <= value < 2**63:
+        return value
     return None
 
 

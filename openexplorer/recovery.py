@@ -566,7 +566,7 @@ def rebuild(path: str | Path, *, restore: bool = True, force: bool = False,
     report = RebuildReport(path=path)
     if path.exists():
         try:
-            open_cache(path, seed=False).close()
+            open_cache(path, seed=False, check="always").close()
         except DamagedCacheError:
             pass
         except SchemaTooNewError:
@@ -606,13 +606,12 @@ def describe(data: UserData) -> dict[str, Any]:
 
 __all__ = [
     "EXPORT_FORMAT",
-    "backup_path",
-    "save_backup",
     "USER_TABLES",
     "RebuildReport",
     "RecoveryError",
     "RestoreReport",
     "UserData",
+    "backup_path",
     "describe",
     "export_path_for",
     "read_export",
@@ -620,6 +619,7 @@ __all__ = [
     "read_user_data_from",
     "rebuild",
     "restore_user_data",
+    "save_backup",
     "set_aside",
     "write_export",
 ]

@@ -476,6 +476,10 @@ class _Run:
         text = text.strip()
         if not text:
             return None
+        if "/" in text and ":" not in text and " " not in text:
+            # A Hub repo id is asked for as it is: two repos can share one release (gpt2 and
+            # openai-community/gpt2), and the release's hub_id names only one of them.
+            return text
         release_id = cache.resolve(text)
         release = cache.release(release_id) if release_id else None
         if release and release.get("hub_id"):

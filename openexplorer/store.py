@@ -6,7 +6,9 @@
   temporary file beside it, which only takes the cache's name once it is complete, so a crash or a
   kill during the first launch never leaves half a cache behind (and two first launches at once
   both end with one complete file);
-* checks the file (``PRAGMA quick_check``, about 2 ms per MB) and tells apart what can go wrong,
+* checks the file (``PRAGMA quick_check``, about 2 ms per MB, on files up to
+  :data:`CHECK_MAX_BYTES`; ``openexplorer cache check`` checks any size) and tells apart what can
+  go wrong,
   each with a message a user can act on:
 
   :class:`DamagedCacheError`
@@ -43,11 +45,14 @@ __all__ = [
     "DamagedCacheError",
     "SchemaTooNewError",
     "check_integrity",
-    "is_damage",
     "is_busy",
+    "is_damage",
     "open_cache",
 ]
 
+#: Files up to this size are checked on every open (about 0.25 s at the limit); a bigger cache
+#: (Hub scale) is checked by ``openexplorer cache check``, and damage met later is still reported.
+CHECK_MAX_BYTES = 128 * 1024 * 1024
 #: The temporary file a new cache is built in: ``.<name>.building-<pid>`` beside it.
 BUILDING_INFIX = ".building-"
 
@@ -126,7 +131,7 @@ def check_integrity(cache: Cache) -> str | None:
         f" (and {len(lines) - 1} more problems)" if len(lines) > 1 else "")
 
 
-def _open_checked(path: Path, *, check: bool) -> Cache:
+def _open_checked(path: Path, *, check: bool | str) -> Cache:
     try:
         cache = Cache.open(path)
     except SchemaTooNewError as exc:
@@ -139,7 +144,11 @@ def _open_checked(path: Path, *, check: bool) -> Cache:
         if is_busy(exc):
             raise CacheBusyError(path) from exc
         raise
-    if check:
+    try:
+        small = path.stat().st_size <= CHECK_MAX_BYTES
+    except OSError:
+        small = True
+    if check == "always" or (check and small):
         try:
             problem = check_integrity(cache)
         except sqlite3.Error as exc:
@@ -222,18 +231,21 @@ def _create_from_snapshot(path: Path) -> None:
 
 
 def open_cache(path: str | Path | None = None, *, seed: bool = True,
-               check: bool = True, backup: bool = True) -> Cache:
+               check: bool | str = True, backup: bool = True) -> Cache:
     """Open the cache at ``path`` (default: the user's), filling a new one from the snapshot.
 
     ``seed=False`` opens an empty cache as it is (``openexplorer --db new.sqlite import …``).
-    ``check=False`` skips the integrity check (it costs about 2 ms per MB of cache).
+    ``check=False`` skips the integrity check (it costs about 2 ms per MB of cache; by default
+    only files up to :data:`CHECK_MAX_BYTES` are checked, ``check="always"`` checks any size).
     ``backup`` keeps the copy of the user's own data beside the cache up to date
     (:func:`openexplorer.recovery.save_backup`).
     Raises :class:`DamagedCacheError`, :class:`SchemaTooNewError`, :class:`CacheBusyError` or
     :class:`CacheError`; see the module docstring.
     """
     path = Path(path) if path else default_cache_path()
+    created = False
     if seed and not path.exists():
+        created = True
         try:
             _create_from_snapshot(path)
         except CacheError:
@@ -256,8 +268,10 @@ def open_cache(path: str | Path | None = None, *, seed: bool = True,
         if is_busy(exc):
             raise CacheBusyError(path) from exc
         raise CacheError(f"{path}: the cache could not be used ({exc})") from exc
-    if backup:
+    if backup and not created:
+        # The user's own data, kept beside the cache in case. Not for a cache just built: a copy
+        # left by the file it replaces (deleted by hand) stays until `cache restore-user`.
         from openexplorer import recovery
 
-        recovery.save_backup(cache)  # the user's own data, kept beside the cache in case
+        recovery.save_backup(cache)
     return cache

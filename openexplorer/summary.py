@@ -452,7 +452,16 @@ def facet_counts(
     counter = _counter(cache, query, filters)
     if counter is None:
         return facet_counts_sql(cache, query, filters, facets=facets, limit=limit)
-    return {name: counter.facet(name, FACETS[name], limit) for name in facets}
+    memo = counter.arrays.memo if counter.take is None and filters.is_empty() else None
+    out = {}
+    for name in facets:  # the counts of everything are kept until the cache changes
+        found = memo.get((name, limit)) if memo is not None else None
+        if found is None:
+            found = counter.facet(name, FACETS[name], limit)
+            if memo is not None:
+                memo[(name, limit)] = found
+        out[name] = list(found)
+    return out
 
 
 def facet_counts_sql(
@@ -493,16 +502,22 @@ def facet_summary(
                                                   limit=limit)}
     counter = _counter(cache, query, filters)
     if counter is not None:
+        memo = counter.arrays.memo if counter.take is None and filters.is_empty() else None
+        if memo is not None and "hints" in memo:
+            out.update({k: list(v) if isinstance(v, list) else v
+                        for k, v in memo["hints"].items()})
+            return out
         osi = counter.column("osi_approved")
-        base = counter.mask(["osi_approved"])
-        out["osi_approved"] = [(True, int((base & (osi == 2)).sum())),
-                               (False, int((base & (osi == 1)).sum()))]
+        out["osi_approved"] = [(True, counter.count_where(["osi_approved"], osi == 2)),
+                               (False, counter.count_where(["osi_approved"], osi == 1))]
         for key, name, column in (("osai_known", "osai", "osai_score"),
                                   ("params_known", "params", "parameters")):
-            values = counter.column(column)
             with _ignore_nan():
-                out[key] = int((counter.mask([name]) & (values >= 0.0)).sum())
+                out[key] = counter.count_where([name], counter.column(column) >= 0.0)
         out["total"] = counter.total()
+        if memo is not None:
+            memo["hints"] = {k: out[k] for k in ("osi_approved", "osai_known", "params_known",
+                                                 "total")}
         return out
     base_filters = filters.without("osi_approved")
     out["osi_approved"] = [

@@ -275,6 +275,10 @@ def release_view(cache: Cache, release_id: str, *, detail: bool = True) -> dict[
     view["family_releases"] = (
         cache.family_releases(release["family_id"]) if release["family_id"] else []
     )
+    # All of them (family_releases lists the curated ones and the most downloaded others).
+    view["family_size"] = (
+        cache.family_size(release["family_id"]) if release["family_id"] else 0
+    )
     view["changes"] = cache.changes_for(release_id)
     return view
 

@@ -29,7 +29,8 @@ def test_synthetic_models_are_reproducible_and_distinct():
     assert first == again
     assert len({b["id"].lower() for b in first}) == len(first)
     assert synthetic.hub_body(1234, 3) == first[1234] or first[1234]["id"].endswith("-1234")
-    assert [b["id"] for _, b in synthetic.unique_bodies(50, seed=4)] != [b["id"] for b in first[:50]]
+    other = [b["id"] for _, b in synthetic.unique_bodies(50, seed=4)]
+    assert other != [b["id"] for b in first[:50]]
     licences = {t for b in first for t in b["tags"] if t.startswith("license:")}
     assert {"license:apache-2.0", "license:mit"} <= licences
     assert any(b["downloads"] == 0 for b in first) and max(b["downloads"] for b in first) > 1000

@@ -19,6 +19,7 @@ full run is ``python benchmarks/soak.py --kills 50``.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import random
@@ -98,7 +99,8 @@ class CrashResult:
         return {"kills": self.kills, "of_which_first_launch": self.first_launch_kills,
                 "of_which_cli": self.cli_kills, "runs_finished_before_kill": self.finished,
                 "hub_records_checked": self.transactions_seen,
-                "models_per_run": self.models, "full_run_s": round(self.full_run_s, 2), "wall_s": round(self.wall, 1),
+                "models_per_run": self.models, "full_run_s": round(self.full_run_s, 2),
+                "wall_s": round(self.wall, 1),
                 "seed": self.seed}
 
 
@@ -209,7 +211,9 @@ def run_crashes(shared_data: Path, workdir: Path, *, kills: int, seed: int = 202
         # A fault-free run: how long a whole run takes (the kills land within it), and what a
         # complete record of each model looks like.
         new_hub_state()
-        killed, result.full_run_s = fork_run(None, 0)
+        killed, first_launch_s = fork_run(None, 0)  # a first launch, then the refresh
+        new_hub_state()
+        killed, result.full_run_s = fork_run(None, -1)  # the refresh alone
         with sqlite3.connect(db) as conn:
             assessments = dict(conn.execute(
                 "SELECT r.key, (SELECT count(*) FROM assessments a WHERE a.record_id = r.id) "
@@ -218,7 +222,8 @@ def run_crashes(shared_data: Path, workdir: Path, *, kills: int, seed: int = 202
         if len(assessments) != len(ids):
             raise CrashFailure(f"the fault-free run wrote {len(assessments)} of {len(ids)}")
         iteration = 0
-        while result.kills < kills:
+        while (result.kills < kills or (first_launch_every and not result.first_launch_kills)
+               or (cli_every and not result.cli_kills)) and iteration < 10 * kills:
             iteration += 1
             new_hub_state()
             first_launch = iteration % first_launch_every == 0
@@ -226,11 +231,13 @@ def run_crashes(shared_data: Path, workdir: Path, *, kills: int, seed: int = 202
                 for suffix in ("", "-wal", "-shm"):
                     Path(f"{db}{suffix}").unlink(missing_ok=True)
             if cli_every and iteration % cli_every == 0:
-                delay = rng.uniform(0.3, 1.0 + result.full_run_s)
+                delay = rng.uniform(0.3, 1.0 + (first_launch_s if first_launch
+                                                 else result.full_run_s))
                 killed = _cli_run(db, hub.url, ids, workdir, delay)
                 result.cli_kills += killed
             else:
-                killed, _ = fork_run(rng.uniform(0, result.full_run_s), iteration)
+                whole = first_launch_s if first_launch else result.full_run_s
+                killed, _ = fork_run(rng.uniform(0, whole), iteration)
             if killed:
                 result.kills += 1
                 result.first_launch_kills += first_launch
@@ -257,7 +264,7 @@ def run_crashes(shared_data: Path, workdir: Path, *, kills: int, seed: int = 202
                                + _difference(mine[different[0]], theirs[different[0]]))
     finally:
         if zygote.poll() is None:
-            with contextlib_suppress():
+            with contextlib.suppress(OSError, ValueError):
                 zygote.stdin.write(json.dumps({"quit": True}) + "\n")
                 zygote.stdin.flush()
             try:
@@ -287,12 +294,6 @@ def _difference(mine: str | None, theirs: str | None) -> str:
         else:
             out.append(f"{key}: {str(a.get(key))[:120]} != {str(b.get(key))[:120]}")
     return "; ".join(out)
-
-
-def contextlib_suppress() -> Any:
-    import contextlib
-
-    return contextlib.suppress(OSError, ValueError)
 
 
 def _cli_run(db: Path, endpoint: str, ids: list[str], workdir: Path, delay: float) -> bool:

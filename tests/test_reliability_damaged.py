@@ -172,7 +172,7 @@ def test_the_command_line_never_shows_a_traceback_for_a_damaged_cache(db: Path) 
     truncate(db)
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     out = subprocess.run([sys.executable, "-m", "openexplorer", "--db", str(db), "show", LLAMA2],
-                         capture_output=True, text=True, env=env, timeout=60)
+                         capture_output=True, text=True, env=env, timeout=60, check=False)
     assert out.returncode == 1
     assert "Traceback" not in out.stderr and "damaged" in out.stderr
 
@@ -314,8 +314,8 @@ def test_export_and_restore_user_data_round_trip(db: Path, template: Path, tmp_p
 
 @pytest.mark.parametrize("content", [b"", b"not json", b'{"format": "something else"}',
                                      b'{"format": "openexplorer-user-data", "version": 99}',
-                                     b'{"format": "openexplorer-user-data", "version": 1, '
-                                     b'"records": {"a": 1}}', b"\xff\xfe\x00"])
+                                     (b'{"format": "openexplorer-user-data", "version": 1, '
+                                      b'"records": {"a": 1}}'), b"\xff\xfe\x00"])
 def test_a_bad_export_file_is_a_clear_error(db: Path, tmp_path: Path, content: bytes,
                                             capsys: pytest.CaptureFixture[str]) -> None:
     bad = tmp_path / "bad.json"
@@ -356,3 +356,37 @@ def test_a_stale_wal_without_its_file_is_not_replayed_into_a_new_cache(tmp_path:
         assert cache.count("releases") > 500
         assert cache.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert [p.name for p in tmp_path.glob("cache.sqlite-wal.orphaned-*")]
+
+
+def test_a_cache_deleted_by_hand_leaves_the_copy_to_restore(db: Path, template: Path,
+                                                            fast_snapshot: None,
+                                                            capsys: pytest.CaptureFixture[str]
+                                                            ) -> None:
+    with_backup(template, db)
+    db.unlink()
+    open_cache(db).close()  # a new cache: the copy of the old one's data is not overwritten
+    copy = recovery.backup_path(db)
+    assert recovery.read_export(copy).records
+    assert cli.main(["--db", str(db), "cache", "restore-user", str(copy)]) == 0
+    assert "restored 1 corrections" in capsys.readouterr().err
+    assert user_rows(db) == user_rows(template)
+
+
+@pytest.mark.parametrize("damage", [truncate, garbage_pages], ids=["truncated", "garbage-pages"])
+def test_a_cache_too_big_to_check_on_open_still_reports_damage(
+        db: Path, damage, fast_snapshot: None, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Above CHECK_MAX_BYTES the open skips the check: damage met later is still a message."""
+    monkeypatch.setattr(store, "CHECK_MAX_BYTES", 0)
+    damage(db)
+    codes = []
+    for argv in (["export", "-"], ["search", "llama"], ["show", LLAMA2]):
+        code = cli.main(["--db", str(db), *argv])
+        err = capsys.readouterr().err
+        assert "Traceback" not in err
+        assert code == 0 or (code == 1 and "damaged" in err and "cache rebuild" in err), err
+        codes.append(code)
+    assert 1 in codes  # met, and said
+    assert cli.main(["--db", str(db), "cache", "check"]) == 1  # always the full check
+    assert "damaged" in capsys.readouterr().err
+    assert cli.main(["--db", str(db), "cache", "rebuild"]) == 0

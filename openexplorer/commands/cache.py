@@ -2,8 +2,9 @@
 
 ``cache check`` (exit 0 when the file is sound, 1 otherwise), ``cache rebuild [--force]`` (keep the
 damaged file aside, export your corrections and watchlist, build a new cache from the bundled
-snapshot, restore them into it), ``cache export-user FILE`` (your corrections, watchlist and rubric
-profiles as JSON; also from a damaged cache, as much as can be read) and ``cache restore-user FILE``.
+snapshot, restore them into it), ``cache export-user FILE`` (your corrections, watchlist and
+rubric profiles as JSON; also from a damaged cache, as much as can be read) and
+``cache restore-user FILE``.
 A cache written by a newer OpenExplorer is never rebuilt.
 """
 
@@ -79,7 +80,7 @@ def _check(args: argparse.Namespace, open_cache: Any) -> int:
                       "snapshot on first use")
     else:
         try:
-            with open_path(path, seed=False) as cache:
+            with open_path(path, seed=False, check="always") as cache:
                 result.update(status="ok", message="the cache is sound",
                               schema=cache.schema_version(),
                               releases=cache.count("releases"), records=cache.count("records"),

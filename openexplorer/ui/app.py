@@ -75,7 +75,8 @@ def open_cache_or_recover(path: str | Path, parent: QWidget | None = None) -> Ca
         return open_cache(path)
     except DamagedCacheError as exc:
         box = QMessageBox(QMessageBox.Icon.Warning, "OpenExplorer – damaged cache",
-                          f"The cache at {exc.path} is damaged and cannot be opened.", parent=parent)
+                          f"The cache at {exc.path} is damaged and cannot be opened.",
+                          parent=parent)
         box.setInformativeText(
             f"SQLite reports: {exc.reason}.\n\nOpenExplorer can rebuild it from the bundled "
             "snapshot. The damaged file is kept beside it under a new name, never deleted; your "
@@ -95,7 +96,8 @@ def open_cache_or_recover(path: str | Path, parent: QWidget | None = None) -> Ca
             QMessageBox.critical(parent, "OpenExplorer",
                                  f"The cache could not be rebuilt:\n\n{again}")
             return None
-        QMessageBox.information(parent, "OpenExplorer – cache rebuilt", "\n\n".join(report.lines()))
+        QMessageBox.information(parent, "OpenExplorer – cache rebuilt",
+                                "\n\n".join(report.lines()))
         return cache
     except SchemaTooNewError as exc:
         QMessageBox.critical(parent, "OpenExplorer – cache from a newer version",

@@ -1229,7 +1229,9 @@ class ModelPage(QWidget):
         clear_layout(self.family_grid)
         others = [r for r in v.get("family_releases") or [] if r.get("id") != v.get("id")]
         family = v.get("family") or "this"
-        self.family_heading.setText(f"Other releases of the {family} family ({len(others)})")
+        # The list holds the curated releases and the most downloaded others; count them all.
+        total = max(len(others), int(v.get("family_size") or 0) - 1)
+        self.family_heading.setText(f"Other releases of the {family} family ({total:,})")
         self.family_heading.setVisible(bool(others))
         hidden = 0 if self._family_expanded else max(0, len(others) - self.FAMILY_SHOWN)
         self.family_more.setText(f"Show all {len(others)}")

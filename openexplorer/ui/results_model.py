@@ -6,9 +6,9 @@ time), each page read from the indexes after the last row of the one before (key
 fast at row 900,000 as at row 0), and keeps only the last :attr:`ResultsModel.PAGES_KEPT` pages it
 read in memory: a page scrolled past is read again, from where it started, when it is shown again.
 It sorts in SQL (clicking a header maps the column to a :data:`openexplorer.summary.SORTS` key)
-and resets on a new query, filters or sort. :class:`OpennessBarDelegate` paints the MOF column (three tiny bars
-for Class III / II / I progress), the Index column (a bar of the score) and the OSAID column (a
-status dot), in the theme's status colours.
+and resets on a new query, filters or sort. :class:`OpennessBarDelegate` paints the MOF column
+(three tiny bars for Class III / II / I progress), the Index column (a bar of the score) and the
+OSAID column (a status dot), in the theme's status colours, each look drawn once and kept.
 
 Roles: ``Qt.UserRole`` gives the release id; :data:`ROW_ROLE` the row's summary fields as a dict;
 :data:`BAR_ROLE` what the delegate draws.
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 from collections import OrderedDict
+from operator import itemgetter
 from typing import Any
 
 from PySide6.QtCore import (
@@ -58,6 +59,7 @@ FIELDS = (
     "gated", "downloads",
 )
 _F = {name: i for i, name in enumerate(FIELDS)}
+_ROW = itemgetter(*FIELDS)  # a summary row (dict) as the tuple a page keeps
 
 #: (key, header, summary.SORTS key or None when the column cannot be sorted, header tooltip).
 COLUMNS: tuple[tuple[str, str, str | None, str], ...] = (
@@ -169,9 +171,10 @@ class ResultsModel(QAbstractTableModel):
         searched(): the rows were reset for a new query, filters, sort or :meth:`refresh`.
     """
 
-    PAGE_SIZE = 200
+    #: Rows read at a time: a page is read within a frame while the table scrolls.
+    PAGE_SIZE = 150
     #: Pages kept in memory (the most recently used); the others are read again when needed.
-    PAGES_KEPT = 30
+    PAGES_KEPT = 40
     searched = Signal()
 
     def __init__(self, cache: Cache, parent: QWidget | None = None) -> None:
@@ -252,7 +255,7 @@ class ResultsModel(QAbstractTableModel):
             return [], None
         end = summary.page_key(rows[-1], self._query, sort=self.sort_key(),
                                descending=descending) if rows else None
-        return [tuple(row.get(name) for name in FIELDS) for row in rows], end
+        return [_ROW(row) for row in rows], end
 
     def _keep(self, index: int, rows: list[tuple[Any, ...]]) -> None:
         self._pages[index] = rows
@@ -501,6 +504,7 @@ class OpennessBarDelegate(QStyledItemDelegate):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._pixmaps: dict[tuple[Any, ...], QPixmap] = {}
+        self._font, self._font_key = QFont(), QFont().key()
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
         bar = index.data(BAR_ROLE)
@@ -509,7 +513,9 @@ class OpennessBarDelegate(QStyledItemDelegate):
             return
         # Not initStyleOption (it asks the model for every role): the view's option has the
         # state, palette, font and features the panel and the bars need.
-        opt = QStyleOptionViewItem(option)
+        # The view leaves the option's text empty (the delegate fills it in initStyleOption), so
+        # the option is used as it is: no copy per cell.
+        opt = option if not option.text else QStyleOptionViewItem(option)
         text = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
         opt.text = ""
         widget = opt.widget
@@ -525,7 +531,9 @@ class OpennessBarDelegate(QStyledItemDelegate):
         # looks repeat down a table of a million rows, and a scroll frame repaints every cell.
         ratio = painter.device().devicePixelRatioF() if painter.device() else 1.0
         size = opt.rect.size()
-        key = (bar, text, size.width(), size.height(), fg.rgba(), opt.font.key(), ratio,
+        if opt.font != self._font:  # QFont.key() builds a string: once per font
+            self._font, self._font_key = QFont(opt.font), opt.font.key()
+        key = (bar, text, size.width(), size.height(), fg.rgba(), self._font_key, ratio,
                tuple(STATUS_COLORS.values()))
         pixmap = self._pixmaps.get(key)
         if pixmap is None:
