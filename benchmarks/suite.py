@@ -368,6 +368,9 @@ def _start(code: str, args: list[str], env: dict[str, str]) -> float:
 
 def _child_env(home: Path) -> dict[str, str]:
     env = dict(os.environ)
+    # Start as an installed app does: with its compiled modules (a shell that sets
+    # PYTHONDONTWRITEBYTECODE would otherwise make every start compile the app again).
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     env.update(QT_QPA_PLATFORM="offscreen", HOME=str(home), XDG_CONFIG_HOME=str(home / "config"),
                XDG_DATA_HOME=str(home / "data"), XDG_CACHE_HOME=str(home / "cache"),
                HF_HUB_OFFLINE="1", PYTHONPATH=str(ROOT))

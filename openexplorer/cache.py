@@ -28,14 +28,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import sqlite_utils
-
 from openexplorer import identity
 from openexplorer.records import Assessment, ImportResult, OrganizationInfo, SourceRecord
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 BUSY_TIMEOUT_MS = 10_000
 #: Releases of a family listed with a release (Cache.family_releases): the curated ones and the
 #: most downloaded Hub-only ones.
@@ -45,6 +43,12 @@ FAMILY_RELEASES_LIMIT = 200
 _RELEASE_FIELDS = ("name", "release_date", "hub_id", "modality", "parameters", "license", "url")
 # Authority of sources for the release's headline facts.
 _FIELD_AUTHORITY = ("user", "hub", "mot", "osai", "epoch", "osai-legacy", "osi", "fmti")
+#: Keys of a record's ``data`` that change between two reads of the same source without saying
+#: anything about openness (the Hub's counters and dates): a record that differs from the stored
+#: one only there (and in its commit, read date and the links naming the commit) keeps its
+#: assessments and scores (Cache._refresh_record). Downloads are no change in ``changes``
+#: either way.
+_VOLATILE_DATA = {"hub": frozenset({"downloads", "likes", "last_modified", "fetched_at"})}
 
 
 class CacheError(Exception):
@@ -68,9 +72,40 @@ class CacheBusyError(CacheError):
 
 
 #: The text index's rowid for a release (see migration 4): curated releases first, then by
-#: downloads (most first, capped at 2**30 - 1), then by rowid; the release's rowid is the low
+#: popularity (most first, capped at 2**30 - 1), then by rowid; the release's rowid is the low
 #: 32 bits.
 SEARCH_KEY_ROWID_MASK = 0xFFFFFFFF
+#: Releases with fewer downloads than this (a month, as the Hub counts them) share the lowest
+#: popularity: counts that small are mostly mirrors and crawlers, and move by more than
+#: themselves from one day to the next.
+POPULARITY_FLOOR = 100
+_POPULARITY_CAP = 1073741823  # 2**30 - 1: the search key keeps 30 bits for it
+
+
+def popularity_of(downloads: Any) -> int:
+    """A release's popularity (``releases.popularity``, since migration 5) from the Hub's
+    download count: the step of the 1-2-5 series at or below it — 1,234 downloads are 1,000,
+    3,456 are 2,000, 7,890 are 5,000 — and 0 under :data:`POPULARITY_FLOOR`.
+
+    What orders search results, completions and a family's listing. Coarse on purpose: a
+    refresh that brings a few more downloads leaves the release's row, its indexes and its
+    text-index entries as they were (the exact count is in the summary and the Hub record).
+    """
+    count = min(max(int(downloads or 0), 0), _POPULARITY_CAP)
+    if count < POPULARITY_FLOOR:
+        return 0
+    digits = str(count)
+    step = 5 if digits[0] >= "5" else 2 if digits[0] >= "2" else 1
+    return step * 10 ** (len(digits) - 1)
+
+
+def _popularity_sql(downloads: str) -> str:
+    """:func:`popularity_of` in SQL (no math functions: SQLite may be built without them)."""
+    count = f"min(max(coalesce({downloads}, 0), 0), {_POPULARITY_CAP})"
+    return (f"(CASE WHEN {count} < {POPULARITY_FLOOR} THEN 0 ELSE "
+            f"(CASE WHEN substr({count}, 1, 1) >= '5' THEN 5 "
+            f"WHEN substr({count}, 1, 1) >= '2' THEN 2 ELSE 1 END) "
+            f"* CAST('1' || substr('000000000', 1, length({count}) - 1) AS INTEGER) END)")
 
 
 def _search_key(row: str) -> str:
@@ -323,11 +358,75 @@ _MIGRATIONS: list[str] = [
             WHERE key = 'facet_generation';
     END;
     """,
+    # 5: popularity by steps of the 1-2-5 series (popularity_of) instead of the exact download
+    # count. Every refresh brings new counts; with the exact count, each one rewrote the
+    # release's row, its two popularity indexes and, through the search key, its text-index
+    # entries (every word, 7 times with its prefixes): most of a refresh's writing. Now they
+    # move only when a release passes a step. The text index is rebuilt for the new keys
+    # (about 8 s per 100,000 releases), its update trigger now fires only for a real change.
+    f"""
+    DROP TRIGGER IF EXISTS releases_ai;
+    DROP TRIGGER IF EXISTS releases_ad;
+    DROP TRIGGER IF EXISTS releases_au;
+    DROP INDEX IF EXISTS releases_family_origin;
+    DROP INDEX IF EXISTS releases_popularity;
+    UPDATE releases SET popularity = {_popularity_sql("popularity")}
+        WHERE popularity IS NOT {_popularity_sql("popularity")};
+    CREATE INDEX releases_family_origin ON releases(family_id, origin, popularity);
+    CREATE INDEX releases_popularity ON releases(popularity DESC, name);
+    DROP TABLE IF EXISTS releases_fts;
+    CREATE VIRTUAL TABLE releases_fts USING fts5(
+        name, hub_id, family, organization, tags, content='', columnsize=0,
+        prefix='1 2 3 4 5 6'
+    );
+    INSERT INTO releases_fts(rowid, name, hub_id, family, organization, tags)
+        SELECT {_search_key("releases")}, name, hub_id, family, organization, tags
+        FROM releases ORDER BY 1;
+    INSERT INTO releases_fts(releases_fts) VALUES ('optimize');
+    CREATE TRIGGER releases_ai AFTER INSERT ON releases BEGIN
+        INSERT INTO releases_fts(rowid, name, hub_id, family, organization, tags)
+        VALUES ({_search_key("new")}, new.name, new.hub_id, new.family, new.organization,
+                new.tags);
+    END;
+    CREATE TRIGGER releases_ad AFTER DELETE ON releases BEGIN
+        INSERT INTO releases_fts(releases_fts, rowid, name, hub_id, family, organization, tags)
+        VALUES ('delete', {_search_key("old")}, old.name, old.hub_id, old.family,
+                old.organization, old.tags);
+    END;
+    CREATE TRIGGER releases_au
+    AFTER UPDATE OF name, hub_id, family, organization, tags, popularity, origin ON releases
+    WHEN old.name IS NOT new.name OR old.hub_id IS NOT new.hub_id
+        OR old.family IS NOT new.family OR old.organization IS NOT new.organization
+        OR old.tags IS NOT new.tags OR old.popularity IS NOT new.popularity
+        OR old.origin IS NOT new.origin
+    BEGIN
+        INSERT INTO releases_fts(releases_fts, rowid, name, hub_id, family, organization, tags)
+        VALUES ('delete', {_search_key("old")}, old.name, old.hub_id, old.family,
+                old.organization, old.tags);
+        INSERT INTO releases_fts(rowid, name, hub_id, family, organization, tags)
+        VALUES ({_search_key("new")}, new.name, new.hub_id, new.family, new.organization,
+                new.tags);
+    END;
+    """,
 ]
 
 
 def _now() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+# Printable ASCII but the quote and the backslash: what json.dumps writes as it is.
+_JSON_AS_IS = re.compile(r"[ !#-\[\]-~]*")
+
+
+def _urls_json(urls: Sequence[str]) -> str | None:
+    """An assessment's links as stored: ``json.dumps(list(urls))``, None for none. Links rarely
+    need escaping, so they are joined directly (a refresh writes some 20 lists per model)."""
+    if not urls:
+        return None
+    if all(isinstance(u, str) for u in urls) and _JSON_AS_IS.fullmatch("".join(urls)):
+        return '["' + '", "'.join(urls) + '"]'
+    return json.dumps(list(urls))
 
 
 @dataclass
@@ -356,10 +455,20 @@ def quote_fts(text: str) -> str:
     return " ".join(quoted)
 
 
+class _Database:
+    """The cache's connection, set up as sqlite-utils' ``Database`` set it up (recursive triggers
+    on), without importing sqlite-utils and numpy: only the connection was ever used, and the
+    import was a sixth of the app's start-up."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        conn.execute("PRAGMA recursive_triggers = on")
+
+
 class Cache:
     """The SQLite cache. Open with :meth:`open`; use as a context manager to close it."""
 
-    def __init__(self, db: sqlite_utils.Database, path: Path | None) -> None:
+    def __init__(self, db: _Database, path: Path | None) -> None:
         self.db = db
         self.path = path
 
@@ -378,7 +487,7 @@ class Cache:
             else:
                 conn = sqlite3.connect(str(path), check_same_thread=False)
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            cache = cls(sqlite_utils.Database(conn), path)
+            cache = cls(_Database(conn), path)
             # Check before anything writes: a newer or foreign file must stay byte for byte.
             cache._check_version()
             if not readonly:
@@ -401,7 +510,7 @@ class Cache:
     def memory(cls) -> Cache:
         """An in-memory cache (tests, one-off commands)."""
         conn = sqlite3.connect(":memory:", check_same_thread=False)
-        cache = cls(sqlite_utils.Database(conn), None)
+        cache = cls(_Database(conn), None)
         cache._migrate()
         return cache
 
@@ -497,6 +606,8 @@ class Cache:
         report = IngestReport(problems=[f"{p.path}: {p.reason}" for p in result.problems])
         linker = identity.Linker(self)
         touched: set[str] = set()
+        rescored: set[str] = set()  # releases rebuilt from a record whose evidence changed
+        downloads: dict[str, Any] = {}  # releases whose only news is the Hub's counters
         with self.conn:
             self.begin_write()
             for info in result.organizations:
@@ -510,19 +621,28 @@ class Cache:
                     report.releases_created += 1
                 elif target.release_id:
                     report.releases_linked += 1
-                report.changes += self._store_record(record, target, now, record_changes)
+                volatile_only = self._refresh_record(record, target, now)
+                if not volatile_only:
+                    report.changes += self._store_record(record, target, now, record_changes)
                 report.records += 1
                 touched |= self._releases_affected(record, target)
-                if target.release_id:
+                if volatile_only:  # its facts and scores are as they were
+                    downloads[target.release_id] = record.data.get("downloads")
+                elif target.release_id:
                     # At once, so later records of this import can match it by name.
                     report.changes += self.rebuild_release(
                         target.release_id, now=now, record_changes=record_changes
                     )
+                    rescored.add(target.release_id)
             report.touched = touched
             if summarize and touched:
                 from openexplorer import summary  # computed from the views, which use the cache
 
-                summary.update(self, touched)
+                # Releases that only gained downloads keep their scores: only the summary's
+                # counters are written (unless another record of the import touched them).
+                summary.update(self, touched - (set(downloads) - rescored))
+                summary.update_downloads(
+                    self, {k: v for k, v in downloads.items() if k not in rescored})
         return report
 
     def _releases_affected(self, record: SourceRecord, target: identity.Target) -> set[str]:
@@ -598,6 +718,74 @@ class Cache:
         )
         return family_id
 
+    def _refresh_record(self, record: SourceRecord, target: identity.Target, now: str) -> bool:
+        """Write a record sent again with nothing new but its volatile fields, if it is one.
+
+        A Hub refresh mostly brings back the same model with more downloads, a new commit and a
+        new read date: the assessments (and so every framework score) are the same, only their
+        links name the new commit. Then the stored record keeps its row and its assessments'
+        rows; its volatile columns, its data and the links are written in place, and the
+        release's popularity follows the downloads: the cache is left as replacing the record
+        and rebuilding the release would leave it, without rewriting rows and their indexes.
+        True when done so; False when the record must go the full way (:meth:`_store_record`,
+        :meth:`rebuild_release`).
+        """
+        volatile = _VOLATILE_DATA.get(record.source)
+        if volatile is None or not target.release_id or target.created:
+            return False
+        # Another record of the source on the release (two repos of one model) would compete
+        # with this one for the release's facts and figures: the full path decides that.
+        row = self.conn.execute(
+            "SELECT r.id, r.release_id, r.scope, r.family_id, r.organization_id, r.name, "
+            "r.organization, r.family, r.release_date, r.hub_id, r.modality, r.parameters, "
+            "r.license, r.url, r.data, "
+            "(SELECT count(*) FROM records o WHERE o.release_id = r.release_id "
+            " AND o.source = r.source), "
+            "(SELECT popularity FROM releases WHERE id = r.release_id) "
+            "FROM records r WHERE r.source = ? AND r.key = ?", (record.source, record.key),
+        ).fetchone()
+        if row is None or row[15] != 1:
+            return False
+        org = identity.organization_for(record.organization)
+        if row[1:14] != (
+            target.release_id, record.scope, target.family_id, org.id if org else None,
+            record.name, record.organization, record.family, record.release_date,
+            record.hub_id, record.modality, record.parameters, record.license, record.url,
+        ):
+            return False
+        old_data = json.loads(row[14]) if row[14] else {}
+        if ({k: v for k, v in old_data.items() if k not in volatile}
+                != {k: v for k, v in record.data.items() if k not in volatile}):
+            return False
+        stored = self.conn.execute(
+            "SELECT id, framework, component, status, value, license, license_given, notes, "
+            "urls FROM assessments WHERE record_id = ? ORDER BY id", (row[0],),
+        ).fetchall()
+        if len(stored) != len(record.assessments):
+            return False
+        links: list[tuple[str | None, int]] = []
+        for old, new in zip(stored, record.assessments, strict=True):
+            if old[1:8] != (new.framework, new.component, new.status, new.value, new.license,
+                            int(new.license_given), new.notes):
+                return False
+            urls = _urls_json(new.urls)
+            if old[8] != urls:
+                links.append((urls, old[0]))
+        self.conn.execute(
+            "UPDATE records SET source_version = ?, assessed_date = ?, data = ?, imported_at = ? "
+            "WHERE id = ?",
+            (record.source_version, record.assessed_date,
+             json.dumps(record.data, sort_keys=True) if record.data else None, now, row[0]),
+        )
+        self.conn.executemany("UPDATE assessments SET urls = ? WHERE id = ?", links)
+        # What rebuild_release would find: the release's facts come from the same records,
+        # its popularity from this one's downloads (in steps: mostly the same).
+        popularity = popularity_of(record.data.get("downloads"))
+        if popularity != row[16]:
+            self.conn.execute("UPDATE releases SET popularity = ?, updated_at = ? WHERE id = ?",
+                              (popularity, now, target.release_id))
+        return True
+
     def _store_record(
         self, record: SourceRecord, target: identity.Target, now: str, record_changes: bool
     ) -> int:
@@ -645,7 +833,7 @@ class Cache:
             "license_given, urls, notes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 (record_id, a.framework, a.component, a.status, a.value, a.license,
-                 int(a.license_given), json.dumps(list(a.urls)) if a.urls else None, a.notes)
+                 int(a.license_given), _urls_json(a.urls), a.notes)
                 for a in record.assessments
             ],
         )
@@ -721,7 +909,7 @@ class Cache:
             organization=organization_display,
             # Releases only the Hub knows about are "hub"; any curated source makes it curated.
             origin="hub" if all(r[0] == "hub" for r in rows) else "curated",
-            popularity=int(hub_data.get("downloads") or 0),
+            popularity=popularity_of(hub_data.get("downloads")),
             tags=" ".join(str(t) for t in tags[:40]) or None,
         )
         keys = {identity.match_key(r[1]) for r in rows}
@@ -903,7 +1091,8 @@ class Cache:
         """Releases matching ``query`` (FTS, quoted) and extra SQL conditions, best first.
 
         Best first is the text index's order (:data:`SEARCH_KEY_ROWID_MASK`): curated releases,
-        then the most downloaded, so the search stops after ``limit`` matches.
+        then the most downloaded (by :func:`popularity_of` steps, then in order of arrival), so
+        the search stops after ``limit`` matches.
         """
         conditions = list(where)
         args: list[Any] = []

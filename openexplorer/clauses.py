@@ -129,7 +129,8 @@ _KIND_REASONS = {
 
 def _resource(name: str) -> dict[str, Any]:
     text = (resources.files("openexplorer.resources") / name).read_text(encoding="utf-8")
-    return dict((yaml.safe_load(text) or {}).get("licenses") or {})
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: ten times faster
+    return dict((yaml.load(text, Loader=loader) or {}).get("licenses") or {})
 
 
 @functools.cache

@@ -208,7 +208,7 @@ def rebuild(cache: Cache) -> int:
 
 def ensure(cache: Cache) -> bool:
     """Build the index if it is missing or of another format. True if built."""
-    if not available() or is_built(cache):
+    if is_built(cache) or not available():  # in this order: numpy is slow to import at start
         return False
     with cache.conn:
         rebuild(cache)

@@ -142,8 +142,11 @@ def _date_text(value: Any) -> str | None:
     return _str(value)
 
 
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}")
+
+
 def _iso_day(value: str | None) -> str | None:
-    if value and re.match(r"^\d{4}-\d{2}-\d{2}", value):
+    if value and _ISO_DAY.match(value):
         return value[:10]
     return None
 
@@ -386,6 +389,10 @@ _TOOL_REPOS = frozenset({
 })
 
 
+_ARXIV_VERSION = re.compile(r"v\d+$")
+_ARXIV_ID_ONLY = re.compile(_ARXIV_ID)
+
+
 def _arxiv_ids(tags: list[str], text: str) -> list[str]:
     out: list[str] = []
     for tag in tags:
@@ -396,8 +403,8 @@ def _arxiv_ids(tags: list[str], text: str) -> list[str]:
     seen: set[str] = set()
     unique = []
     for item in out:
-        item = re.sub(r"v\d+$", "", item.strip().rstrip("."))
-        if item and item.lower() not in seen and re.fullmatch(_ARXIV_ID, item):
+        item = _ARXIV_VERSION.sub("", item.strip().rstrip("."))
+        if item and item.lower() not in seen and _ARXIV_ID_ONLY.fullmatch(item):
             seen.add(item.lower())
             unique.append(item)
     return unique
@@ -487,6 +494,7 @@ _NOT_WEIGHTS = re.compile(
 _MODELLING_CODE = re.compile(r"(?:^|/)(?:modell?ing[^/]*|[^/]*_modell?ing|model|[^/]*_model)\.py$",
                              re.I)
 _METADATA_FILES = frozenset({"config.json", "model_index.json"})
+_LICENSE_FILE = re.compile(r"^(?:LICEN[CS]E|COPYING)", re.I)
 
 
 def _sibling_names(body: dict[str, Any]) -> list[str] | None:
@@ -719,7 +727,7 @@ def record_from_hub(
         license_field = "cardData.license"
     else:
         lic, headline, lic_status = None, None, "unknown"
-    license_files = [n for n in names or [] if re.match(r"^(?:LICEN[CS]E|COPYING)", n, re.I)]
+    license_files = [n for n in names or [] if _LICENSE_FILE.match(n)]
     license_urls = tuple(dict.fromkeys(
         [u for u in (license_link,) if u and u.startswith(("http://", "https://"))]
         + [f"{url}/blob/{revision}/{n}" for n in license_files[:3]]

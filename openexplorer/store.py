@@ -33,7 +33,7 @@ import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
-from openexplorer import snapshot, summary
+from openexplorer import summary
 from openexplorer.cache import Cache, CacheBusyError, CacheError, SchemaTooNewError
 from openexplorer.paths import default_cache_path
 
@@ -200,6 +200,8 @@ def _move_orphans(path: Path) -> None:
 
 def _create_from_snapshot(path: Path) -> None:
     """Build a new cache at ``path`` from the snapshot; ``path`` appears only when complete."""
+    from openexplorer import snapshot  # only for a new cache: its importers slow every start
+
     path.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale_builds(path)
     building = path.parent / f".{path.name}{BUILDING_INFIX}{os.getpid()}"
@@ -256,6 +258,8 @@ def open_cache(path: str | Path | None = None, *, seed: bool = True,
     try:
         if seed and cache.is_empty() and cache.get_meta("snapshot_built") is None:
             # An existing empty cache (created by `Cache.open`, or a zero-byte file).
+            from openexplorer import snapshot
+
             report = snapshot.install(cache)
             log.info("empty cache %s filled from the bundled snapshot: %d records", path,
                      report.records)

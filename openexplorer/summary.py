@@ -105,12 +105,17 @@ def summarize(view: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+#: The summary columns the facet arrays hold (openexplorer.facet_index).
+_FACET_COLUMNS = (*facet_index.CODED, "osi_approved", *facet_index.FLOATS)
+
+
 def update(cache: Cache, release_ids: Iterable[str]) -> int:
     """Recompute the summary rows of these releases (inside the caller's transaction, if any)."""
     from openexplorer.views import release_view  # views import the cache, not the other way
 
     marks = ", ".join("?" for _ in COLUMNS)
     sql = f"INSERT OR REPLACE INTO release_summary ({', '.join(COLUMNS)}) VALUES ({marks})"
+    select = f"SELECT {', '.join(COLUMNS)} FROM release_summary WHERE release_id = ?"
     count = 0
     for batch in iter_batches(release_ids, 500):
         rows = []
@@ -122,15 +127,45 @@ def update(cache: Cache, release_ids: Iterable[str]) -> int:
                                    (release_id,))
                 continue
             row = summarize(view)
-            rows.append(tuple(row[c] for c in COLUMNS))
+            count += 1
+            stored = cache.conn.execute(select, (release_id,)).fetchone()
+            if stored is None:
+                rows.append(tuple(row[c] for c in COLUMNS))
+            else:
+                # Only the columns that changed: each of the summary's 17 indexes rewritten
+                # for nothing was most of a refresh's writing.
+                old = dict(zip(COLUMNS, stored, strict=True))
+                changed = [c for c in COLUMNS if old[c] != row[c]]
+                if changed:
+                    cache.conn.execute(
+                        f"UPDATE release_summary SET {', '.join(f'{c} = ?' for c in changed)} "
+                        "WHERE release_id = ?", (*(row[c] for c in changed), release_id))
+                if not any(old[c] != row[c] for c in _FACET_COLUMNS):
+                    continue  # its facet entry is what it was
             found = cache.conn.execute("SELECT rowid FROM releases WHERE id = ?",
                                        (release_id,)).fetchone()
             if found is not None:
                 entries.append((int(found[0]), row))
         cache.conn.executemany(sql, rows)
         facet_index.update(cache, entries)
-        count += len(rows)
     return count
+
+
+def update_downloads(cache: Cache, downloads: dict[str, int | None]) -> None:
+    """Write the Hub's download counts of releases whose evidence did not change (inside the
+    caller's transaction): the rest of their summary rows stays as it is, and the facet arrays
+    hold no downloads. A release without a summary row yet gets its whole row computed."""
+    missing = []
+    for release_id, count in downloads.items():
+        cursor = cache.conn.execute(
+            "UPDATE release_summary SET downloads = ? WHERE release_id = ? AND downloads IS NOT ?",
+            (count, release_id, count))
+        if not cursor.rowcount and cache.conn.execute(
+                "SELECT 1 FROM release_summary WHERE release_id = ?", (release_id,)
+        ).fetchone() is None:
+            missing.append(release_id)
+    if missing:
+        update(cache, missing)
 
 
 def rebuild_all(cache: Cache) -> int:
@@ -318,7 +353,8 @@ def search(
     limit: int = 50,
     offset: int = 0,
     after: Sequence[Any] | None = None,
-) -> list[dict[str, Any]]:
+    columns: Sequence[str] | None = None,
+) -> list[Any]:
     """Summary rows matching the query and filters, in the chosen order.
 
     Relevance with a query is the text index's order (curated releases first, then by downloads),
@@ -326,18 +362,23 @@ def search(
     column keeps releases without a value last, and ties go by name, then id, in the column's
     direction. ``after`` (:func:`page_key` of the last row of the previous page) reads the next
     page from the indexes (keyset paging) instead of counting ``offset`` rows from the start.
+    ``columns`` (summary column names) reads only those, each row a tuple in that order (with
+    the text index key last when there is a query): no dict per row (the results table's pages,
+    read on a thread beside the GUI's).
     """
     limit = max(0, int(limit))
     offset = max(0, int(offset))
     sql, args, matched = _base(query, filters)
     column, desc = _order(query, sort, descending)
-    select = "SELECT s.*" + (", releases_fts.rowid AS search_key" if matched else "")
+    picked = ", ".join(f"s.{name}" for name in columns) if columns is not None else "s.*"
+    select = f"SELECT {picked}" + (", releases_fts.rowid AS search_key" if matched else "")
+    read = _rows if columns is None else _tuples
     if column is None:  # the text index's order: one range of its rowids
         where, extra = "", []
         if after is not None:
             where, extra = " AND releases_fts.rowid > ?", [after[1]]
-        return _rows(cache, f"{select} {sql}{where} ORDER BY releases_fts.rowid LIMIT ? OFFSET ?",
-                     [*args, *extra, limit, 0 if after is not None else offset])
+        return read(cache, f"{select} {sql}{where} ORDER BY releases_fts.rowid LIMIT ? OFFSET ?",
+                    [*args, *extra, limit, 0 if after is not None else offset])
     direction = "DESC" if desc else "ASC"
     compare = "<" if desc else ">"
     name_order = f"{_NAME} {direction}, s.release_id {direction}"
@@ -357,7 +398,7 @@ def search(
         else:
             start = after[0]
             bound = [[after[1], after[2], after[3]], [after[2], after[3]]][start]
-    rows: list[dict[str, Any]] = []
+    rows: list[Any] = []
     for index in range(start, len(segments)):
         condition, order, key = segments[index]
         where, extra = f" AND {condition}", []
@@ -373,8 +414,8 @@ def search(
         want = limit - len(rows)
         if want <= 0:
             break
-        found = _rows(cache, f"{select} {sql}{where} ORDER BY {order} LIMIT ? OFFSET ?",
-                      [*args, *extra, want, offset])
+        found = read(cache, f"{select} {sql}{where} ORDER BY {order} LIMIT ? OFFSET ?",
+                     [*args, *extra, want, offset])
         rows.extend(found)
         if len(rows) >= limit or index == len(segments) - 1:
             break
@@ -391,6 +432,10 @@ def _rows(cache: Cache, sql: str, args: list[Any]) -> list[dict[str, Any]]:
     cursor = cache.conn.execute(sql, args)
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _tuples(cache: Cache, sql: str, args: list[Any]) -> list[tuple[Any, ...]]:
+    return cache.conn.execute(sql, args).fetchall()
 
 
 def count(cache: Cache, query: str = "", filters: Filters = Filters()) -> int:  # noqa: B008

@@ -112,6 +112,7 @@ def _env(workdir: Path) -> dict[str, str]:
 
 def check_cache(db: Path, assessments: dict[str, int], downloads: set[int]) -> int:
     """The checks after a kill; returns how many Hub records were checked."""
+    from openexplorer.cache import popularity_of
     from openexplorer.store import open_cache
 
     if not db.exists():
@@ -147,9 +148,10 @@ def check_cache(db: Path, assessments: dict[str, int], downloads: set[int]) -> i
                                    (release_id,)).fetchone()
             if release is None or summary is None:
                 raise CrashFailure(f"{key}: its release or summary row is missing")
-            if hub_records_per_release[release_id] == 1 and (release[0], summary[0]) != (got, got):
-                raise CrashFailure(f"{key}: record says {got} downloads, release {release[0]}, "
-                                   f"summary {summary[0]}: written in pieces")
+            if hub_records_per_release[release_id] == 1 and (release[0], summary[0]) != (
+                    popularity_of(got), got):
+                raise CrashFailure(f"{key}: record says {got} downloads, release popularity "
+                                   f"{release[0]}, summary {summary[0]}: written in pieces")
         return len(rows)
 
 

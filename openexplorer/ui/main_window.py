@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import logging
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, Qt, QTimer, QUrl, Slot
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, QUrl, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -25,17 +28,22 @@ from PySide6.QtWidgets import (
 
 from openexplorer.cache import Cache
 from openexplorer.ui import theme
-from openexplorer.ui.clauses_view import ClausesView
-from openexplorer.ui.compare_view import CompareView
-from openexplorer.ui.crossframework_panel import CrossFrameworkPanel
-from openexplorer.ui.euaiact_panel import EuAiActPanel
+from openexplorer.ui.lazy_tab import LazyTab
 from openexplorer.ui.model_page import ModelPage
-from openexplorer.ui.openwashing_view import OpenWashingView
-from openexplorer.ui.overview_view import OverviewView
 from openexplorer.ui.refresh_status import RefreshStatus
 from openexplorer.ui.refresh_worker import SETTING_OFFLINE, RefreshController
 from openexplorer.ui.search_panel import SearchPanel
 from openexplorer.views import release_view
+
+if TYPE_CHECKING:  # the other tabs are imported when first built (start-up time)
+    from openexplorer.ui.clauses_view import ClausesView
+    from openexplorer.ui.compare_view import CompareView
+    from openexplorer.ui.crossframework_panel import CrossFrameworkPanel
+    from openexplorer.ui.euaiact_panel import EuAiActPanel
+    from openexplorer.ui.openwashing_view import OpenWashingView
+    from openexplorer.ui.overview_view import OverviewView
+    from openexplorer.ui.rubric_view import RubricView
+    from openexplorer.ui.watchlist_view import WatchlistView
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +53,14 @@ SETTING_SPLITTER = "window/splitter"
 SETTING_TAB = "window/tab"
 SETTING_COMPARISON = "compare/ids"
 SETTING_THEME = "ui/theme"
+
+
+def _module_exists(name: str) -> bool:
+    """Whether a module can be imported, without importing it."""
+    try:
+        return importlib.util.find_spec(name) is not None
+    except ImportError:  # pragma: no cover
+        return False
 
 
 def _to_bool(value: object) -> bool:
@@ -63,6 +79,8 @@ class MainWindow(QMainWindow):
     SHUTDOWN_WAIT_MS = 3000
     SHUTDOWN_HIDDEN_WAIT_MS = 30000
     TAB_RELEASE, TAB_COMPARE, TAB_OVERVIEW = range(3)
+    #: The first facet count waits for the results' first paint, or this long at most.
+    FACETS_AFTER_MS = 500
 
     def __init__(
         self,
@@ -79,16 +97,17 @@ class MainWindow(QMainWindow):
         self._fit_to_screen(1360, 860)
 
         self._pending_release: str | None = None
-        self.search = SearchPanel(cache, self)
+        #: The comparison restored from the settings, until the Compare tab is built.
+        self._restored_comparison: list[str] = []
+        self.search = SearchPanel(cache, self, hold_facets=True)  # see _show_first_release
         self.model_page = ModelPage(self, snapshot_date=cache.get_meta("snapshot_built"))
-        self.compare_view = CompareView(cache, self, settings=self._settings)
-        self.overview = OverviewView(cache, self)
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.model_page, "&Release")
-        self.tabs.addTab(self.compare_view, "&Compare")
-        self.tabs.addTab(self.overview, "O&verview")
-        self._build_analysis_tabs(cache)
+        # Every other tab is built when first shown or used: start-up builds the first screen.
+        self._compare_tab = self._add_lazy_tab(self._build_compare_view, "&Compare")
+        self._overview_tab = self._add_lazy_tab(self._build_overview, "O&verview")
+        self._build_analysis_tabs()
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.addWidget(self.search)
         self.splitter.addWidget(self.tabs)
@@ -108,35 +127,144 @@ class MainWindow(QMainWindow):
 
     # -- building --------------------------------------------------------------------------------
 
-    def _build_analysis_tabs(self, cache: Cache) -> None:
+    def _add_lazy_tab(self, build: Callable[[QWidget], QWidget], text: str) -> LazyTab:
+        tab = LazyTab(build, self.tabs)
+        self.tabs.addTab(tab, text)
+        return tab
+
+    def _build_analysis_tabs(self) -> None:
         """The questions no tracker answers: frameworks side by side and the EU pre-check for
         the current release, licence clauses, open-washing, your own rubric, the watchlist."""
-        snapshot = cache.get_meta("snapshot_built")
-        self.crossframework = CrossFrameworkPanel(self)
-        self.euaiact = EuAiActPanel(self, settings=self._settings, snapshot_date=snapshot)
-        holder = QWidget(self)
+        self._frameworks_tab = self._add_lazy_tab(self._build_frameworks_page,
+                                                  "&Frameworks && EU")
+        self._clauses_tab = self._add_lazy_tab(self._build_clauses, "&Licences")
+        self._openwashing_tab = self._add_lazy_tab(self._build_openwashing, "Open-&washing")
+        self._rubric_tab = self._watchlist_tab = None
+        # Built alongside; present in every release build.
+        if _module_exists("openexplorer.ui.rubric_view"):
+            self._rubric_tab = self._add_lazy_tab(self._build_rubric, "R&ubric")
+        if _module_exists("openexplorer.ui.watchlist_view"):
+            self._watchlist_tab = self._add_lazy_tab(self._build_watchlist, "Wa&tchlist")
+
+    def _build_compare_view(self, parent: QWidget) -> QWidget:
+        from openexplorer.ui.compare_view import CompareView
+
+        view = CompareView(self._cache, parent, settings=self._settings)
+        view.release_requested.connect(self.show_release)
+        view.message.connect(self._show_message)
+        view.releases_changed.connect(self._on_comparison_changed)
+        if self._restored_comparison:
+            view.set_releases(self._restored_comparison)
+        return view
+
+    def _build_overview(self, parent: QWidget) -> QWidget:
+        from openexplorer.ui.overview_view import OverviewView
+
+        view = OverviewView(self._cache, parent)
+        view.filter_requested.connect(self._on_overview_filter)
+        return view
+
+    def _build_frameworks_page(self, parent: QWidget) -> QWidget:
+        from openexplorer.ui.crossframework_panel import CrossFrameworkPanel
+        from openexplorer.ui.euaiact_panel import EuAiActPanel
+
+        self._crossframework = CrossFrameworkPanel(parent)
+        self._euaiact = EuAiActPanel(parent, settings=self._settings,
+                                     snapshot_date=self._cache.get_meta("snapshot_built"))
+        holder = QWidget(parent)
         column = QVBoxLayout(holder)
-        column.addWidget(self.crossframework)
-        column.addWidget(self.euaiact)
+        column.addWidget(self._crossframework)
+        column.addWidget(self._euaiact)
         column.addStretch(1)
-        self.frameworks_page = QScrollArea(self)
-        self.frameworks_page.setWidgetResizable(True)
-        self.frameworks_page.setWidget(holder)
-        self.tabs.addTab(self.frameworks_page, "&Frameworks && EU")
-        self.clauses = ClausesView(cache, self, snapshot_date=snapshot)
-        self.tabs.addTab(self.clauses, "&Licences")
-        self.openwashing = OpenWashingView(cache, self)
-        self.tabs.addTab(self.openwashing, "Open-&washing")
-        self.rubric = self.watchlist = None
-        try:  # built alongside; present in every release build
-            from openexplorer.ui.rubric_view import RubricView
-            from openexplorer.ui.watchlist_view import WatchlistView
-        except ImportError:  # pragma: no cover
-            return
-        self.rubric = RubricView(cache, self)
-        self.tabs.addTab(self.rubric, "R&ubric")
-        self.watchlist = WatchlistView(cache, self)
-        self.tabs.addTab(self.watchlist, "Wa&tchlist")
+        page = QScrollArea(parent)
+        page.setWidgetResizable(True)
+        page.setWidget(holder)
+        shown = self.model_page.view()
+        if shown is not None:  # the release on the Release tab, as if it had been fed all along
+            self._crossframework.show_view(shown)
+            self._euaiact.show_view(shown)
+        return page
+
+    def _build_clauses(self, parent: QWidget) -> QWidget:
+        from openexplorer.ui.clauses_view import ClausesView
+
+        return ClausesView(self._cache, parent,
+                           snapshot_date=self._cache.get_meta("snapshot_built"))
+
+    def _build_openwashing(self, parent: QWidget) -> QWidget:
+        from openexplorer.ui.openwashing_view import OpenWashingView
+
+        view = OpenWashingView(self._cache, parent)
+        view.release_requested.connect(self.show_release)
+        return view
+
+    def _build_rubric(self, parent: QWidget) -> QWidget:
+        from openexplorer.ui.rubric_view import RubricView
+
+        view = RubricView(self._cache, parent)
+        if hasattr(view, "release_requested"):
+            view.release_requested.connect(self.show_release)
+        return view
+
+    def _build_watchlist(self, parent: QWidget) -> QWidget:
+        from openexplorer.ui.watchlist_view import WatchlistView
+
+        view = WatchlistView(self._cache, parent)
+        view.alerts_changed.connect(self._on_watch_alerts)
+        view.release_requested.connect(self.show_release)
+        return view
+
+    # The tabs' views, built on first use (a menu, a shortcut or a test may reach them first).
+
+    @property
+    def compare_view(self) -> CompareView:
+        return self._compare_tab.page()  # type: ignore[return-value]
+
+    @property
+    def overview(self) -> OverviewView:
+        return self._overview_tab.page()  # type: ignore[return-value]
+
+    @property
+    def frameworks_page(self) -> QScrollArea:
+        return self._frameworks_tab.page()  # type: ignore[return-value]
+
+    @property
+    def crossframework(self) -> CrossFrameworkPanel:
+        self._frameworks_tab.page()
+        return self._crossframework
+
+    @property
+    def euaiact(self) -> EuAiActPanel:
+        self._frameworks_tab.page()
+        return self._euaiact
+
+    @property
+    def clauses(self) -> ClausesView:
+        return self._clauses_tab.page()  # type: ignore[return-value]
+
+    @property
+    def openwashing(self) -> OpenWashingView:
+        return self._openwashing_tab.page()  # type: ignore[return-value]
+
+    @property
+    def rubric(self) -> RubricView | None:
+        return self._rubric_tab.page() if self._rubric_tab else None  # type: ignore[return-value]
+
+    @property
+    def watchlist(self) -> WatchlistView | None:
+        return (self._watchlist_tab.page()  # type: ignore[return-value]
+                if self._watchlist_tab else None)
+
+    def _page_of(self, widget: QWidget | None) -> QWidget | None:
+        """The view a tab shows (a lazy tab's page, built if it was not yet)."""
+        return widget.page() if isinstance(widget, LazyTab) else widget
+
+    def _comparison_ids(self) -> list[str]:
+        """The releases compared, without building the Compare tab for it."""
+        view = self._compare_tab.built_page()
+        if view is None:
+            return list(self._restored_comparison)
+        return view.ids()  # type: ignore[attr-defined]
 
     def _fit_to_screen(self, width: int, height: int) -> None:
         """A first size that fits the screen (the saved geometry wins later)."""
@@ -188,11 +316,12 @@ class MainWindow(QMainWindow):
         self.compare_action = self._action(
             "&Compare selected", self._compare_selected, "Ctrl+Shift+C",
             "Add the selected releases to the comparison")
-        self.remove_action = QAction("&Remove from comparison", self.compare_view)
+        # On the Compare tab's page, so Delete removes only where the comparison has the focus.
+        self.remove_action = QAction("&Remove from comparison", self._compare_tab)
         self.remove_action.setShortcut(QKeySequence.StandardKey.Delete)
         self.remove_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        self.remove_action.triggered.connect(self.compare_view.remove_selected)
-        self.compare_view.addAction(self.remove_action)
+        self.remove_action.triggered.connect(lambda: self.compare_view.remove_selected())
+        self._compare_tab.addAction(self.remove_action)
         go_menu.addActions([self.find_action, self.goto_action, self.compare_action])
         go_menu.addSeparator()
         for index, name in ((self.TAB_RELEASE, "Release"), (self.TAB_COMPARE, "Comparison"),
@@ -256,17 +385,8 @@ class MainWindow(QMainWindow):
         self.model_page.release_requested.connect(self.show_release)
         self.model_page.compare_requested.connect(self._add_to_comparison)
         self.model_page.refresh_requested.connect(self._refresh_ids)
-        self.compare_view.release_requested.connect(self.show_release)
-        self.compare_view.releases_changed.connect(self._on_comparison_changed)
-        self.overview.filter_requested.connect(self._on_overview_filter)
-        self.compare_view.message.connect(self._show_message)
-        self.openwashing.release_requested.connect(self.show_release)
-        if self.watchlist is not None:
-            self.refresh_controller.finished.connect(self.watchlist.on_refresh_finished)
-            self.watchlist.alerts_changed.connect(self._on_watch_alerts)
-            self.watchlist.release_requested.connect(self.show_release)
-        if self.rubric is not None and hasattr(self.rubric, "release_requested"):
-            self.rubric.release_requested.connect(self.show_release)
+        if self._watchlist_tab is not None:
+            self.refresh_controller.finished.connect(self._on_refresh_finished_for_watchlist)
         self.tabs.currentChanged.connect(self._on_tab_changed)
         self.refresh_action.triggered.connect(self._on_refresh_triggered)
         self.offline_action.toggled.connect(self._on_offline_toggled)
@@ -297,8 +417,8 @@ class MainWindow(QMainWindow):
                 known = [i for i in json.loads(str(ids)) if self._cache.resolve(i)]
             except (ValueError, TypeError):
                 known = []
-            if known:
-                self.compare_view.set_releases(known)
+            # Compared when the Compare tab is first shown (or a comparison is added to).
+            self._restored_comparison = known
         self.tabs.setCurrentIndex(int(self._settings.value(SETTING_TAB, 0) or 0)
                                   % self.tabs.count())
 
@@ -307,7 +427,7 @@ class MainWindow(QMainWindow):
         self._settings.setValue(SETTING_STATE, self.saveState())
         self._settings.setValue(SETTING_SPLITTER, self.splitter.saveState())
         self._settings.setValue(SETTING_TAB, self.tabs.currentIndex())
-        self._settings.setValue(SETTING_COMPARISON, json.dumps(self.compare_view.ids()))
+        self._settings.setValue(SETTING_COMPARISON, json.dumps(self._comparison_ids()))
         self._settings.sync()
 
     def set_theme(self, name: str) -> None:
@@ -325,6 +445,21 @@ class MainWindow(QMainWindow):
         current = self.search.current_id()
         if current and self.model_page.view() is None:
             self.show_release(current, switch=False)
+        # Background work begins once the first screen is built and painted: the facet count's
+        # thread would otherwise compete with it for the interpreter.
+        if self.isVisible():
+            self.search.table.viewport().installEventFilter(self)
+            QTimer.singleShot(self.FACETS_AFTER_MS, self.search,  # if it is never painted
+                              self.search.start_facets)
+        else:
+            self.search.start_facets()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        viewport = self.search.table.viewport()
+        if watched is viewport and event.type() == QEvent.Type.Paint:
+            viewport.removeEventFilter(self)
+            QTimer.singleShot(0, self.search, self.search.start_facets)  # after this paint
+        return super().eventFilter(watched, event)
 
     @Slot(str)
     def show_release(self, release_id: str, switch: bool = True) -> None:
@@ -334,8 +469,9 @@ class MainWindow(QMainWindow):
             return
         self._pending_release = None
         self.model_page.show_view(view)
-        self.crossframework.show_view(view)
-        self.euaiact.show_view(view)
+        if self._frameworks_tab.is_built():  # else it is fed the release when it is built
+            self._crossframework.show_view(view)
+            self._euaiact.show_view(view)
         if switch:
             self.tabs.setCurrentIndex(self.TAB_RELEASE)
 
@@ -349,13 +485,14 @@ class MainWindow(QMainWindow):
     @Slot(int)
     def _on_watch_alerts(self, count: int) -> None:
         """Quiet unless something watched changed: then the tab says how many."""
-        index = self.tabs.indexOf(self.watchlist)
+        index = self.tabs.indexOf(self._watchlist_tab)
         self.tabs.setTabText(index, f"Wa&tchlist ({count})" if count else "Wa&tchlist")
         if count:
             self.statusBar().showMessage(f"{count} change(s) to watched releases", 8000)
 
     @Slot(int)
     def _on_tab_changed(self, index: int) -> None:
+        self._page_of(self.tabs.widget(index))  # a lazy tab is built before it is painted
         if index == self.TAB_RELEASE and self._pending_release:
             self.show_release(self._pending_release, switch=False)
             self._pending_release = None
@@ -422,8 +559,8 @@ class MainWindow(QMainWindow):
     @Slot()
     def _export(self) -> None:
         """Ctrl+E: export what the current tab shows (charts as PNG/SVG/PDF, data as text)."""
-        page = self.tabs.currentWidget()
-        if page is self.compare_view:
+        page = self._page_of(self.tabs.currentWidget())
+        if page is not None and page is self._compare_tab.built_page():
             if not self.compare_view.ids():
                 self.statusBar().showMessage("Add releases to the comparison first", 5000)
                 return
@@ -462,7 +599,7 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _write_report_pack(self) -> None:
-        ids = self.compare_view.ids()
+        ids = self._comparison_ids()
         if len(ids) < 2:
             self.statusBar().showMessage("Compare at least two releases first (Ctrl+Shift+C)",
                                          5000)
@@ -486,7 +623,7 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _copy_markdown(self) -> None:
-        page = self.tabs.currentWidget()
+        page = self._page_of(self.tabs.currentWidget())
         markdown = getattr(page, "markdown", None)
         if callable(markdown):
             text = markdown()
@@ -569,14 +706,37 @@ class MainWindow(QMainWindow):
         self.refresh_status.show_report(report)
         self._show_last_refresh(fallback=self.refresh_status.last_refresh())
         self.search.reload()
-        self.overview.refresh_stats()
-        self.openwashing.refresh()
-        self.clauses.refresh()
+        # Tabs not built yet read the refreshed cache when they are.
+        overview, openwashing = self._overview_tab.built_page(), self._openwashing_tab.built_page()
+        clauses, compare = self._clauses_tab.built_page(), self._compare_tab.built_page()
+        if overview is not None:
+            overview.refresh_stats()  # type: ignore[attr-defined]
+        if openwashing is not None:
+            openwashing.refresh()  # type: ignore[attr-defined]
+        if clauses is not None:
+            clauses.refresh()  # type: ignore[attr-defined]
         shown = self.model_page.view()
         if shown:
             self.show_release(shown["id"], switch=False)
-        if self.compare_view.ids():
-            self.compare_view.set_releases(self.compare_view.ids())
+        if compare is not None and compare.ids():  # type: ignore[attr-defined]
+            compare.set_releases(compare.ids())  # type: ignore[attr-defined]
+
+    @Slot(object)
+    def _on_refresh_finished_for_watchlist(self, report: object) -> None:
+        """Changes to watched items are announced after a refresh: the Watchlist tab is built
+        for it only when something is watched."""
+        view = self._watchlist_tab.built_page() if self._watchlist_tab else None
+        if view is None:
+            from openexplorer import watchlist
+
+            try:
+                if not watchlist.items(self._cache):
+                    return
+            except watchlist.WatchError as exc:
+                log.warning("watchlist: %s", exc)
+                return
+            view = self.watchlist
+        view.on_refresh_finished(report)  # type: ignore[union-attr]
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         """Remember the layout; stop a running refresh cleanly (quit + wait) before going."""

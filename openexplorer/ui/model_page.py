@@ -10,8 +10,8 @@ escaped tooltips, painted text); links open in the browser only when they are ht
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -59,12 +59,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from openexplorer.export import release_markdown
 from openexplorer.frameworks import osai
 from openexplorer.sources import SOURCES
 from openexplorer.ui import theme
 from openexplorer.ui.breakdown_charts import (
-    IndexScoreChart,
     IndexTiles,
     MofTiles,
     StatusDot,
@@ -73,6 +71,9 @@ from openexplorer.ui.breakdown_charts import (
     mof_status,
     tooltip,
 )
+
+if TYPE_CHECKING:
+    from openexplorer.ui.index_chart import IndexScoreChart
 
 log = logging.getLogger(__name__)
 
@@ -513,6 +514,31 @@ class Card(QFrame):
 # --- the page ---------------------------------------------------------------------------------
 
 
+class _ChartSlot(QWidget):
+    """Holds the place of a chart below the fold until it is first painted (scrolled to).
+
+    The index chart is the release page's only pyqtgraph widget; importing pyqtgraph for a chart
+    nobody has scrolled to yet was a tenth of the app's start. The slot has the chart's size, so
+    the page does not move when the chart takes its place.
+    """
+
+    def __init__(self, size: QSize, build: Callable[[], object], parent: QWidget | None = None
+                 ) -> None:
+        super().__init__(parent)
+        self._size = size
+        self._build: Callable[[], object] | None = build
+        self.setMinimumHeight(size.height())
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        return self._size
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+        if self._build is not None:  # on screen: the chart replaces the slot next event round
+            build, self._build = self._build, None
+            QTimer.singleShot(0, self, build)  # dropped if the page is gone by then
+
+
 class ModelPage(QWidget):
     """One release: header, a breakdown per framework, evidence, lineage, family, history.
 
@@ -691,8 +717,12 @@ class ModelPage(QWidget):
         score_box.addWidget(self.index_score_caption)
         score_box.addStretch(1)
         row.addLayout(score_box)
-        self.index_chart = IndexScoreChart()
-        row.addWidget(self.index_chart, 1)
+        self._index_row = row
+        self._index_chart: IndexScoreChart | None = None
+        self._index_osai: Mapping[str, Any] | None = None
+        self._index_slot = _ChartSlot(QSize(420, 160), lambda: self.index_chart)
+        self._index_slot.hide()
+        row.addWidget(self._index_slot, 1)
         self.index_card.body.addLayout(row)
         self.index_tiles = IndexTiles()
         self.index_card.body.addWidget(self.index_tiles)
@@ -700,6 +730,23 @@ class ModelPage(QWidget):
             "Not assessed by the European Open Source AI Index.", muted=True)
         self.index_card.body.addWidget(self.index_empty)
         page.addWidget(self.index_card)
+
+    @property
+    def index_chart(self) -> IndexScoreChart:
+        """The index scores' bar chart, made when first painted or asked for (export, tests)."""
+        if self._index_chart is None:
+            from openexplorer.ui.index_chart import IndexScoreChart
+
+            chart = IndexScoreChart(self.index_card)
+            chart.hide()
+            if self._index_osai is not None:
+                chart.set_osai(self._index_osai)
+            self._index_row.replaceWidget(self._index_slot, chart)
+            chart.setVisible(not self._index_slot.isHidden())
+            self._index_slot.hide()
+            self._index_slot.deleteLater()
+            self._index_chart = chart
+        return self._index_chart
 
     def _build_osaid(self, page: QVBoxLayout) -> None:
         self.osaid_card = Card("Open Source AI Definition 1.0")
@@ -870,6 +917,8 @@ class ModelPage(QWidget):
 
     def markdown(self) -> str:
         """The page as Markdown (openexplorer.export.release_markdown), sources cited."""
+        from openexplorer.export import release_markdown
+
         if self._view is None:
             return ""
         return release_markdown(self._view, self._snapshot_date)
@@ -887,13 +936,15 @@ class ModelPage(QWidget):
         """The exportable charts currently shown, each with a name (for file names/titles)."""
         if self._view is None:
             return []
+        # The index chart is drawn with the tiles (made now if it was not scrolled to yet).
+        index_chart = self.index_chart if not self.index_tiles.isHidden() else None
         self._settle_layout()
         name = self._view.get("name") or self._view.get("id")
         charts: list[tuple[str, QWidget]] = []
         if not self.mof_tiles.isHidden():
             charts.append((f"{name} — MOF components", self.mof_tiles))
-        if not self.index_chart.isHidden():
-            charts.append((f"{name} — index scores", self.index_chart))
+        if index_chart is not None and not index_chart.isHidden():
+            charts.append((f"{name} — index scores", index_chart))
         if not self.index_tiles.isHidden():
             charts.append((f"{name} — index dimensions", self.index_tiles))
         charts.append((f"{name} — OSAID verdict", self.verdict_badge))
@@ -1025,11 +1076,15 @@ class ModelPage(QWidget):
         score = o.get("score")
         assessed = score is not None or bool(o.get("dimensions"))
         self.index_score_label.setText("–" if score is None else f"{score:.2f}")
-        for widget in (self.index_score_label, self.index_score_caption, self.index_chart,
-                       self.index_tiles):
+        for widget in (self.index_score_label, self.index_score_caption, self.index_tiles):
             widget.setVisible(assessed)
         self.index_empty.setVisible(not assessed)
-        self.index_chart.set_osai(o)
+        self._index_osai = o
+        if self._index_chart is None:  # drawn when the slot is first painted
+            self._index_slot.setVisible(assessed)
+        else:
+            self._index_chart.setVisible(assessed)
+            self._index_chart.set_osai(o)
         self.index_tiles.set_osai(o)
 
     def _fill_osaid(self, o: Mapping[str, Any]) -> None:

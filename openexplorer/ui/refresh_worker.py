@@ -46,6 +46,8 @@ RefreshFn = Callable[..., Any]
 DueIdsFn = Callable[[Any, timedelta, datetime], Sequence[str]]
 
 _TRUE = {"1", "true", "yes", "on"}
+#: What huggingface_hub reads as true in HF_HUB_OFFLINE (exactly, without stripping).
+_HUB_TRUE = {"1", "ON", "YES", "TRUE"}
 _TOKEN_RE = re.compile(r"\bhf_[A-Za-z0-9]{8,}\b")
 _BEARER_RE = re.compile(r"(?i)\b(bearer\s+|token\s*[=:]\s*)[A-Za-z0-9._\-]{8,}")
 
@@ -62,8 +64,11 @@ def env_forces_offline(environ: Any = None) -> bool:
 
 def _set_hub_offline(offline: bool) -> None:
     """Tell huggingface_hub (imported lazily) whether it may touch the network."""
-    if not offline and "huggingface_hub.constants" not in sys.modules:
-        return  # not imported yet: it will read the environment when it is
+    if "huggingface_hub.constants" not in sys.modules and (
+            not offline or os.environ.get("HF_HUB_OFFLINE", "").upper() in _HUB_TRUE):
+        # Not imported yet, and it will read the environment when it is: no need to import it
+        # now, on the way to the first window.
+        return
     try:
         from huggingface_hub import constants
     except ImportError:  # pragma: no cover - huggingface_hub is a dependency

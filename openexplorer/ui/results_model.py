@@ -5,8 +5,11 @@ the table scrolls (``canFetchMore`` / ``fetchMore``, :attr:`ResultsModel.PAGE_SI
 time), each page read from the indexes after the last row of the one before (keyset paging, as
 fast at row 900,000 as at row 0), and keeps only the last :attr:`ResultsModel.PAGES_KEPT` pages it
 read in memory: a page scrolled past is read again, from where it started, when it is shown again.
-It sorts in SQL (clicking a header maps the column to a :data:`openexplorer.summary.SORTS` key)
-and resets on a new query, filters or sort. :class:`OpennessBarDelegate` paints the MOF column
+Pages are read on a :class:`PageReader` thread (its own read-only connection) ahead of the view,
+so a scroll frame does not wait for SQLite; the view paints through :meth:`ResultsModel.multiData`
+and :meth:`ResultsModel.cell`, from each shown row's cells worked out once. It sorts in SQL
+(clicking a header maps the column to a :data:`openexplorer.summary.SORTS` key) and resets on a
+new query, filters or sort. :class:`OpennessBarDelegate` paints the MOF column
 (three tiny bars for Class III / II / I progress), the Index column (a bar of the score) and the
 OSAID column (a status dot), in the theme's status colours, each look drawn once and kept.
 
@@ -16,23 +19,34 @@ Roles: ``Qt.UserRole`` gives the release id; :data:`ROW_ROLE` the row's summary 
 
 from __future__ import annotations
 
+import itertools
 import logging
-from collections import OrderedDict
-from operator import itemgetter
+import threading
+import weakref
+from collections import OrderedDict, deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QCoreApplication,
     QModelIndex,
+    QModelRoleDataSpan,
+    QObject,
     QPersistentModelIndex,
+    QTimer,
     QRect,
     QRectF,
     QSize,
     Qt,
     Signal,
+    Slot,
 )
 from PySide6.QtGui import QColor, QFont, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
+from shiboken6 import isValid
 
 from openexplorer import summary
 from openexplorer.cache import Cache
@@ -59,7 +73,8 @@ FIELDS = (
     "gated", "downloads",
 )
 _F = {name: i for i, name in enumerate(FIELDS)}
-_ROW = itemgetter(*FIELDS)  # a summary row (dict) as the tuple a page keeps
+#: A page's row: FIELDS, then the text index key when there is a query.
+_KEYED = (*FIELDS, "search_key")
 
 #: (key, header, summary.SORTS key or None when the column cannot be sorted, header tooltip).
 COLUMNS: tuple[tuple[str, str, str | None, str], ...] = (
@@ -117,6 +132,8 @@ _ROLES = frozenset(int(r) for r in (
     Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.UserRole,
     Qt.ItemDataRole.ForegroundRole, BAR_ROLE, ROW_ROLE))
 _PLACEHOLDER = "—"
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
 
 
 def value_label(facet: str, value: Any) -> str:
@@ -164,17 +181,259 @@ def progress_status(progress: float | None) -> str:
     return "partial" if progress > 0 else "closed"
 
 
+@dataclass(frozen=True)
+class _Search:
+    """What a page is read for: a model's query, filters and sort at one moment."""
+
+    query: str
+    filters: Filters
+    sort: str
+    descending: bool
+    limit: int
+
+
+def _as_dict(values: tuple[Any, ...]) -> dict[str, Any]:
+    return dict(zip(FIELDS, values, strict=False))  # (without the text index key, if any)
+
+
+def read_page(cache: Cache, search: _Search, after: Any) -> tuple[list[tuple[Any, ...]], Any]:
+    """One page of ``search`` after the key ``after`` (None: the first), as the tuples a model
+    keeps, and the key after its last row (None when the page is empty)."""
+    rows = summary.search(cache, search.query, search.filters, sort=search.sort,
+                          descending=search.descending, limit=search.limit, after=after,
+                          columns=FIELDS)  # tuples as SQLite gives them: no Python per row
+    end = summary.page_key(dict(zip(_KEYED, rows[-1], strict=False)), search.query,
+                           sort=search.sort, descending=search.descending) if rows else None
+    return rows, end
+
+
+class _Job:
+    __slots__ = ("generation", "page", "search", "after", "ahead")
+
+    def __init__(self, generation: int, page: int, search: _Search, after: Any,
+                 ahead: int) -> None:
+        self.generation, self.page, self.search = generation, page, search
+        self.after, self.ahead = after, ahead
+
+
+class PageReader:
+    """Reads pages of results on a thread of its own, with its own read-only connection, so
+    that a table scrolling through a large cache never waits for SQLite inside a frame.
+
+    :meth:`request` queues a page: ``urgent`` ones (a page a view is waiting for) before the
+    pages read ahead, the newest first. ``ahead`` more pages are then read one after the other,
+    each from the key where the one before ended. :meth:`take` hands over a page once read;
+    :meth:`wait` blocks until a requested page is read. ``on_read(generation, page)`` is called on
+    the reader's thread after each page. A new :meth:`start_generation` drops what older requests
+    asked for. The thread ends after :attr:`IDLE_SECONDS` without work and starts again when a
+    page is requested; :meth:`close` ends it at once.
+    """
+
+    IDLE_SECONDS = 5.0
+
+    def __init__(self, path: Path, on_read: Callable[[int, int], None]) -> None:
+        self._path = path
+        self._on_read = on_read
+        self._lock = threading.Condition()
+        self._urgent: deque[_Job] = deque()
+        self._later: deque[_Job] = deque()
+        self._done: dict[int, tuple[list[tuple[Any, ...]], Any]] = {}
+        self._pending: set[int] = set()  # pages queued or being read
+        self._generation = 0
+        self._thread: threading.Thread | None = None
+        self._closed = False
+
+    @property
+    def open(self) -> bool:
+        """False once closed, or once a read failed (the caller reads on its own thread)."""
+        return not self._closed
+
+    def start_generation(self, generation: int) -> None:
+        with self._lock:
+            self._generation = generation
+            self._urgent.clear()
+            self._later.clear()
+            self._done.clear()
+            self._pending.clear()
+
+    def request(self, generation: int, page: int, search: _Search, after: Any, *,
+                urgent: bool = False, ahead: int = 0) -> None:
+        with self._lock:
+            if self._closed or generation != self._generation:
+                return
+            job = _Job(generation, page, search, after, ahead)
+            if page in self._pending:
+                if urgent:  # move it to the front
+                    for queue in (self._urgent, self._later):
+                        for queued in queue:
+                            if queued.page == page:
+                                queue.remove(queued)
+                                job.ahead = max(ahead, queued.ahead)
+                                self._urgent.appendleft(job)
+                                break
+                        else:
+                            continue
+                        break
+                return
+            if page in self._done:
+                return
+            self._pending.add(page)
+            (self._urgent.appendleft if urgent else self._later.append)(job)
+            self._lock.notify_all()
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="results-pages",
+                                                daemon=True)
+                self._thread.start()
+
+    def is_pending(self, page: int) -> bool:
+        with self._lock:
+            return page in self._pending
+
+    def take(self, generation: int, page: int) -> tuple[list[tuple[Any, ...]], Any] | None:
+        with self._lock:
+            if generation != self._generation:
+                return None
+            return self._done.pop(page, None)
+
+    def take_all(self, generation: int) -> dict[int, tuple[list[tuple[Any, ...]], Any]]:
+        with self._lock:
+            if generation != self._generation:
+                return {}
+            done, self._done = self._done, {}
+            return done
+
+    def wait(self, generation: int, page: int, timeout: float) -> bool:
+        """Block until ``page`` is read (True) or is no longer asked for (False)."""
+        with self._lock:
+            return self._lock.wait_for(
+                lambda: (generation != self._generation or page in self._done
+                         or page not in self._pending), timeout) and page in self._done
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            self._urgent.clear()
+            self._later.clear()
+            self._lock.notify_all()
+
+    def _next(self) -> _Job | None:
+        """The next job (under the lock), None when idle for too long or closed."""
+        while True:
+            if self._closed:
+                return None
+            for queue in (self._urgent, self._later):
+                while queue:
+                    job = queue.popleft()
+                    if job.generation == self._generation:
+                        return job
+            if not self._lock.wait(self.IDLE_SECONDS) and not (self._urgent or self._later):
+                return None
+
+    def _run(self) -> None:
+        cache: Cache | None = None
+        try:
+            while True:
+                with self._lock:
+                    job = self._next()
+                    if job is None:
+                        self._thread = None
+                        self._pending.clear()
+                        self._lock.notify_all()
+                        return
+                try:
+                    if cache is None:
+                        cache = Cache.open(self._path, readonly=True)
+                    rows, end = read_page(cache, job.search, job.after)
+                except Exception:  # e.g. a read-only folder without the WAL index
+                    log.warning("reading a page of results on the reader failed", exc_info=True)
+                    with self._lock:
+                        self._closed = True
+                        self._thread = None
+                        self._pending.clear()
+                        self._lock.notify_all()
+                    return
+                with self._lock:
+                    if job.generation != self._generation:
+                        continue
+                    self._pending.discard(job.page)
+                    self._done[job.page] = (rows, end)
+                    if job.ahead > 0 and len(rows) == job.search.limit:
+                        following = job.page + 1
+                        if following not in self._pending and following not in self._done:
+                            self._pending.add(following)
+                            self._later.appendleft(_Job(job.generation, following, job.search,
+                                                        end, job.ahead - 1))
+                    self._lock.notify_all()
+                self._on_read(job.generation, job.page)
+        finally:
+            if cache is not None:
+                cache.close()
+
+
+class _ReadRelay(QObject):
+    """Carries "a page was read" from reader threads to the models on the GUI thread (a queued
+    signal). One for the application, never deleted before it: a reader thread may still be
+    finishing a page when its model is gone."""
+
+    page_read = Signal(int, int, int)  # the model's token, its generation, the page
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.models: weakref.WeakValueDictionary[int, ResultsModel] = \
+            weakref.WeakValueDictionary()
+        self.page_read.connect(self._deliver)
+
+    @Slot(int, int, int)
+    def _deliver(self, token: int, generation: int, page: int) -> None:
+        model = self.models.get(token)
+        if model is not None and isValid(model):
+            model._on_page_read(generation, page)
+
+
+_relay: _ReadRelay | None = None
+_tokens = itertools.count(1)
+
+
+def _read_relay() -> _ReadRelay:
+    """The relay (created on the GUI thread, the first time a model is made)."""
+    global _relay
+    if _relay is None or not isValid(_relay):
+        _relay = _ReadRelay(QCoreApplication.instance())
+    return _relay
+
+
+class _Page:
+    """A page of rows in memory, and the cells of the rows already shown."""
+
+    __slots__ = ("rows", "cells")
+
+    def __init__(self, rows: list[tuple[Any, ...]]) -> None:
+        self.rows = rows
+        self.cells: list[tuple[tuple[str, Any, bool], ...] | None] = [None] * len(rows)
+
+
 class ResultsModel(QAbstractTableModel):
     """Releases matching a query and filters, sorted in SQL, loaded a page at a time.
+
+    Pages are read ahead on a :class:`PageReader` thread when the cache has a file: the pages
+    after the last one shown, so :meth:`fetchMore` inserts rows already read, and the pages
+    around the ones painted. A page needed now that the reader has not read is read on the GUI
+    thread (about a millisecond); one it is reading is waited for (the wait lets it run). Rows
+    are never painted blank: with the interpreter's lock shared, a reader thread asked for the
+    page on screen could be starved by a GUI thread painting back to back.
 
     Signals:
         searched(): the rows were reset for a new query, filters, sort or :meth:`refresh`.
     """
 
-    #: Rows read at a time: a page is read within a frame while the table scrolls.
+    #: Rows read at a time.
     PAGE_SIZE = 150
     #: Pages kept in memory (the most recently used); the others are read again when needed.
     PAGES_KEPT = 40
+    #: Pages read ahead of the end of the rows shown.
+    PAGES_AHEAD = 2
+    #: How long :meth:`fetchMore` waits for a page the reader is reading before reading it itself.
+    WAIT_SECONDS = 2.0
     searched = Signal()
 
     def __init__(self, cache: Cache, parent: QWidget | None = None) -> None:
@@ -184,11 +443,34 @@ class ResultsModel(QAbstractTableModel):
         self._filters = Filters()
         self._sort_column = -1  # -1: relevance (or newest first without a query)
         self._sort_order = Qt.SortOrder.AscendingOrder
-        self._pages: OrderedDict[int, list[tuple[Any, ...]]] = OrderedDict()
-        self._starts: list[Any] = []  # where each page starts (summary.page_key; None: the top)
+        self._pages: OrderedDict[int, _Page] = OrderedDict()
+        self._starts: dict[int, Any] = {}  # where each page starts (summary.page_key; None: top)
         self._count = 0  # rows reached so far (the table's row count)
         self._exhausted = True
         self._total: int | None = None
+        self._generation = 0
+        self._search = self._current_search()
+        self._shown = (-1, -1)  # the pages painted last (their neighbours are read next)
+        self._around: set[int] = set()  # neighbours of pages painted, to read ahead
+        self._reader: PageReader | None = None
+        if cache.path is not None:
+            relay, token = _read_relay(), next(_tokens)
+            relay.models[token] = self
+
+            def on_read(generation: int, page: int) -> None:
+                try:
+                    relay.page_read.emit(token, generation, page)
+                except RuntimeError:  # the application is closing
+                    pass
+
+            reader = self._reader = PageReader(Path(cache.path), on_read)
+            weakref.finalize(self, reader.close)
+            self.destroyed.connect(lambda *_: reader.close())
+
+    def close(self) -> None:
+        """Stop the reader thread (it also stops by itself when idle)."""
+        if self._reader is not None:
+            self._reader.close()
 
     # -- searching -------------------------------------------------------------------------------
 
@@ -243,54 +525,116 @@ class ResultsModel(QAbstractTableModel):
         """Whether every matching row has been reached."""
         return self._exhausted
 
+    # -- pages -----------------------------------------------------------------------------------
+
+    def _current_search(self) -> _Search:
+        return _Search(self._query, self._filters, self.sort_key(),
+                       self._sort_order == Qt.SortOrder.DescendingOrder, self.PAGE_SIZE)
+
     def _read(self, after: Any) -> tuple[list[tuple[Any, ...]], Any]:
-        """One page after the key ``after`` (None: the first), and the key after its last row."""
-        descending = self._sort_order == Qt.SortOrder.DescendingOrder
+        """One page after the key ``after``, read here (on the GUI thread)."""
         try:
-            rows = summary.search(
-                self._cache, self._query, self._filters, sort=self.sort_key(),
-                descending=descending, limit=self.PAGE_SIZE, after=after)
+            return read_page(self._cache, self._search, after)
         except Exception:  # a broken query must not take the window down
             log.exception("search failed: %r", self._query)
             return [], None
-        end = summary.page_key(rows[-1], self._query, sort=self.sort_key(),
-                               descending=descending) if rows else None
-        return [_ROW(row) for row in rows], end
 
-    def _keep(self, index: int, rows: list[tuple[Any, ...]]) -> None:
-        self._pages[index] = rows
+    def _reader_usable(self) -> bool:
+        return self._reader is not None and self._reader.open
+
+    def _keep(self, index: int, rows: list[tuple[Any, ...]], end: Any) -> _Page:
+        page = _Page(rows)
+        self._pages[index] = page
         self._pages.move_to_end(index)
+        if len(rows) == self.PAGE_SIZE:
+            self._starts.setdefault(index + 1, end)
         while len(self._pages) > self.PAGES_KEPT:
             self._pages.popitem(last=False)
+        return page
 
-    def _page_rows(self, index: int) -> list[tuple[Any, ...]]:
-        rows = self._pages.get(index)
-        if rows is not None:
+    def _collect(self) -> None:
+        """Keep the pages the reader has read since (GUI thread)."""
+        if self._reader is None:
+            return
+        for index, (rows, end) in self._reader.take_all(self._generation).items():
+            if index not in self._pages:
+                self._keep(index, rows, end)
+
+    def _ask(self, index: int, *, urgent: bool = False, ahead: int = 0) -> None:
+        """Have the reader read page ``index`` (if it is not in memory and where it starts is
+        known)."""
+        if (self._reader is None or index < 0 or index in self._pages
+                or index not in self._starts):
+            return
+        self._reader.request(self._generation, index, self._search, self._starts[index],
+                             urgent=urgent, ahead=ahead)
+
+    def _read_ahead(self) -> None:
+        if not self._exhausted:
+            self._ask(self._count // self.PAGE_SIZE, ahead=self.PAGES_AHEAD - 1)
+
+    def _page(self, index: int) -> _Page:
+        """Page ``index``, read here if it is not in memory (scrolled back to a page let go)."""
+        page = self._pages.get(index)
+        if page is not None:
             self._pages.move_to_end(index)
-            return rows
-        rows, _end = self._read(self._starts[index])  # scrolled back to a page let go
-        self._keep(index, rows)
-        return rows
+            return page
+        taken = self._reader.take(self._generation, index) if self._reader else None
+        if taken is None and self._reader_usable() and self._reader.is_pending(index):
+            self._reader.request(self._generation, index, self._search, self._starts[index],
+                                 urgent=True)
+            if self._reader.wait(self._generation, index, self.WAIT_SECONDS):
+                taken = self._reader.take(self._generation, index)
+        rows, end = taken if taken is not None else self._read(self._starts[index])
+        return self._keep(index, rows, end)
+
+    def _shown_page(self, index: int) -> _Page:
+        """Page ``index`` for painting: as :meth:`_page`, and the pages around it read ahead
+        (scrolling goes on from there)."""
+        page = self._page(index)
+        if index not in self._shown:
+            self._shown = (self._shown[-1], index)  # (a view often shows two pages)
+            # Asked once the frame is painted: a neighbour the same frame shows is read here,
+            # at once, rather than waited for behind the reader.
+            if not self._around:
+                QTimer.singleShot(0, self, self._ask_around)
+            self._around.update((index + 1, index - 1))
+        return page
+
+    def _ask_around(self) -> None:
+        around, self._around = self._around, set()
+        for index in sorted(around):
+            if 0 <= index and index * self.PAGE_SIZE < self._count:
+                self._ask(index)
+
+    def _on_page_read(self, generation: int, index: int) -> None:  # noqa: ARG002
+        if generation == self._generation:
+            self._collect()  # kept with the others, within PAGES_KEPT
 
     def _values(self, row: int) -> tuple[Any, ...] | None:
         if not 0 <= row < self._count:
             return None
-        rows = self._page_rows(row // self.PAGE_SIZE)
+        rows = self._page(row // self.PAGE_SIZE).rows
         offset = row % self.PAGE_SIZE
         return rows[offset] if offset < len(rows) else None
 
     def _reset(self) -> None:
         self.beginResetModel()
+        self._generation += 1
+        self._search = self._current_search()
+        if self._reader is not None:
+            self._reader.start_generation(self._generation)
         self._total = None
         self._pages.clear()
+        self._shown = (-1, -1)
+        self._around.clear()
+        self._starts = {0: None}
         rows, end = self._read(None)
-        self._starts = [None]
-        self._keep(0, rows)
+        self._keep(0, rows, end)
         self._count = len(rows)
         self._exhausted = len(rows) < self.PAGE_SIZE
-        if not self._exhausted:
-            self._starts.append(end)
         self.endResetModel()
+        self._read_ahead()
         self.searched.emit()
 
     def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:  # noqa: N802, B008
@@ -300,18 +644,15 @@ class ResultsModel(QAbstractTableModel):
         if parent.isValid() or self._exhausted:
             return
         index = self._count // self.PAGE_SIZE
-        rows, end = self._read(self._starts[index])
+        rows = self._page(index).rows  # read ahead by now, as a rule
         if len(rows) < self.PAGE_SIZE:
             self._exhausted = True
-        else:
-            self._starts.append(end)
-        if not rows:
-            return
-        self._keep(index, rows)
-        first = self._count
-        self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
-        self._count += len(rows)
-        self.endInsertRows()
+        if rows:
+            first = self._count
+            self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
+            self._count += len(rows)
+            self.endInsertRows()
+        self._read_ahead()
 
     def fetch_all(self) -> None:
         """Load every remaining page (tests; small result sets)."""
@@ -326,15 +667,33 @@ class ResultsModel(QAbstractTableModel):
 
     def row_of(self, release_id: str) -> int | None:
         """The row of a release among the rows held in memory, or None."""
-        for index, rows in list(self._pages.items()):
-            for offset, values in enumerate(rows):
+        for index, page in list(self._pages.items()):
+            if index * self.PAGE_SIZE >= self._count:
+                continue  # read ahead, not shown yet
+            for offset, values in enumerate(page.rows):
                 if values[0] == release_id:
                     return index * self.PAGE_SIZE + offset
         return None
 
     def row_data(self, row: int) -> dict[str, Any] | None:
         values = self._values(row)
-        return None if values is None else dict(zip(FIELDS, values, strict=True))
+        return None if values is None else _as_dict(values)
+
+    def cell(self, row: int, column: int) -> tuple[str, Any, bool] | None:
+        """What a cell shows: (text, :data:`BAR_ROLE` value, greyed); None outside the rows.
+
+        The view paints through it (:meth:`multiData`, the delegate): each shown row's cells are
+        worked out once and kept with its page."""
+        if not 0 <= row < self._count:
+            return None
+        page = self._shown_page(row // self.PAGE_SIZE)
+        offset = row % self.PAGE_SIZE
+        if offset >= len(page.rows):
+            return None
+        cells = page.cells[offset]
+        if cells is None:
+            cells = page.cells[offset] = _cells(page.rows[offset])
+        return cells[column]
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
         return 0 if parent.isValid() else self._count
@@ -356,6 +715,28 @@ class ResultsModel(QAbstractTableModel):
                     else Qt.SortOrder.AscendingOrder)
         return None
 
+    def multiData(self, index: _Index,  # noqa: N802
+                  roleDataSpan: QModelRoleDataSpan) -> None:  # noqa: N803
+        # How the view's delegates ask for a cell: one call for all the roles they want, instead
+        # of one per role, answered from the cell cache.
+        if not index.isValid():
+            return
+        cell = self.cell(index.row(), index.column())
+        for i in range(len(roleDataSpan)):
+            item = roleDataSpan[i]
+            role = item.role()
+            if cell is None:
+                return
+            if role == _DISPLAY:
+                item.setData(cell[0])
+            elif role == _FOREGROUND:
+                if cell[2]:
+                    item.setData(_placeholder_color())
+            elif role in _ROLES:  # the rest (tooltip, ids, bars) as data() answers them
+                value = self.data(index, role)
+                if value is not None:
+                    item.setData(value)
+
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         # A view asks a dozen roles per cell and paint; most have no answer here (scrolling).
         if role not in _ROLES or not index.isValid():
@@ -365,125 +746,136 @@ class ResultsModel(QAbstractTableModel):
             return None
         key = COLUMN_KEYS[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(key, values)
+            return _display(key, values)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(key, values)
+            return _tooltip(key, values)
         if role == Qt.ItemDataRole.UserRole:
             return values[0]
         if role == BAR_ROLE:
-            return self._bar(key, values)
+            return _bar(key, values)
         if role == ROW_ROLE:
-            return dict(zip(FIELDS, values, strict=True))
+            return _as_dict(values)
         if role == Qt.ItemDataRole.ForegroundRole and key in _MAY_BE_EMPTY \
-                and self._display(key, values) == _PLACEHOLDER:
-            return QPalette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
+                and _display(key, values) == _PLACEHOLDER:
+            return _placeholder_color()
         return None
 
-    @staticmethod
-    def _display(key: str, v: tuple[Any, ...]) -> str:
-        if key == "name":
-            return str(v[_F["name"]] or v[0])
-        if key == "license":
-            license_id, name = v[_F["license_id"]], v[_F["license_name"]]
-            if name and (not license_id or str(license_id).startswith("LicenseRef-")):
-                return str(name)  # "Llama 3.1 Community License Agreement", not its LicenseRef
-            return str(license_id or _PLACEHOLDER)
-        if key == "mof":
-            if v[_F["mof_class"]]:
-                return f"Class {v[_F['mof_class']]}"
-            return "No class" if v[_F["mof_total"]] is not None else _PLACEHOLDER
-        if key == "osai":
-            score = v[_F["osai_score"]]
-            return _PLACEHOLDER if score is None else f"{score:.2f}"
-        if key == "osaid":
-            verdict = v[_F["osaid_verdict"]]
-            return value_label("osaid_verdict", verdict) if verdict else _PLACEHOLDER
-        if key == "origin":
-            return "Hub" if v[_F["origin"]] == "hub" else "Curated"
+
+def _display(key: str, v: tuple[Any, ...]) -> str:
+    if key == "name":
+        return str(v[_F["name"]] or v[0])
+    if key == "license":
+        license_id, name = v[_F["license_id"]], v[_F["license_name"]]
+        if name and (not license_id or str(license_id).startswith("LicenseRef-")):
+            return str(name)  # "Llama 3.1 Community License Agreement", not its LicenseRef
+        return str(license_id or _PLACEHOLDER)
+    if key == "mof":
+        if v[_F["mof_class"]]:
+            return f"Class {v[_F['mof_class']]}"
+        return "No class" if v[_F["mof_total"]] is not None else _PLACEHOLDER
+    if key == "osai":
+        score = v[_F["osai_score"]]
+        return _PLACEHOLDER if score is None else f"{score:.2f}"
+    if key == "osaid":
+        verdict = v[_F["osaid_verdict"]]
+        return value_label("osaid_verdict", verdict) if verdict else _PLACEHOLDER
+    if key == "origin":
+        return "Hub" if v[_F["origin"]] == "hub" else "Curated"
+    value = v[_F[key]]
+    return "" if value is None else str(value)
+
+def _tooltip(key: str, v: tuple[Any, ...]) -> str:
+    lines: list[str] = []
+    if key == "name":
+        lines.append(str(v[_F["name"]] or v[0]))
+        lines.append(v[0])
+        details = [value_label("modality", v[_F["modality"]]) if v[_F["modality"]] else "",
+                   format_parameters(v[_F["parameters"]])
+                   and f"{format_parameters(v[_F['parameters']])} parameters"]
+        if any(details):
+            lines.append(" · ".join(d for d in details if d))
+    elif key == "organization":
+        lines.append(str(v[_F["organization"]] or "Organisation not known"))
+        kind, country = v[_F["org_kind"]], v[_F["country"]]
+        lines.append(" · ".join([value_label("org_kind", kind),
+                                 *([country] if country else [])]))
+    elif key == "license":
+        name = v[_F["license_name"]] or v[_F["license_id"]]
+        if not name:
+            return "No licence recorded"
+        lines.append(str(name))
+        if v[_F["license_id"]] and v[_F["license_id"]] != name:
+            lines.append(str(v[_F["license_id"]]))
+        category = v[_F["license_category"]]
+        lines.append(f"Category: {category or 'not known'}")
+        lines.append(f"Commercial use: "
+                     f"{value_label('commercial_use', v[_F['commercial_use']]).lower()}")
+        osi = v[_F["osi_approved"]]
+        if osi is not None:
+            lines.append("OSI-approved licence" if osi else "Not an OSI-approved licence")
+    elif key == "mof":
+        if v[_F["mof_total"]] is None:
+            return "Not assessed under the Model Openness Framework"
+        mof_class = v[_F["mof_class"]]
+        lines.append(value_label("mof_class", mof_class) if mof_class
+                     else "No MOF class reached")
+        for level in ("iii", "ii", "i"):
+            progress = v[_F[f"mof_progress_{level}"]] or 0.0
+            lines.append(f"Class {level.upper()}: {progress:.0f}% complete")
+        if v[_F["mof_provisional"]]:
+            lines.append("Provisional: from Hub metadata, not a curated assessment")
+    elif key == "osai":
+        score = v[_F["osai_score"]]
+        if score is None:
+            return "Not scored by the European Open Source AI Index"
+        lines.append(f"Index score {score:.2f}")
+        for group in ("availability", "documentation", "access"):
+            value = v[_F[f"osai_{group}"]]
+            if value is not None:
+                lines.append(f"{group.capitalize()}: {value:.2f}")
+        if v[_F["osai_provisional"]]:
+            lines.append("Provisional: from Hub metadata, not a curated assessment")
+    elif key == "osaid":
+        verdict = v[_F["osaid_verdict"]]
+        lines.append(f"OSAID 1.0: {value_label('osaid_verdict', verdict).lower()}")
+        if v[_F["osi_outcome"]]:
+            lines.append(f"OSI's published assessment: {v[_F['osi_outcome']]}")
+    elif key == "origin":
+        lines.append("Hugging Face Hub metadata only" if v[_F["origin"]] == "hub"
+                     else "Curated sources")
+    else:
         value = v[_F[key]]
         return "" if value is None else str(value)
+    return "\n".join(line for line in lines if line)
 
-    @staticmethod
-    def _tooltip(key: str, v: tuple[Any, ...]) -> str:
-        lines: list[str] = []
-        if key == "name":
-            lines.append(str(v[_F["name"]] or v[0]))
-            lines.append(v[0])
-            details = [value_label("modality", v[_F["modality"]]) if v[_F["modality"]] else "",
-                       format_parameters(v[_F["parameters"]])
-                       and f"{format_parameters(v[_F['parameters']])} parameters"]
-            if any(details):
-                lines.append(" · ".join(d for d in details if d))
-        elif key == "organization":
-            lines.append(str(v[_F["organization"]] or "Organisation not known"))
-            kind, country = v[_F["org_kind"]], v[_F["country"]]
-            lines.append(" · ".join([value_label("org_kind", kind),
-                                     *([country] if country else [])]))
-        elif key == "license":
-            name = v[_F["license_name"]] or v[_F["license_id"]]
-            if not name:
-                return "No licence recorded"
-            lines.append(str(name))
-            if v[_F["license_id"]] and v[_F["license_id"]] != name:
-                lines.append(str(v[_F["license_id"]]))
-            category = v[_F["license_category"]]
-            lines.append(f"Category: {category or 'not known'}")
-            lines.append(f"Commercial use: "
-                         f"{value_label('commercial_use', v[_F['commercial_use']]).lower()}")
-            osi = v[_F["osi_approved"]]
-            if osi is not None:
-                lines.append("OSI-approved licence" if osi else "Not an OSI-approved licence")
-        elif key == "mof":
-            if v[_F["mof_total"]] is None:
-                return "Not assessed under the Model Openness Framework"
-            mof_class = v[_F["mof_class"]]
-            lines.append(value_label("mof_class", mof_class) if mof_class
-                         else "No MOF class reached")
-            for level in ("iii", "ii", "i"):
-                progress = v[_F[f"mof_progress_{level}"]] or 0.0
-                lines.append(f"Class {level.upper()}: {progress:.0f}% complete")
-            if v[_F["mof_provisional"]]:
-                lines.append("Provisional: from Hub metadata, not a curated assessment")
-        elif key == "osai":
-            score = v[_F["osai_score"]]
-            if score is None:
-                return "Not scored by the European Open Source AI Index"
-            lines.append(f"Index score {score:.2f}")
-            for group in ("availability", "documentation", "access"):
-                value = v[_F[f"osai_{group}"]]
-                if value is not None:
-                    lines.append(f"{group.capitalize()}: {value:.2f}")
-            if v[_F["osai_provisional"]]:
-                lines.append("Provisional: from Hub metadata, not a curated assessment")
-        elif key == "osaid":
-            verdict = v[_F["osaid_verdict"]]
-            lines.append(f"OSAID 1.0: {value_label('osaid_verdict', verdict).lower()}")
-            if v[_F["osi_outcome"]]:
-                lines.append(f"OSI's published assessment: {v[_F['osi_outcome']]}")
-        elif key == "origin":
-            lines.append("Hugging Face Hub metadata only" if v[_F["origin"]] == "hub"
-                         else "Curated sources")
-        else:
-            value = v[_F[key]]
-            return "" if value is None else str(value)
-        return "\n".join(line for line in lines if line)
+def _bar(key: str, v: tuple[Any, ...]) -> tuple[Any, ...] | None:
+    if key == "mof":
+        if v[_F["mof_total"]] is None:
+            return None
+        return ("mof", v[_F["mof_class"]], v[_F["mof_progress_iii"]] or 0.0,
+                v[_F["mof_progress_ii"]] or 0.0, v[_F["mof_progress_i"]] or 0.0,
+                bool(v[_F["mof_provisional"]]))
+    if key == "osai":
+        if v[_F["osai_score"]] is None:
+            return None
+        return ("osai", float(v[_F["osai_score"]]), bool(v[_F["osai_provisional"]]))
+    if key == "osaid":
+        verdict = v[_F["osaid_verdict"]]
+        return ("dot", _OSAID_STATUS.get(verdict or "", "unknown")) if verdict else None
+    return None
 
-    @staticmethod
-    def _bar(key: str, v: tuple[Any, ...]) -> tuple[Any, ...] | None:
-        if key == "mof":
-            if v[_F["mof_total"]] is None:
-                return None
-            return ("mof", v[_F["mof_class"]], v[_F["mof_progress_iii"]] or 0.0,
-                    v[_F["mof_progress_ii"]] or 0.0, v[_F["mof_progress_i"]] or 0.0,
-                    bool(v[_F["mof_provisional"]]))
-        if key == "osai":
-            if v[_F["osai_score"]] is None:
-                return None
-            return ("osai", float(v[_F["osai_score"]]), bool(v[_F["osai_provisional"]]))
-        if key == "osaid":
-            verdict = v[_F["osaid_verdict"]]
-            return ("dot", _OSAID_STATUS.get(verdict or "", "unknown")) if verdict else None
-        return None
+def _cells(v: tuple[Any, ...]) -> tuple[tuple[str, Any, bool], ...]:
+    """Every cell of a row as (text, bar, greyed): worked out once per row shown."""
+    out = []
+    for key in COLUMN_KEYS:
+        text = _display(key, v)
+        out.append((text, _bar(key, v), key in _MAY_BE_EMPTY and text == _PLACEHOLDER))
+    return tuple(out)
+
+
+def _placeholder_color() -> QColor:
+    return QPalette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
+
 
 
 class OpennessBarDelegate(QStyledItemDelegate):
@@ -507,30 +899,39 @@ class OpennessBarDelegate(QStyledItemDelegate):
         self._font, self._font_key = QFont(), QFont().key()
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
-        bar = index.data(BAR_ROLE)
+        model = index.model()
+        if isinstance(model, ResultsModel):  # straight from the model's cell cache
+            cell = model.cell(index.row(), index.column())
+            bar, text = (cell[1], cell[0]) if cell is not None else (None, "")
+        else:
+            bar, text = index.data(BAR_ROLE), None
         if not bar:
             super().paint(painter, option, index)
             return
+        if text is None:
+            text = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
         # Not initStyleOption (it asks the model for every role): the view's option has the
         # state, palette, font and features the panel and the bars need.
         # The view leaves the option's text empty (the delegate fills it in initStyleOption), so
         # the option is used as it is: no copy per cell.
         opt = option if not option.text else QStyleOptionViewItem(option)
-        text = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
         opt.text = ""
         widget = opt.widget
         style = widget.style() if widget is not None else None
         if style is not None:
             style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
-        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
-        group = (QPalette.ColorGroup.Normal if opt.state & QStyle.StateFlag.State_Enabled
+        state = opt.state  # ("in", not "&": a third of the cost with PySide's enums)
+        selected = QStyle.StateFlag.State_Selected in state
+        group = (QPalette.ColorGroup.Normal if QStyle.StateFlag.State_Enabled in state
                  else QPalette.ColorGroup.Disabled)
         fg = opt.palette.color(group, QPalette.ColorRole.HighlightedText if selected
                                else QPalette.ColorRole.Text)
         # The bars and their text are drawn once per look and kept as a pixmap: the same few
         # looks repeat down a table of a million rows, and a scroll frame repaints every cell.
-        ratio = painter.device().devicePixelRatioF() if painter.device() else 1.0
-        size = opt.rect.size()
+        device = painter.device()
+        ratio = device.devicePixelRatioF() if device else 1.0
+        rect = opt.rect
+        size = rect.size()
         if opt.font != self._font:  # QFont.key() builds a string: once per font
             self._font, self._font_key = QFont(opt.font), opt.font.key()
         key = (bar, text, size.width(), size.height(), fg.rgba(), self._font_key, ratio,
@@ -545,18 +946,18 @@ class OpennessBarDelegate(QStyledItemDelegate):
             local.rect = QRect(0, 0, size.width(), size.height())
             target = QPainter(pixmap)
             target.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-            rect = local.rect.adjusted(self.PAD, 0, -self.PAD, 0)
+            area = local.rect.adjusted(self.PAD, 0, -self.PAD, 0)
             if bar[0] == "mof":
-                self._paint_mof(target, local, rect, bar, fg)
+                self._paint_mof(target, local, area, bar, fg)
             elif bar[0] == "osai":
-                self._paint_osai(target, local, rect, bar, fg, text)
+                self._paint_osai(target, local, area, bar, fg, text)
             else:
-                self._paint_dot(target, local, rect, bar, fg, text)
+                self._paint_dot(target, local, area, bar, fg, text)
             target.end()
             if len(self._pixmaps) >= self.PIXMAPS_KEPT:
                 self._pixmaps.clear()
             self._pixmaps[key] = pixmap
-        painter.drawPixmap(opt.rect.topLeft(), pixmap)
+        painter.drawPixmap(rect.topLeft(), pixmap)
 
     def _track(self, fg: QColor) -> QColor:
         track = QColor(fg)

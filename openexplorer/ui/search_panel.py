@@ -17,6 +17,7 @@ the others.
 from __future__ import annotations
 
 import dataclasses
+import gc
 import logging
 import math
 import threading
@@ -24,6 +25,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from PySide6.QtCore import (
+    QEvent,
     QItemSelectionModel,
     QModelIndex,
     QObject,
@@ -43,6 +45,7 @@ from PySide6.QtGui import (
     QPainter,
     QPaintEvent,
     QPalette,
+    QPixmap,
     QValidator,
 )
 from PySide6.QtWidgets import (
@@ -57,10 +60,12 @@ from PySide6.QtWidgets import (
     QMenu,
     QPushButton,
     QScrollArea,
+    QScrollBar,
     QSizePolicy,
     QSplitter,
     QStyle,
     QStyleOptionButton,
+    QStyleOptionSlider,
     QTableView,
     QToolButton,
     QVBoxLayout,
@@ -458,6 +463,125 @@ class RangeFacet(FacetGroup):
 # -- the panel ------------------------------------------------------------------------------------
 
 
+class _GrooveKept(QObject):
+    """Paints a scroll bar under the Fusion style with its groove drawn once per look and kept.
+
+    Fusion fills the groove with a gradient at every repaint, and Qt's raster engine splits a
+    gradient that tall over its GUI thread pool (a dozen tasks and a wait): the results table's
+    scroll bar repaints at every scroll frame, and on a busy machine that wait was a quarter of
+    the frame. The handle and the arrows are still drawn by the style each time, hovered or
+    pressed as the scroll bar would draw them. Other styles paint as they always do.
+    """
+
+    def __init__(self, bar: QScrollBar) -> None:
+        super().__init__(bar)
+        self._bar = bar
+        self._groove: tuple[tuple[Any, ...], QPixmap] | None = None
+        self._pressed = QStyle.SubControl.SC_None
+        self._pointer = QPoint()  # where the button was pressed, then dragged
+        self._hover: QPoint | None = None  # where the pointer hovers over the bar
+        bar.installEventFilter(self)
+
+    def _hit(self, opt: QStyleOptionSlider, pos: QPoint) -> QStyle.SubControl:
+        return self._bar.style().hitTestComplexControl(
+            QStyle.ComplexControl.CC_ScrollBar, opt, pos, self._bar)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        kind = event.type()
+        if kind == QEvent.Type.Paint:
+            return self._paint()
+        if kind in (QEvent.Type.HoverEnter, QEvent.Type.HoverMove):
+            self._hover = event.position().toPoint()
+        elif kind == QEvent.Type.HoverLeave:
+            self._hover = None
+        elif kind in (QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove):
+            self._pointer = event.position().toPoint()
+            if kind == QEvent.Type.MouseButtonPress:
+                opt = QStyleOptionSlider()
+                self._bar.initStyleOption(opt)
+                self._pressed = self._hit(opt, self._pointer)
+        elif kind == QEvent.Type.MouseButtonRelease:
+            self._pressed = QStyle.SubControl.SC_None
+        return False
+
+    def _paint(self) -> bool:
+        bar = self._bar
+        style = bar.style()
+        if style.name().lower() != "fusion":
+            return False
+        opt = QStyleOptionSlider()
+        bar.initStyleOption(opt)
+        # As QScrollBar.paintEvent: the pressed part (sunken while the pointer is on it), or
+        # the part under the pointer.
+        if self._pressed != QStyle.SubControl.SC_None:
+            opt.activeSubControls = self._pressed
+            if self._pressed == QStyle.SubControl.SC_ScrollBarSlider or \
+                    self._hit(opt, self._pointer) == self._pressed:
+                opt.state |= QStyle.StateFlag.State_Sunken
+        elif self._hover is not None:
+            opt.activeSubControls = self._hit(opt, self._hover)
+        groove = QStyle.SubControl.SC_ScrollBarGroove
+        ratio = bar.devicePixelRatioF()
+        rect = opt.rect
+        key = (rect.width(), rect.height(), ratio, opt.state.value, opt.orientation.value,
+               opt.activeSubControls.value, opt.palette.cacheKey(), id(style))
+        if self._groove is None or self._groove[0] != key:
+            pixmap = QPixmap(max(1, round(rect.width() * ratio)),
+                             max(1, round(rect.height() * ratio)))
+            pixmap.setDevicePixelRatio(ratio)
+            pixmap.fill(Qt.GlobalColor.transparent)
+            only = QStyleOptionSlider(opt)
+            only.subControls = groove
+            target = QPainter(pixmap)
+            style.drawComplexControl(QStyle.ComplexControl.CC_ScrollBar, only, target, bar)
+            target.end()
+            self._groove = (key, pixmap)
+        painter = QPainter(bar)
+        painter.drawPixmap(rect.topLeft(), self._groove[1])
+        opt.subControls = QStyle.SubControl.SC_All & ~groove
+        style.drawComplexControl(QStyle.ComplexControl.CC_ScrollBar, opt, painter, bar)
+        painter.end()
+        return True
+
+
+class _CollectorPause(QObject):
+    """Keeps Python's cyclic garbage collector still while the results table scrolls.
+
+    A frame of the table makes a few thousand short-lived wrapper objects, enough to start a
+    young-generation collection every 20–30 frames, and those collections took 5–15 ms in the
+    middle of a frame (the scroll frames over 16 ms that were left). The collector is switched
+    off while the scroll bar moves and on again once the table has been still for
+    :attr:`STILL_MS`; reference counting frees everything but cycles in the meantime. A collector
+    someone else switched off stays off.
+    """
+
+    STILL_MS = 300
+
+    def __init__(self, bar: QScrollBar) -> None:
+        super().__init__(bar)
+        self._paused = False
+        self._still = QTimer(self)
+        self._still.setSingleShot(True)
+        self._still.setInterval(self.STILL_MS)
+        self._still.timeout.connect(self.resume)
+        bar.valueChanged.connect(self._on_scrolled)
+        self.destroyed.connect(lambda *_: gc.enable() if self._paused else None)
+
+    @Slot()
+    def _on_scrolled(self) -> None:
+        if not self._paused and gc.isenabled():
+            gc.disable()
+            self._paused = True
+        if self._paused:
+            self._still.start()
+
+    @Slot()
+    def resume(self) -> None:
+        if self._paused:
+            self._paused = False
+            gc.enable()
+
+
 class ResultsView(QTableView):
     """The results table; Return in it opens the current release.
 
@@ -473,6 +597,8 @@ class ResultsView(QTableView):
         self._optional: list[int] = []
         self._widths: dict[int, int] = {}
         self._fitting = False
+        self._groove_kept = _GrooveKept(self.verticalScrollBar())
+        self._collector_pause = _CollectorPause(self.verticalScrollBar())
 
     def setModel(self, model: Any) -> None:  # noqa: N802
         super().setModel(model)
@@ -574,11 +700,17 @@ class SearchPanel(QWidget):
     filters_changed = Signal(object)
     facets_updated = Signal()
 
-    def __init__(self, cache: Cache, parent: QWidget | None = None) -> None:
+    def __init__(self, cache: Cache, parent: QWidget | None = None, *,
+                 hold_facets: bool = False) -> None:
         """``cache`` is the GUI thread's cache; facets are counted on a worker thread over their
-        own read-only connection to ``cache.path`` (on the GUI thread if it has no path)."""
+        own read-only connection to ``cache.path`` (on the GUI thread if it has no path).
+
+        With ``hold_facets`` no count starts before :meth:`start_facets`: the main window lets
+        its first screen be built first (the worker would compete with it for the interpreter).
+        """
         super().__init__(parent)
         self._cache = cache
+        self._facets_held = hold_facets
         self._filters = Filters()
         self._current_id: str | None = None
         self._known: dict[str, list[Any]] = {}
@@ -907,8 +1039,16 @@ class SearchPanel(QWidget):
 
     # -- facets ----------------------------------------------------------------------------------
 
+    def start_facets(self) -> None:
+        """Count the facets of the current search, if they were held (see ``hold_facets``)."""
+        if self._facets_held:
+            self._facets_held = False
+            self._request_facets()
+
     def _request_facets(self) -> None:
         generation = self._generation.next()
+        if self._facets_held:
+            return  # counted by start_facets()
         query, filters = self.search_box.text(), self._filters
         path = self._cache.path
         if path is None:

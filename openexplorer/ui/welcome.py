@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
 )
 
 from openexplorer.sources import SOURCES
-from openexplorer.ui.about_dialog import snapshot_versions
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +70,8 @@ def freshness(built: str | None, today: date | None = None) -> str:
 def welcome_html(cache: Any = None, *, auto_refresh: bool = True,
                  today: date | None = None) -> str:
     """The welcome text as HTML (plain Qt rich text, no links)."""
+    from openexplorer.ui.about_dialog import snapshot_versions  # the dialog is not needed at start
+
     count = _release_count(cache)
     versions = snapshot_versions(cache) if cache is not None else {}
     built = _meta(cache, "snapshot_built")

@@ -213,3 +213,24 @@ def test_librsvg_renders_the_svg(comparison, tmp_path, qapp):
                if image.pixelColor(x, y).lightness() < 40)
     total = (image.width() // 4) * (image.height() // 4)
     assert dark / total < 0.05  # text and axes only
+
+
+def test_svg_is_drawn_by_qt_as_clean_svg_11(tmp_path, qapp, cache):
+    """The chart's scene painted through QSvgGenerator: SVG 1.1 (clip paths), text as text,
+    no empty groups, every release and the title in it."""
+    comparison = compare(cache, EIGHT)
+    path = charts.export_comparison_chart(comparison, tmp_path / "eight.svg")
+    root, text = check_svg(path)
+    assert root.get("version") == "1.1"
+    assert not re.search(r"<g\b[^>]*>\s*</g>", text)
+    texts = " ".join("".join(t.itertext()) for t in root.iter(f"{SVG}text"))
+    assert "Openness comparison" in texts and comparison["snapshot_date"] in texts
+    for view in comparison["releases"]:
+        assert charts.release_label(view) in texts
+    assert not list(root.iter(f"{SVG}image"))  # vectors only
+
+
+def test_tidy_svg_drops_empty_groups_only():
+    text = ('<svg><g fill="none">\n</g>\n<g clip-path="url(#c)"><g stroke="#000">\n</g>\n</g>'
+            '<g fill="#fff"><rect x="0"/></g></svg>')
+    assert charts.tidy_svg(text) == '<svg><g fill="#fff"><rect x="0"/></g></svg>'

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 
@@ -142,3 +145,139 @@ def test_a_new_window_fits_the_screen(qtbot, cache, tmp_path):
     qtbot.addWidget(win)
     area = QGuiApplication.primaryScreen().availableGeometry()
     assert win.width() <= area.width() and win.height() <= area.height()
+
+
+# -- tabs built when first needed (start-up builds only the first screen) ----------------------
+
+
+LAZY_TABS = ("_compare_tab", "_overview_tab", "_frameworks_tab", "_clauses_tab",
+             "_openwashing_tab", "_rubric_tab", "_watchlist_tab")
+
+
+def _built(window) -> set[str]:
+    return {name for name in LAZY_TABS if getattr(window, name).is_built()}
+
+
+def test_only_the_release_tab_is_built_at_start(window):
+    assert _built(window) == set()
+    assert window.tabs.currentWidget() is window.model_page
+
+
+def test_a_tab_is_built_when_first_shown(window, qtbot):
+    index = window.tabs.indexOf(window._clauses_tab)
+    assert window.tabs.tabText(index) == "&Licences"
+    window.tabs.setCurrentIndex(index)
+    assert _built(window) == {"_clauses_tab"}
+    page = window._clauses_tab.built_page()
+    assert page is window.clauses and page.parent() is window._clauses_tab
+    qtbot.waitUntil(page.isVisible, timeout=TIMEOUT)
+    window.tabs.setCurrentIndex(window.TAB_RELEASE)
+    window.tabs.setCurrentIndex(index)
+    assert window.clauses is page  # built once
+
+
+def test_the_restored_tab_is_built_and_the_others_wait(qtbot, cache, settings):
+    first = MainWindow(cache, settings=settings)
+    qtbot.addWidget(first)
+    first.tabs.setCurrentIndex(first.tabs.indexOf(first._openwashing_tab))
+    first.close()
+    second = MainWindow(cache, settings=settings)
+    qtbot.addWidget(second)
+    assert second.tabs.currentWidget() is second._openwashing_tab
+    assert _built(second) == {"_openwashing_tab"}
+
+
+def test_go_menu_shortcut_builds_the_overview(window):
+    show_overview = next(a for a in window.actions() if a.shortcut().toString() == "Ctrl+3")
+    show_overview.trigger()
+    assert window.tabs.currentIndex() == window.TAB_OVERVIEW
+    assert window._overview_tab.is_built()
+    window.overview.filter_requested.emit({"mof_class": "I"})  # connected when built
+    assert window.search.filters().mof_class == ("I",)
+
+
+def test_the_comparison_comes_back_without_building_its_tab(qtbot, cache, settings):
+    ids = ["allenai/olmo-7b", "meta-llama/llama-3.1-8b"]
+    first = MainWindow(cache, settings=settings)
+    qtbot.addWidget(first)
+    first._add_to_comparison(ids)
+    first.tabs.setCurrentIndex(first.TAB_RELEASE)
+    first.close()
+    second = MainWindow(cache, settings=settings)
+    qtbot.addWidget(second)
+    assert not second._compare_tab.is_built()
+    second.close()  # saving the layout keeps the comparison it did not build
+    assert set(json.loads(settings.value(SETTING_COMPARISON))) == set(ids)
+    third = MainWindow(cache, settings=settings)
+    qtbot.addWidget(third)
+    assert set(third.compare_view.ids()) == set(ids)  # built on first use, with the releases
+    assert third._compare_tab.is_built()
+
+
+def test_the_frameworks_tab_shows_the_current_release_when_built(window):
+    window.show_release("allenai/olmo-7b", switch=False)
+    assert not window._frameworks_tab.is_built()
+    assert window.euaiact.view()["id"] == "allenai/olmo-7b"
+    assert window.crossframework.result() is not None
+    window.show_release("meta-llama/llama-3.1-8b", switch=False)  # fed from now on
+    assert window.euaiact.view()["id"] == "meta-llama/llama-3.1-8b"
+
+
+def test_delete_and_export_reach_a_tab_built_late(window):
+    window.tabs.setCurrentIndex(window.TAB_COMPARE)
+    assert window._compare_tab.is_built()
+    assert window.remove_action in window._compare_tab.actions()
+    window._add_to_comparison(["allenai/olmo-7b", "meta-llama/llama-3.1-8b"])
+    assert window._page_of(window.tabs.currentWidget()) is window.compare_view
+
+
+def test_start_up_imports_only_what_the_first_screen_needs(tmp_path, cache):
+    code = (
+        "import sys\n"
+        "from PySide6.QtCore import QSettings\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "app = QApplication([])\n"
+        "from openexplorer.store import open_cache\n"
+        "from openexplorer.ui.main_window import MainWindow\n"
+        f"cache = open_cache({str(cache.path)!r})\n"
+        f"settings = QSettings({str(tmp_path / 's.ini')!r}, QSettings.Format.IniFormat)\n"
+        "window = MainWindow(cache, settings=settings)\n"
+        "window.show()\n"
+        "heavy = ['pyqtgraph', 'sqlite_utils', 'keyring', 'yaml', 'numpy',\n"
+        "         'openexplorer.snapshot', 'openexplorer.ui.compare_view',\n"
+        "         'openexplorer.ui.overview_view', 'openexplorer.ui.clauses_view',\n"
+        "         'openexplorer.ui.openwashing_view', 'openexplorer.ui.rubric_view',\n"
+        "         'openexplorer.ui.watchlist_view', 'openexplorer.ui.euaiact_panel']\n"
+        "print(sorted(m for m in heavy if m in sys.modules))\n"
+    )
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, env=env, timeout=120)
+    assert out.stdout.strip().splitlines()[-1] == "[]", out.stdout + out.stderr
+
+
+def test_lazy_tab_builds_its_page_once_when_shown(qtbot):
+    from PySide6.QtWidgets import QLabel, QTabWidget
+
+    from openexplorer.ui.lazy_tab import LazyTab
+
+    made = []
+
+    def build(parent):
+        made.append(QLabel("page", parent))
+        return made[-1]
+
+    tabs = QTabWidget()
+    qtbot.addWidget(tabs)
+    tabs.addTab(QLabel("first"), "First")
+    lazy = LazyTab(build)
+    tabs.addTab(lazy, "Second")
+    tabs.show()
+    qtbot.waitExposed(tabs)
+    assert not made and lazy.built_page() is None
+    with qtbot.waitSignal(lazy.built):
+        tabs.setCurrentIndex(1)
+    assert made == [lazy.page()] and lazy.page().isVisible()
+    tabs.setCurrentIndex(0)
+    tabs.setCurrentIndex(1)
+    assert len(made) == 1

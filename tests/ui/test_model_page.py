@@ -430,3 +430,24 @@ def test_the_page_fits_beside_the_search_panel(qtbot, tmp_path):
         widest = max(widest, page.scroll.widget().minimumSizeHint().width())
     cache.close()
     assert widest <= 700
+
+
+def test_the_index_chart_is_made_when_scrolled_to(qtbot, index_release):
+    # pyqtgraph is imported with the chart: not for a chart below the fold at start-up.
+    fresh = ModelPage()
+    qtbot.addWidget(fresh)
+    fresh.resize(900, 300)
+    fresh.show()
+    fresh.show_view(index_release)
+    assert fresh._index_chart is None and not fresh._index_slot.isHidden()
+    fresh.scroll.ensureWidgetVisible(fresh._index_slot)
+    qtbot.waitUntil(lambda: fresh._index_chart is not None, timeout=5000)
+    chart = fresh.index_chart
+    assert isinstance(chart, IndexScoreChart) and not chart.isHidden()
+    assert dict(chart.values())["Total"] == pytest.approx(index_release["osai"]["score"])
+
+
+def test_a_release_without_index_scores_makes_no_chart(page, cache):
+    _show(page, release_view(cache, OLMO))
+    assert page._index_chart is None and page._index_slot.isHidden()
+    assert not any("index scores" in name for name, _ in page.chart_widgets())

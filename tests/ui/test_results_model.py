@@ -228,3 +228,83 @@ def test_pages_scrolled_past_are_let_go_and_read_again(cache, monkeypatch):
     expected = summary.search(cache, "", Filters(), sort="osai_score", descending=True,
                               limit=total)
     assert ids(model) == [row["release_id"] for row in expected]
+
+
+def _settle(model: ResultsModel, qtbot) -> None:
+    """Wait until the reader has nothing left to read, and its pages are kept."""
+    reader = model._reader
+    assert reader is not None
+    qtbot.waitUntil(lambda: not reader._pending, timeout=5000)
+    qtbot.wait(20)  # the queued "page read" signals
+
+
+def test_pages_after_the_last_shown_are_read_ahead_off_the_gui_thread(cache, qtbot,
+                                                                      monkeypatch):
+    model = ResultsModel(cache)
+    model.set_search("", Filters())
+    _settle(model, qtbot)
+    assert {1, 2} <= set(model._pages)  # read ahead on the reader's thread
+    here = []
+    monkeypatch.setattr(model, "_read", lambda after: here.append(after) or ([], None))
+    with qtbot.waitSignal(model.rowsInserted):
+        model.fetchMore(QModelIndex())
+    assert here == []  # inserted from the page already read
+    total = summary.count(cache, "", Filters())
+    expected = [row["release_id"] for row in summary.search(cache, "", Filters(), limit=total)]
+    assert ids(model) == expected[:2 * ResultsModel.PAGE_SIZE]
+    model.close()
+
+
+def test_read_ahead_keeps_memory_bounded(cache, qtbot, monkeypatch):
+    monkeypatch.setattr(ResultsModel, "PAGES_KEPT", 3)
+    model = ResultsModel(cache)
+    model.set_search("", Filters())
+    while model.canFetchMore(QModelIndex()):
+        model.fetchMore(QModelIndex())
+        qtbot.wait(1)
+        assert len(model._pages) <= 3 and len(model._reader._done) <= ResultsModel.PAGES_AHEAD
+    _settle(model, qtbot)
+    assert len(model._pages) <= 3
+    model.close()
+
+
+def test_a_page_scrolled_back_to_shows_its_rows_and_its_neighbours_are_read_ahead(
+        cache, qtbot, monkeypatch):
+    monkeypatch.setattr(ResultsModel, "PAGES_KEPT", 3)
+    model = ResultsModel(cache)
+    model.sort(column("name"), Qt.SortOrder.AscendingOrder)
+    model.fetch_all()
+    _settle(model, qtbot)
+    assert not {0, 1, 2} & set(model._pages)
+    total = model.rowCount()
+    expected = summary.search(cache, "", Filters(), sort="name", limit=total)
+    row = ResultsModel.PAGE_SIZE + 5  # a jump back to page 1: read at once, never blank
+    assert model.cell(row, column("name"))[0] == expected[row]["name"]
+    _settle(model, qtbot)
+    assert {0, 2} <= set(model._pages)  # the pages around it, read on the reader's thread
+    here = []
+    monkeypatch.setattr(model, "_read", lambda after: here.append(after) or ([], None))
+    for r in (5, 2 * ResultsModel.PAGE_SIZE + 5):  # scrolling on: no read on the GUI thread
+        assert model.cell(r, column("name"))[0] == expected[r]["name"]
+        assert model.index(r, column("osai")).data() == model.cell(r, column("osai"))[0]
+    assert here == []
+    assert len(model._pages) <= 3
+    model.close()
+
+
+def test_a_cache_without_a_file_reads_pages_on_the_gui_thread(monkeypatch):
+    from openexplorer.cache import Cache
+
+    monkeypatch.setattr(ResultsModel, "PAGES_KEPT", 1)
+    memory = Cache.memory()
+    try:
+        memory.conn.executemany(
+            "INSERT INTO release_summary (release_id, name, release_date) VALUES (?, ?, ?)",
+            [(f"org/m-{i:04d}", f"m-{i:04d}", f"2024-01-{1 + i % 28:02d}") for i in range(400)])
+        model = ResultsModel(memory)
+        model.set_search("", Filters())
+        model.fetch_all()
+        assert model._reader is None and model.rowCount() == 400
+        assert model.cell(0, column("name")) is not None  # read here: never blank
+    finally:
+        memory.close()

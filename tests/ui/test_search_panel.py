@@ -353,3 +353,57 @@ def test_a_failing_worker_falls_back_to_counting_here(panel, cache, qtbot, monke
     assert panel.known_total() == panel.model.rowCount()
     assert shown_counts(panel, "mof_class") == dict(
         summary.facet_counts(cache, "olmo")["mof_class"])
+
+
+@pytest.mark.parametrize("mode", ["light", "dark"])
+def test_results_scroll_bar_keeps_its_groove_and_looks_the_same(qtbot, qapp, mode):
+    """The groove is drawn once and kept (a gradient Qt fills on its thread pool at every
+    frame otherwise); the bar must still look like a plain one, handle and arrows included."""
+    from PySide6.QtCore import QStringListModel
+    from PySide6.QtWidgets import QTableView
+
+    from openexplorer.ui.search_panel import ResultsView
+
+    theme.apply_theme(qapp, mode)
+    try:
+        images = []
+        model = QStringListModel([str(i) for i in range(2000)])
+        for view in (QTableView(), ResultsView()):
+            qtbot.addWidget(view)
+            view.setModel(model)
+            view.resize(300, 600)
+            view.show()
+            qtbot.waitExposed(view)
+            view.verticalScrollBar().setValue(700)
+            images.append(view.verticalScrollBar().grab().toImage())
+        assert view._groove_kept._groove is not None  # painted through the kept groove
+        plain, kept_image = images
+        worst = max(abs(((plain.pixel(x, y) >> shift) & 255)
+                        - ((kept_image.pixel(x, y) >> shift) & 255))
+                    for x in range(plain.width()) for y in range(20, plain.height() - 20)
+                    for shift in (0, 8, 16))
+        assert worst <= 2  # rounding of the border blended into the kept pixmap
+    finally:
+        theme.apply_theme(qapp, "system")
+
+
+def test_the_garbage_collector_waits_while_the_results_scroll(panel, qtbot, monkeypatch):
+    import gc
+
+    from openexplorer.ui import search_panel
+
+    monkeypatch.setattr(search_panel._CollectorPause, "STILL_MS", 50)
+    pause = panel.table._collector_pause
+    pause._still.setInterval(50)
+    assert gc.isenabled()
+    bar = panel.table.verticalScrollBar()
+    try:
+        bar.setValue(bar.value() + bar.pageStep())
+        assert not gc.isenabled()  # no collection in the middle of a scroll frame
+        qtbot.waitUntil(gc.isenabled, timeout=2000)  # on again once the table is still
+        gc.disable()  # switched off by someone else: left off
+        bar.setValue(bar.value() + bar.pageStep())
+        pause.resume()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -1,0 +1,307 @@
+"""A refresh that brings nothing new but the Hub's counters (Cache._refresh_record).
+
+The Hub answers for the same model a day later with more downloads, a new commit and a new
+modification date. The record then keeps its rows (only its volatile fields and the links naming
+the commit are written), the release only moves its popularity, the summary only its downloads:
+the cache must end up exactly as the full path (replace the record, rebuild the release, recompute
+the summary) would leave it. A change of evidence (a licence) still goes the full way, logged.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from openexplorer import facet_index, hub_evidence, summary
+from openexplorer.cache import (
+    _MIGRATIONS,
+    SCHEMA_VERSION,
+    Cache,
+    _popularity_sql,
+    _search_key,
+    popularity_of,
+)
+from openexplorer.records import ImportResult, SourceRecord
+
+DAY_1 = "2026-03-01T08:00:00+00:00"
+DAY_2 = "2026-03-02T08:00:00+00:00"
+
+
+def body(repo: str = "acme/tiny-llama-7b", *, downloads: int = 1234, sha: str = "a" * 40,
+         license_: str = "apache-2.0", likes: int = 5,
+         modified: str = "2026-02-27T10:00:00.000Z") -> dict[str, Any]:
+    """A Hub API body as ``GET /api/models/{id}`` gives it."""
+    return {
+        "id": repo, "author": repo.split("/")[0], "sha": sha, "private": False, "gated": False,
+        "downloads": downloads, "likes": likes, "library_name": "transformers",
+        "pipeline_tag": "text-generation",
+        "tags": ["transformers", "safetensors", "llama", "text-generation",
+                 f"license:{license_}", "dataset:allenai/c4", "arxiv:2302.13971"],
+        "createdAt": "2025-05-01T10:00:00.000Z", "lastModified": modified,
+        "cardData": {"license": license_, "datasets": ["allenai/c4"]},
+        "siblings": [{"rfilename": n} for n in
+                     ("config.json", "model.safetensors", "README.md", "LICENSE",
+                      "modeling_tiny.py")],
+        "safetensors": {"total": 7_000_000_000},
+    }
+
+
+def record(fetched: str = DAY_1, **changes: Any) -> SourceRecord:
+    repo = changes.pop("repo", "acme/tiny-llama-7b")
+    return hub_evidence.record_from_hub(body(repo, **changes), None,
+                                        fetched_at=fetched.replace("+00:00", "Z"))
+
+
+def a_day_later(**changes: Any) -> SourceRecord:
+    return record(DAY_2, **{"downloads": 1700, "sha": "b" * 40, "likes": 9,
+                            "modified": "2026-03-01T23:00:00.000Z", **changes})
+
+
+def new_cache() -> Cache:
+    cache = Cache.memory()
+    with cache.conn:
+        facet_index.rebuild(cache)  # so that the facet arrays are kept by every write
+    return cache
+
+
+def ingest(cache: Cache, *records: SourceRecord, now: str) -> Any:
+    return cache.ingest(ImportResult(records=list(records)), now=now)
+
+
+def state(cache: Cache, release_id: str) -> dict[str, Any]:
+    """Everything a refresh can write about one release (row ids of records aside)."""
+    conn = cache.conn
+
+    def rows(sql: str, *args: Any) -> list[tuple[Any, ...]]:
+        return [tuple(r) for r in conn.execute(sql, args)]
+
+    return {
+        "record": rows("SELECT source, key, scope, release_id, family_id, organization_id, name, "
+                       "organization, family, release_date, hub_id, modality, parameters, "
+                       "license, url, source_version, assessed_date, data, imported_at "
+                       "FROM records WHERE release_id = ?", release_id),
+        "assessments": rows("SELECT framework, component, status, value, license, "
+                            "license_given, urls, notes FROM assessments WHERE record_id IN "
+                            "(SELECT id FROM records WHERE release_id = ?) ORDER BY id",
+                            release_id),
+        "release": rows("SELECT rowid, * FROM releases WHERE id = ?", release_id),
+        "summary": rows("SELECT * FROM release_summary WHERE release_id = ?", release_id),
+        "match_keys": rows("SELECT * FROM match_keys WHERE release_id = ? ORDER BY key",
+                           release_id),
+        "changes": rows("SELECT release_id, source, field, old, new, changed_at FROM changes "
+                        "WHERE release_id = ? ORDER BY id", release_id),
+        "families": rows("SELECT * FROM families ORDER BY id"),
+        "organizations": rows("SELECT * FROM organizations ORDER BY id"),
+        "facets": rows("SELECT * FROM facet_chunks ORDER BY chunk"),
+        "facet_values": rows("SELECT * FROM facet_values ORDER BY facet, code"),
+        "search": [(r["release_id"], r["search_key"])
+                   for r in summary.search(cache, "tiny llama", limit=10)],
+    }
+
+
+def full_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every record through _store_record and rebuild_release, as before the fast path."""
+    monkeypatch.setattr(Cache, "_refresh_record", lambda self, record, target, now: False)
+
+
+@pytest.fixture
+def replaced(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The keys of the records that went the full way (_store_record), in order."""
+    keys: list[str] = []
+    store = Cache._store_record
+
+    def spy(self: Cache, record: SourceRecord, *args: Any) -> int:
+        keys.append(record.key)
+        return store(self, record, *args)
+
+    monkeypatch.setattr(Cache, "_store_record", spy)
+    return keys
+
+
+def test_unchanged_evidence_keeps_the_rows_and_ends_as_the_full_path(
+        monkeypatch: pytest.MonkeyPatch, replaced: list[str]) -> None:
+    fast = new_cache()
+    ingest(fast, record(), now=DAY_1)
+    release_id = "acme/tiny-llama-7b"
+    report = ingest(fast, a_day_later(), now=DAY_2)
+    assert report.records == 1 and report.changes == 0
+    assert report.touched == {release_id}
+    assert replaced == [release_id]  # the first ingest only: the fast path kept its rows
+
+    with monkeypatch.context() as patch:
+        full_path(patch)
+        full = new_cache()
+        ingest(full, record(), now=DAY_1)
+        ingest(full, a_day_later(), now=DAY_2)
+    assert state(fast, release_id) == state(full, release_id)
+
+    # What the day-later answer says is there: the new downloads, commit and links.
+    view = fast.conn.execute("SELECT downloads FROM release_summary WHERE release_id = ?",
+                             (release_id,)).fetchone()
+    assert view[0] == 1700
+    assert fast.conn.execute("SELECT source_version FROM records WHERE key = ?",
+                             (release_id,)).fetchone()[0] == "b" * 40
+    urls = " ".join(u for (u,) in fast.conn.execute("SELECT urls FROM assessments") if u)
+    assert "/tree/" + "b" * 40 in urls and "a" * 40 not in urls
+    assert fast.conn.execute("SELECT count(*) FROM changes WHERE changed_at = ?",
+                             (DAY_2,)).fetchone()[0] == 0
+
+
+def test_a_summary_recomputed_from_scratch_equals_the_fast_path_one() -> None:
+    cache = new_cache()
+    ingest(cache, record(), now=DAY_1)
+    ingest(cache, a_day_later(), now=DAY_2)
+    release_id = "acme/tiny-llama-7b"
+    kept = state(cache, release_id)
+    with cache.conn:
+        summary.rebuild_all(cache)  # from the views, as after a rules change
+    assert state(cache, release_id)["summary"] == kept["summary"]
+
+
+def test_downloads_move_the_popularity_step_and_the_search_order() -> None:
+    cache = new_cache()
+    ingest(cache, record(downloads=3000, repo="acme/tiny-llama-7b"),
+           record(downloads=1500, repo="bcme/tiny-llama-7b-chat"), now=DAY_1)
+
+    def order() -> list[str]:
+        return [r["release_id"] for r in summary.search(cache, "tiny llama", limit=10)]
+
+    def popularity(release_id: str) -> int:
+        return int(cache.conn.execute("SELECT popularity FROM releases WHERE id = ?",
+                                      (release_id,)).fetchone()[0])
+
+    assert order() == ["acme/tiny-llama-7b", "bcme/tiny-llama-7b-chat"]
+    assert popularity("acme/tiny-llama-7b") == 2000
+    # A few more downloads within the step: the summary shows them, the order stays.
+    ingest(cache, a_day_later(repo="bcme/tiny-llama-7b-chat", downloads=1900), now=DAY_2)
+    assert popularity("bcme/tiny-llama-7b-chat") == 1000
+    assert order() == ["acme/tiny-llama-7b", "bcme/tiny-llama-7b-chat"]
+    assert cache.conn.execute("SELECT downloads FROM release_summary WHERE release_id = ?",
+                              ("bcme/tiny-llama-7b-chat",)).fetchone()[0] == 1900
+    # Past the next step: the release moves up in the search.
+    ingest(cache, a_day_later(repo="bcme/tiny-llama-7b-chat", downloads=5200), now=DAY_2)
+    assert popularity("bcme/tiny-llama-7b-chat") == 5000
+    assert order() == ["bcme/tiny-llama-7b-chat", "acme/tiny-llama-7b"]
+    cache.conn.execute("INSERT INTO releases_fts(releases_fts) VALUES ('integrity-check')")
+    assert [r["release_id"] for r in summary.search(
+        cache, "", sort="downloads", descending=True, limit=10)][:2] == [
+        "bcme/tiny-llama-7b-chat", "acme/tiny-llama-7b"]
+
+
+def test_a_licence_change_goes_the_full_way_and_is_logged(
+        monkeypatch: pytest.MonkeyPatch, replaced: list[str]) -> None:
+    release_id = "acme/tiny-llama-7b"
+    fast = new_cache()
+    ingest(fast, record(), now=DAY_1)
+    report = ingest(fast, a_day_later(license_="mit"), now=DAY_2)
+    assert replaced == [release_id, release_id]  # replaced
+    assert report.changes >= 2
+    changes = {c["field"]: c for c in fast.changes_for(release_id)}
+    assert (changes["license"]["old"], changes["license"]["new"]) == ("apache-2.0", "mit")
+    assert "hub:license" in changes
+    assert fast.conn.execute("SELECT license_id FROM release_summary WHERE release_id = ?",
+                             (release_id,)).fetchone()[0] == "MIT"
+
+    with monkeypatch.context() as patch:
+        full_path(patch)
+        full = new_cache()
+        ingest(full, record(), now=DAY_1)
+        ingest(full, a_day_later(license_="mit"), now=DAY_2)
+    assert state(fast, release_id) == state(full, release_id)
+
+
+@pytest.mark.parametrize("change", [
+    {"modified": "2026-03-01T23:00:00.000Z", "sha": "c" * 40},  # commit only
+    {"downloads": 0, "likes": 0},  # counters only
+])
+def test_volatile_only_answers_end_as_the_full_path(monkeypatch: pytest.MonkeyPatch,
+                                                    replaced: list[str],
+                                                    change: dict[str, Any]) -> None:
+    release_id = "acme/tiny-llama-7b"
+    fast = new_cache()
+    ingest(fast, record(), now=DAY_1)
+    ingest(fast, record(DAY_2, **change), now=DAY_2)
+    assert replaced == [release_id]
+    with monkeypatch.context() as patch:
+        full_path(patch)
+        full = new_cache()
+        ingest(full, record(), now=DAY_1)
+        ingest(full, record(DAY_2, **change), now=DAY_2)
+    assert state(fast, release_id) == state(full, release_id)
+
+
+def test_a_release_with_two_hub_records_goes_the_full_way(
+        monkeypatch: pytest.MonkeyPatch, replaced: list[str]) -> None:
+    """Two repos of one release (a curated link): their dates decide which one the release's
+    facts come from, so the fast path leaves such releases to the full path."""
+    from openexplorer import identity
+
+    links = {("hub", "acme/tiny-llama-7b"): "tiny-llama",
+             ("hub", "acme-legacy/tiny-llama-7b"): "tiny-llama"}
+    monkeypatch.setattr(identity, "_curated_links", lambda: links)
+    cache = new_cache()
+    ingest(cache, record(), record(repo="acme-legacy/tiny-llama-7b", downloads=99), now=DAY_1)
+    ingest(cache, a_day_later(), now=DAY_2)
+    assert replaced[-1] == "acme/tiny-llama-7b"
+
+
+def test_popularity_steps_in_python_and_sql() -> None:
+    conn = sqlite3.connect(":memory:")
+    values = [None, -3, 0, 1, 99, 100, 199, 200, 499, 500, 999, 1000, 1234, 3456, 7890,
+              10**6, 2**30 - 1, 2**30, 10**15]
+    for value in values:
+        got = conn.execute(f"SELECT {_popularity_sql('x.n')} FROM (SELECT ? AS n) x",
+                           (value,)).fetchone()[0]
+        assert got == popularity_of(value), value
+    assert [popularity_of(v) for v in (99, 100, 1234, 3456, 7890, 10**15)] == [
+        0, 100, 1000, 2000, 5000, 10**9]
+
+
+def test_migration_5_steps_the_popularity_and_rekeys_the_text_index(tmp_path: Path) -> None:
+    path = tmp_path / "schema4.sqlite"
+    conn = sqlite3.connect(path)
+    for number, script in enumerate(_MIGRATIONS[:4], start=1):
+        conn.executescript(script)
+        conn.execute(f"PRAGMA user_version = {number}")
+    for index, downloads in enumerate((12, 150, 1234, 987_654, 0)):
+        conn.execute("INSERT INTO releases(id, name, hub_id, origin, popularity, tags) "
+                     "VALUES (?, ?, ?, 'hub', ?, 'llama text-generation')",
+                     (f"acme/model-{index}", f"model-{index}", f"acme/model-{index}",
+                      downloads))
+    conn.commit()
+    conn.close()
+    with Cache.open(path) as cache:
+        assert cache.schema_version() == SCHEMA_VERSION == 5
+        got = dict(cache.conn.execute("SELECT id, popularity FROM releases"))
+        assert got == {"acme/model-0": 0, "acme/model-1": 100, "acme/model-2": 1000,
+                       "acme/model-3": 500_000, "acme/model-4": 0}
+        cache.conn.execute("INSERT INTO releases_fts(releases_fts) VALUES ('integrity-check')")
+        keys = [r[0] for r in cache.conn.execute(
+            "SELECT id FROM releases_fts JOIN releases "
+            "ON releases.rowid = (releases_fts.rowid & 4294967295) "
+            "WHERE releases_fts MATCH 'llama' ORDER BY releases_fts.rowid")]
+        assert keys == ["acme/model-3", "acme/model-2", "acme/model-1", "acme/model-0",
+                        "acme/model-4"]
+        expected = cache.conn.execute(f"SELECT {_search_key('releases')} FROM releases "
+                                      "ORDER BY 1").fetchall()
+        assert cache.conn.execute("SELECT rowid FROM releases_fts WHERE releases_fts MATCH "
+                                  "'llama' ORDER BY rowid").fetchall() == expected
+
+
+def test_a_release_without_a_summary_row_gets_its_whole_row(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    release_id = "acme/tiny-llama-7b"
+    fast = new_cache()
+    fast.ingest(ImportResult(records=[record()]), now=DAY_1, summarize=False)  # as a snapshot
+    assert state(fast, release_id)["summary"] == []
+    ingest(fast, a_day_later(), now=DAY_2)
+    with monkeypatch.context() as patch:
+        full_path(patch)
+        full = new_cache()
+        full.ingest(ImportResult(records=[record()]), now=DAY_1, summarize=False)
+        ingest(full, a_day_later(), now=DAY_2)
+    assert state(fast, release_id) == state(full, release_id)
+    assert state(fast, release_id)["summary"][0][-1] == 1700
