@@ -115,6 +115,46 @@ def _search_key(row: str) -> str:
             f"{row}.rowid")
 
 
+def _text_index_sql(*, only_on_change: bool = False) -> str:
+    """The text index (releases_fts) built anew from ``releases``, and the triggers that keep it
+    (migrations 4 and 5). ``only_on_change``: the update trigger fires only when a value it
+    indexes, or the search key, really changed."""
+    when = ("""    WHEN old.name IS NOT new.name OR old.hub_id IS NOT new.hub_id
+        OR old.family IS NOT new.family OR old.organization IS NOT new.organization
+        OR old.tags IS NOT new.tags OR old.popularity IS NOT new.popularity
+        OR old.origin IS NOT new.origin
+""" if only_on_change else "")
+    return f"""DROP TABLE IF EXISTS releases_fts;
+    CREATE VIRTUAL TABLE releases_fts USING fts5(
+        name, hub_id, family, organization, tags, content='', columnsize=0,
+        prefix='1 2 3 4 5 6'
+    );
+    INSERT INTO releases_fts(rowid, name, hub_id, family, organization, tags)
+        SELECT {_search_key("releases")}, name, hub_id, family, organization, tags
+        FROM releases ORDER BY 1;
+    INSERT INTO releases_fts(releases_fts) VALUES ('optimize');
+    CREATE TRIGGER releases_ai AFTER INSERT ON releases BEGIN
+        INSERT INTO releases_fts(rowid, name, hub_id, family, organization, tags)
+        VALUES ({_search_key("new")}, new.name, new.hub_id, new.family, new.organization,
+                new.tags);
+    END;
+    CREATE TRIGGER releases_ad AFTER DELETE ON releases BEGIN
+        INSERT INTO releases_fts(releases_fts, rowid, name, hub_id, family, organization, tags)
+        VALUES ('delete', {_search_key("old")}, old.name, old.hub_id, old.family,
+                old.organization, old.tags);
+    END;
+    CREATE TRIGGER releases_au
+    AFTER UPDATE OF name, hub_id, family, organization, tags, popularity, origin ON releases
+{when}    BEGIN
+        INSERT INTO releases_fts(releases_fts, rowid, name, hub_id, family, organization, tags)
+        VALUES ('delete', {_search_key("old")}, old.name, old.hub_id, old.family,
+                old.organization, old.tags);
+        INSERT INTO releases_fts(rowid, name, hub_id, family, organization, tags)
+        VALUES ({_search_key("new")}, new.name, new.hub_id, new.family, new.organization,
+                new.tags);
+    END;"""
+
+
 _MIGRATIONS: list[str] = [
     # 1: the first schema
     """
@@ -293,35 +333,7 @@ _MIGRATIONS: list[str] = [
     DROP TRIGGER IF EXISTS releases_ai;
     DROP TRIGGER IF EXISTS releases_ad;
     DROP TRIGGER IF EXISTS releases_au;
-    DROP TABLE IF EXISTS releases_fts;
-    CREATE VIRTUAL TABLE releases_fts USING fts5(
-        name, hub_id, family, organization, tags, content='', columnsize=0,
-        prefix='1 2 3 4 5 6'
-    );
-    INSERT INTO releases_fts(rowid, name, hub_id, family, organization, tags)
-        SELECT {_search_key("releases")}, name, hub_id, family, organization, tags
-        FROM releases ORDER BY 1;
-    INSERT INTO releases_fts(releases_fts) VALUES ('optimize');
-    CREATE TRIGGER releases_ai AFTER INSERT ON releases BEGIN
-        INSERT INTO releases_fts(rowid, name, hub_id, family, organization, tags)
-        VALUES ({_search_key("new")}, new.name, new.hub_id, new.family, new.organization,
-                new.tags);
-    END;
-    CREATE TRIGGER releases_ad AFTER DELETE ON releases BEGIN
-        INSERT INTO releases_fts(releases_fts, rowid, name, hub_id, family, organization, tags)
-        VALUES ('delete', {_search_key("old")}, old.name, old.hub_id, old.family,
-                old.organization, old.tags);
-    END;
-    CREATE TRIGGER releases_au
-    AFTER UPDATE OF name, hub_id, family, organization, tags, popularity, origin ON releases
-    BEGIN
-        INSERT INTO releases_fts(releases_fts, rowid, name, hub_id, family, organization, tags)
-        VALUES ('delete', {_search_key("old")}, old.name, old.hub_id, old.family,
-                old.organization, old.tags);
-        INSERT INTO releases_fts(rowid, name, hub_id, family, organization, tags)
-        VALUES ({_search_key("new")}, new.name, new.hub_id, new.family, new.organization,
-                new.tags);
-    END;
+    {_text_index_sql()}
     DROP INDEX IF EXISTS summary_release_date;
     DROP INDEX IF EXISTS summary_osai_score;
     DROP INDEX IF EXISTS summary_osaid_verdict;
@@ -374,39 +386,7 @@ _MIGRATIONS: list[str] = [
         WHERE popularity IS NOT {_popularity_sql("popularity")};
     CREATE INDEX releases_family_origin ON releases(family_id, origin, popularity);
     CREATE INDEX releases_popularity ON releases(popularity DESC, name);
-    DROP TABLE IF EXISTS releases_fts;
-    CREATE VIRTUAL TABLE releases_fts USING fts5(
-        name, hub_id, family, organization, tags, content='', columnsize=0,
-        prefix='1 2 3 4 5 6'
-    );
-    INSERT INTO releases_fts(rowid, name, hub_id, family, organization, tags)
-        SELECT {_search_key("releases")}, name, hub_id, family, organization, tags
-        FROM releases ORDER BY 1;
-    INSERT INTO releases_fts(releases_fts) VALUES ('optimize');
-    CREATE TRIGGER releases_ai AFTER INSERT ON releases BEGIN
-        INSERT INTO releases_fts(rowid, name, hub_id, family, organization, tags)
-        VALUES ({_search_key("new")}, new.name, new.hub_id, new.family, new.organization,
-                new.tags);
-    END;
-    CREATE TRIGGER releases_ad AFTER DELETE ON releases BEGIN
-        INSERT INTO releases_fts(releases_fts, rowid, name, hub_id, family, organization, tags)
-        VALUES ('delete', {_search_key("old")}, old.name, old.hub_id, old.family,
-                old.organization, old.tags);
-    END;
-    CREATE TRIGGER releases_au
-    AFTER UPDATE OF name, hub_id, family, organization, tags, popularity, origin ON releases
-    WHEN old.name IS NOT new.name OR old.hub_id IS NOT new.hub_id
-        OR old.family IS NOT new.family OR old.organization IS NOT new.organization
-        OR old.tags IS NOT new.tags OR old.popularity IS NOT new.popularity
-        OR old.origin IS NOT new.origin
-    BEGIN
-        INSERT INTO releases_fts(releases_fts, rowid, name, hub_id, family, organization, tags)
-        VALUES ('delete', {_search_key("old")}, old.name, old.hub_id, old.family,
-                old.organization, old.tags);
-        INSERT INTO releases_fts(rowid, name, hub_id, family, organization, tags)
-        VALUES ({_search_key("new")}, new.name, new.hub_id, new.family, new.organization,
-                new.tags);
-    END;
+    {_text_index_sql(only_on_change=True)}
     """,
 ]
 

