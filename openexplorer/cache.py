@@ -399,14 +399,43 @@ def _now() -> str:
 _JSON_AS_IS = re.compile(r"[ !#-\[\]-~]*")
 
 
-def _urls_json(urls: Sequence[str]) -> str | None:
-    """An assessment's links as stored: ``json.dumps(list(urls))``, None for none. Links rarely
-    need escaping, so they are joined directly (a refresh writes some 20 lists per model)."""
+#: Stands for the record's commit in its stored links (NUL: never in a URL), so that a refresh
+#: that brings a new commit and nothing else leaves the assessments' rows alone.
+_COMMIT = "\x00"
+_COMMIT_JSON = "\\u0000"
+
+
+def _urls_json(urls: Sequence[str], commit: str | None = None) -> str | None:
+    """An assessment's links as stored: ``json.dumps(list(urls))``, None for none, with the
+    record's ``commit`` written as :data:`_COMMIT` (:func:`_urls_read` puts it back). Links
+    rarely need escaping, so they are joined directly (a refresh writes some 20 lists per
+    model)."""
     if not urls:
         return None
-    if all(isinstance(u, str) for u in urls) and _JSON_AS_IS.fullmatch("".join(urls)):
-        return '["' + '", "'.join(urls) + '"]'
+    if commit:
+        urls = [u.replace(commit, _COMMIT) if isinstance(u, str) else u for u in urls]
+    if all(isinstance(u, str) for u in urls):
+        joined = "".join(urls)
+        if _JSON_AS_IS.fullmatch(joined.replace(_COMMIT, "") if commit else joined):
+            text = '["' + '", "'.join(urls) + '"]'
+            return text.replace(_COMMIT, _COMMIT_JSON) if commit else text
     return json.dumps(list(urls))
+
+
+def _urls_read(text: str | None, commit: str | None) -> tuple[str, ...]:
+    """The links :func:`_urls_json` stored, with the record's commit put back."""
+    if not text:
+        return ()
+    urls = json.loads(text)
+    if commit and _COMMIT_JSON in text:
+        return tuple(u.replace(_COMMIT, commit) for u in urls)
+    return tuple(urls)
+
+
+def _link_commit(record: SourceRecord) -> str | None:
+    """The commit a record's links are stored relative to: a Hub record's (the sources whose
+    refresh is mostly counters and a new commit); None for the others, stored as they are."""
+    return record.source_version if record.source in _VOLATILE_DATA else None
 
 
 @dataclass
@@ -744,12 +773,13 @@ class Cache:
         if len(stored) != len(record.assessments):
             return False
         links: list[tuple[str | None, int]] = []
+        commit = _link_commit(record)
         for old, new in zip(stored, record.assessments, strict=True):
             if old[1:8] != (new.framework, new.component, new.status, new.value, new.license,
                             int(new.license_given), new.notes):
                 return False
-            urls = _urls_json(new.urls)
-            if old[8] != urls:
+            urls = _urls_json(new.urls, commit)
+            if old[8] != urls:  # relative to the commit: mostly the same
                 links.append((urls, old[0]))
         self.conn.execute(
             "UPDATE records SET source_version = ?, assessed_date = ?, data = ?, imported_at = ? "
@@ -808,12 +838,13 @@ class Cache:
             f"INSERT INTO records({columns}) VALUES ({marks})", tuple(values.values())
         )
         record_id = cursor.lastrowid
+        commit = _link_commit(record)
         self.conn.executemany(
             "INSERT INTO assessments(record_id, framework, component, status, value, license, "
             "license_given, urls, notes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 (record_id, a.framework, a.component, a.status, a.value, a.license,
-                 int(a.license_given), _urls_json(a.urls), a.notes)
+                 int(a.license_given), _urls_json(a.urls, commit), a.notes)
                 for a in record.assessments
             ],
         )
@@ -996,6 +1027,8 @@ class Cache:
         records = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
         # Every record's assessments in one query (a release has a few records).
         by_record: dict[int, list[Assessment]] = {record["id"]: [] for record in records}
+        commits = {record["id"]: record["source_version"] if record["source"] in _VOLATILE_DATA
+                   else None for record in records}
         if by_record:
             marks = ", ".join("?" for _ in by_record)
             for row in self.conn.execute(
@@ -1006,25 +1039,11 @@ class Cache:
                 by_record[row[0]].append(Assessment(
                     framework=row[1], component=row[2], status=row[3], value=row[4],
                     license=row[5], license_given=bool(row[6]),
-                    urls=tuple(json.loads(row[7])) if row[7] else (), notes=row[8]))
+                    urls=_urls_read(row[7], commits[row[0]]), notes=row[8]))
         for record in records:
             record["data"] = json.loads(record["data"]) if record["data"] else {}
             record["assessments"] = by_record[record["id"]]
         return records
-
-    def assessments_of(self, record_id: int) -> list[Assessment]:
-        return [
-            Assessment(
-                framework=row[0], component=row[1], status=row[2], value=row[3],
-                license=row[4], license_given=bool(row[5]),
-                urls=tuple(json.loads(row[6])) if row[6] else (), notes=row[7],
-            )
-            for row in self.conn.execute(
-                "SELECT framework, component, status, value, license, license_given, urls, "
-                "notes FROM assessments WHERE record_id = ? ORDER BY id",
-                (record_id,),
-            )
-        ]
 
     def family_releases(
         self, family_id: str, *, limit: int | None = FAMILY_RELEASES_LIMIT

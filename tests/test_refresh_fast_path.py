@@ -144,10 +144,51 @@ def test_unchanged_evidence_keeps_the_rows_and_ends_as_the_full_path(
     assert view[0] == 1700
     assert fast.conn.execute("SELECT source_version FROM records WHERE key = ?",
                              (release_id,)).fetchone()[0] == "b" * 40
-    urls = " ".join(u for (u,) in fast.conn.execute("SELECT urls FROM assessments") if u)
+    urls = " ".join(u for r in fast.records_for(release_id) for a in r["assessments"]
+                    for u in a.urls)
     assert "/tree/" + "b" * 40 in urls and "a" * 40 not in urls
     assert fast.conn.execute("SELECT count(*) FROM changes WHERE changed_at = ?",
                              (DAY_2,)).fetchone()[0] == 0
+
+
+def test_a_new_commit_alone_writes_no_assessment_row() -> None:
+    """Links are stored relative to the record's commit: a refresh that brings a new commit
+    rewrites the record's row, not its 20-odd assessments (pages written at Hub scale)."""
+    cache = new_cache()
+    ingest(cache, record(), now=DAY_1)
+    before = cache.conn.execute("SELECT id, urls FROM assessments ORDER BY id").fetchall()
+    assert any(u and "\\u0000" in u for _id, u in before)  # stored relative to the commit
+    written: list[str] = []
+    cache.conn.set_trace_callback(written.append)
+    ingest(cache, a_day_later(), now=DAY_2)
+    cache.conn.set_trace_callback(None)
+    assert not [sql for sql in written if "UPDATE assessments" in sql
+                or "INSERT INTO assessments" in sql]
+    assert cache.conn.execute("SELECT id, urls FROM assessments ORDER BY id").fetchall() == before
+    links = [u for r in cache.records_for("acme/tiny-llama-7b") for a in r["assessments"]
+             for u in a.urls]
+    assert "https://huggingface.co/acme/tiny-llama-7b/blob/" + "b" * 40 + "/LICENSE" in links
+    assert not any("\x00" in u for u in links)
+
+
+@pytest.mark.parametrize("urls", [
+    ("https://huggingface.co/a/b/blob/" + "c" * 40 + "/LICENSE",),
+    ("https://huggingface.co/a/b/tree/" + "c" * 40, "https://example.org/x?y=\"z\"&" + "c" * 40),
+    ("https://huggingface.co/a/b/blob/main/é.md", "https://huggingface.co/a/b"),
+    (),
+])
+@pytest.mark.parametrize("commit", ["c" * 40, None, ""])
+def test_links_round_trip_relative_to_the_commit(urls: tuple[str, ...],
+                                                 commit: str | None) -> None:
+    from openexplorer.cache import _urls_json, _urls_read
+
+    stored = _urls_json(urls, commit)
+    assert _urls_read(stored, commit) == urls
+    if stored is not None:
+        import json
+        assert json.loads(stored) is not None  # valid JSON, whatever the links hold
+        if not commit:
+            assert stored == json.dumps(list(urls))  # stored as before when not relative
 
 
 def test_a_summary_recomputed_from_scratch_equals_the_fast_path_one() -> None:
