@@ -157,6 +157,9 @@ def main(argv: list[str] | None = None) -> int:
           f"{facts['file_bytes'] / 1024 ** 3:,.1f} GB", flush=True)
     floor = suite.ensure_floor(path, progress=not args.quick) \
         if {"search", "facets"} & set(wanted) else None
+    seconds = suite.warm(path, floor)
+    if not args.quick:
+        print(f"  read through once (into the OS page cache): {seconds:.1f} s", flush=True)
     quick = args.quick
     phrases = suite.PHRASES[:3] if quick else suite.PHRASES
     repeat = 1 if quick else args.repeat
