@@ -412,13 +412,14 @@ def _urls_json(urls: Sequence[str], commit: str | None = None) -> str | None:
     model)."""
     if not urls:
         return None
+    if all(isinstance(u, str) for u in urls) and _JSON_AS_IS.fullmatch("".join(urls)):
+        text = '["' + '", "'.join(urls) + '"]'
+        if not commit:
+            return text
+        if commit.isalnum():  # never part of the quotes and commas between the links
+            return text.replace(commit, _COMMIT_JSON)
     if commit:
         urls = [u.replace(commit, _COMMIT) if isinstance(u, str) else u for u in urls]
-    if all(isinstance(u, str) for u in urls):
-        joined = "".join(urls)
-        if _JSON_AS_IS.fullmatch(joined.replace(_COMMIT, "") if commit else joined):
-            text = '["' + '", "'.join(urls) + '"]'
-            return text.replace(_COMMIT, _COMMIT_JSON) if commit else text
     return json.dumps(list(urls))
 
 
@@ -787,7 +788,8 @@ class Cache:
             (record.source_version, record.assessed_date,
              json.dumps(record.data, sort_keys=True) if record.data else None, now, row[0]),
         )
-        self.conn.executemany("UPDATE assessments SET urls = ? WHERE id = ?", links)
+        if links:  # links are stored relative to the commit: mostly none
+            self.conn.executemany("UPDATE assessments SET urls = ? WHERE id = ?", links)
         # What rebuild_release would find: the release's facts come from the same records,
         # its popularity from this one's downloads (in steps: mostly the same).
         popularity = popularity_of(record.data.get("downloads"))
