@@ -142,6 +142,10 @@ def _bump(cache: Cache, *, rebuilt: bool = False) -> None:
         cache.conn.execute(
             "INSERT INTO meta(key, value) VALUES ('facet_index', ?) ON CONFLICT(key) "
             "DO UPDATE SET value = excluded.value", (FORMAT,))
+        # Codes are given afresh by a rebuild: a reader must not keep the values it knew.
+        cache.conn.execute(
+            "INSERT INTO meta(key, value) VALUES ('facet_codes', '1') ON CONFLICT(key) "
+            "DO UPDATE SET value = CAST(CAST(value AS INTEGER) + 1 AS TEXT)")
 
 
 def is_built(cache: Cache) -> bool:
@@ -245,6 +249,7 @@ class Arrays:
     columns: dict[str, np.ndarray]
     values: dict[str, list[Any]]  # code -> value (index 0: None)
     present: np.ndarray  # bool
+    coding: str = "0"  # meta.facet_codes: which rebuild gave the codes
     _codes: dict[str, dict[Any, int]] = field(default_factory=dict)
     #: Results that depend on nothing but the arrays (the counts without query or filters).
     memo: dict[Any, Any] = field(default_factory=dict)
@@ -284,6 +289,7 @@ def load(cache: Cache) -> Arrays | None:
             conn.execute("BEGIN")
         try:
             generation = cache.get_meta("facet_generation") or "0"
+            coding = cache.get_meta("facet_codes") or "0"
             top_chunk = conn.execute("SELECT max(chunk) FROM facet_chunks").fetchone()[0]
             size = CHUNK * RECORD_BYTES
             raw = bytearray(((top_chunk or 0) + 1) * size)
@@ -292,7 +298,9 @@ def load(cache: Cache) -> Arrays | None:
             stale = [r[0] for r in conn.execute("SELECT release_rowid FROM facet_stale")]
             values: dict[str, list[Any]] = {}
             for facet in CODED:
-                known = list(old.values[facet]) if old is not None else [None]
+                # Codes only grow between rebuilds: the values known already are kept.
+                known = (list(old.values[facet]) if old is not None and old.coding == coding
+                         else [None])
                 rows = conn.execute(
                     "SELECT code, value FROM facet_values WHERE facet = ? AND code >= ? "
                     "ORDER BY code", (facet, len(known))).fetchall()
@@ -323,7 +331,7 @@ def load(cache: Cache) -> Arrays | None:
         if stale:  # releases deleted since their entries were written
             gone = np.array(stale, dtype=np.int64)
             present[gone[gone < len(present)]] = False
-        arrays = Arrays(generation, columns, values, present)
+        arrays = Arrays(generation, columns, values, present, coding)
         _loaded[key] = arrays
         return arrays
 

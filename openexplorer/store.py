@@ -233,14 +233,17 @@ def _create_from_snapshot(path: Path) -> None:
 
 
 def open_cache(path: str | Path | None = None, *, seed: bool = True,
-               check: bool | str = True, backup: bool = True) -> Cache:
+               check: bool | str = True, backup: bool = True,
+               summaries_later: bool = False) -> Cache:
     """Open the cache at ``path`` (default: the user's), filling a new one from the snapshot.
 
     ``seed=False`` opens an empty cache as it is (``openexplorer --db new.sqlite import …``).
     ``check=False`` skips the integrity check (it costs about 2 ms per MB of cache; by default
     only files up to :data:`CHECK_MAX_BYTES` are checked, ``check="always"`` checks any size).
     ``backup`` keeps the copy of the user's own data beside the cache up to date
-    (:func:`openexplorer.recovery.save_backup`).
+    (:func:`openexplorer.recovery.save_backup`). ``summaries_later``: a large cache whose
+    summaries were computed under other rules is opened as it is, for the caller to bring up to
+    date in the background (:func:`openexplorer.summary.update_to_rules`; the app does).
     Raises :class:`DamagedCacheError`, :class:`SchemaTooNewError`, :class:`CacheBusyError` or
     :class:`CacheError`; see the module docstring.
     """
@@ -263,7 +266,8 @@ def open_cache(path: str | Path | None = None, *, seed: bool = True,
             report = snapshot.install(cache)
             log.info("empty cache %s filled from the bundled snapshot: %d records", path,
                      report.records)
-        elif summary.ensure_summaries(cache):
+        elif summary.ensure_summaries(
+                cache, defer_over=summary.BACKGROUND_OVER if summaries_later else None):
             log.info("release summaries of %s recomputed for changed rules", path)
     except sqlite3.Error as exc:
         cache.close()

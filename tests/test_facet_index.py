@@ -115,3 +115,24 @@ def test_an_in_memory_cache_has_its_own_arrays():
     _ingest_synthetic(cache, 0, 30)
     summary.rebuild_all(cache)
     assert summary.facet_counts(cache) == summary.facet_counts_sql(cache)
+
+
+def test_a_rebuild_gives_new_codes_and_a_reader_does_not_keep_the_old_values(tmp_path):
+    """A reader that loaded the arrays keeps the values of the codes it knew between changes;
+    a rebuild (another process, a rules change) gives every value a new code."""
+    with Cache.open(tmp_path / "c.sqlite") as cache:
+        _ingest_synthetic(cache, 0, 60)
+        with cache.conn:
+            facet_index.rebuild(cache)
+        before = summary.facet_summary(cache)["facets"]["license_category"]
+        assert facet_index.load(cache) is not None  # loaded: values known to this process
+        with cache.conn:  # the same values, coded in another order
+            cache.conn.execute(
+                "UPDATE release_summary SET license_category = 'A first value' WHERE release_id "
+                "IN (SELECT release_id FROM release_summary ORDER BY release_id LIMIT 30)")
+            facet_index.rebuild(cache)
+        after = dict(summary.facet_summary(cache)["facets"]["license_category"])
+        expected = dict(cache.conn.execute(
+            "SELECT coalesce(license_category, 'none'), count(*) FROM release_summary "
+            "GROUP BY 1").fetchall())
+        assert after == expected and after != dict(before)

@@ -72,7 +72,8 @@ def open_cache_or_recover(path: str | Path, parent: QWidget | None = None) -> Ca
     from openexplorer.store import DamagedCacheError, SchemaTooNewError
 
     try:
-        return open_cache(path)
+        # A large cache's summaries follow a new version's rules in the background (MainWindow).
+        return open_cache(path, summaries_later=True)
     except DamagedCacheError as exc:
         box = QMessageBox(QMessageBox.Icon.Warning, "OpenExplorer – damaged cache",
                           f"The cache at {exc.path} is damaged and cannot be opened.",

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QCompleter,
     QFileDialog,
     QInputDialog,
+    QLabel,
     QLineEdit,
     QMainWindow,
     QMessageBox,
@@ -43,6 +44,7 @@ if TYPE_CHECKING:  # the other tabs are imported when first built (start-up time
     from openexplorer.ui.openwashing_view import OpenWashingView
     from openexplorer.ui.overview_view import OverviewView
     from openexplorer.ui.rubric_view import RubricView
+    from openexplorer.ui.summary_worker import SummaryUpdater
     from openexplorer.ui.watchlist_view import WatchlistView
 
 log = logging.getLogger(__name__)
@@ -97,6 +99,8 @@ class MainWindow(QMainWindow):
         self._fit_to_screen(1360, 860)
 
         self._pending_release: str | None = None
+        self._summary_updater: SummaryUpdater | None = None
+        self._summary_label: QLabel | None = None
         #: The comparison restored from the settings, until the Compare tab is built.
         self._restored_comparison: list[str] = []
         self.search = SearchPanel(cache, self, hold_facets=True)  # see _show_first_release
@@ -453,6 +457,7 @@ class MainWindow(QMainWindow):
                               self.search.start_facets)
         else:
             self.search.start_facets()
+        self._start_summary_update()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         viewport = self.search.table.viewport()
@@ -705,6 +710,10 @@ class MainWindow(QMainWindow):
     def _on_refresh_finished(self, report: object) -> None:
         self.refresh_status.show_report(report)
         self._show_last_refresh(fallback=self.refresh_status.last_refresh())
+        self._reload_views()
+
+    def _reload_views(self) -> None:
+        """After the cache changed under the window: every built view reads it again."""
         self.search.reload()
         # Tabs not built yet read the refreshed cache when they are.
         overview, openwashing = self._overview_tab.built_page(), self._openwashing_tab.built_page()
@@ -738,9 +747,65 @@ class MainWindow(QMainWindow):
             view = self.watchlist
         view.on_refresh_finished(report)  # type: ignore[union-attr]
 
+    # -- summaries under a new version's rules ---------------------------------------------------
+
+    def _start_summary_update(self) -> None:
+        """A large cache opened by a new version keeps the earlier summaries until they are
+        recomputed, in the background (summary_worker.py); the status bar says so."""
+        from openexplorer import summary
+
+        if self._summary_updater is not None or self._cache.path is None \
+                or summary.is_current(self._cache):
+            return
+        from openexplorer.ui.summary_worker import SummaryUpdater
+
+        self._summary_label = QLabel(self)
+        self._summary_label.setToolTip(
+            "This version computes some figures differently. Search results, facets and sorting "
+            "show the figures of the earlier version until every release is recomputed; release "
+            "pages and comparisons already follow this version. Closing the window keeps what "
+            "is done, and the next start goes on from there.")
+        self._summary_label.setText("Updating release summaries to this version…")
+        self.statusBar().addPermanentWidget(self._summary_label)
+        updater = self._summary_updater = SummaryUpdater(Path(self._cache.path), self)
+        updater.progressed.connect(self._on_summary_progress)
+        updater.finished.connect(self._on_summaries_updated)
+        updater.failed.connect(self._on_summary_failure)
+        updater.start()
+
+    @Slot(int, int)
+    def _on_summary_progress(self, done: int, total: int) -> None:
+        if self._summary_label is not None:
+            share = 100 * done // total if total else 100
+            self._summary_label.setText(
+                f"Updating release summaries to this version: {share} % "
+                f"({done:,} of {total:,}; the list shows earlier figures meanwhile)")
+
+    @Slot(bool)
+    def _on_summaries_updated(self, done: bool) -> None:
+        if not done:
+            return
+        if self._summary_label is not None:
+            self.statusBar().removeWidget(self._summary_label)
+            self._summary_label.deleteLater()
+            self._summary_label = None
+        self.statusBar().showMessage("Release summaries updated to this version", 8000)
+        self._reload_views()
+
+    @Slot(str)
+    def _on_summary_failure(self, message: str) -> None:
+        if self._summary_label is not None:
+            self._summary_label.setText("Release summaries not updated (earlier figures shown)")
+            self._summary_label.setToolTip(
+                f"Recomputing the release summaries failed: {message}\n\nThe earlier figures "
+                "are kept; the next start tries again.")
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         """Remember the layout; stop a running refresh cleanly (quit + wait) before going."""
         self._save_state()
+        if self._summary_updater is not None and not self._summary_updater.shutdown(
+                self.SHUTDOWN_WAIT_MS):
+            log.error("the summary thread did not stop in time")
         controller = self.refresh_controller
         if not controller.shutdown(self.SHUTDOWN_WAIT_MS):
             self.hide()
