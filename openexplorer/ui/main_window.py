@@ -765,7 +765,7 @@ class MainWindow(QMainWindow):
             "show the figures of the earlier version until every release is recomputed; release "
             "pages and comparisons already follow this version. Closing the window keeps what "
             "is done, and the next start goes on from there.")
-        self._summary_label.setText("Updating release summaries to this version…")
+        self._summary_label.setText("Updating summaries…")
         self.statusBar().addPermanentWidget(self._summary_label)
         updater = self._summary_updater = SummaryUpdater(Path(self._cache.path), self)
         updater.progressed.connect(self._on_summary_progress)
@@ -777,9 +777,10 @@ class MainWindow(QMainWindow):
     def _on_summary_progress(self, done: int, total: int) -> None:
         if self._summary_label is not None:
             share = 100 * done // total if total else 100
-            self._summary_label.setText(
-                f"Updating release summaries to this version: {share} % "
-                f"({done:,} of {total:,}; the list shows earlier figures meanwhile)")
+            self._summary_label.setText(f"Updating summaries: {share} %")
+            self._summary_label.setStatusTip(
+                f"{done:,} of {total:,} releases recomputed under this version's rules; the "
+                "list, facets and sorting show the earlier figures until the end")
 
     @Slot(bool)
     def _on_summaries_updated(self, done: bool) -> None:
