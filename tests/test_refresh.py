@@ -421,6 +421,57 @@ def test_the_hub_going_away_mid_run_stops_it_and_keeps_what_was_fetched(
 
 # -- staleness ------------------------------------------------------------------------------------
 
+def _due_reference(cache: Cache, older_than: timedelta, now: datetime) -> list[str]:
+    """Due ids worked out in Python, one release at a time (what due_ids did before SQLite)."""
+    cutoff = now - older_than
+    due = []
+    for release_id, hub_id in cache.conn.execute(
+            "SELECT id, hub_id FROM releases WHERE hub_id IS NOT NULL AND hub_id != ''"):
+        stamps = [r[0] for r in cache.conn.execute(
+            "SELECT imported_at FROM records WHERE release_id = ? AND source = 'hub'",
+            (release_id,))]
+        newest = max(stamps) if stamps else None
+        when = datetime.fromisoformat(newest) if newest else None
+        if when is None:
+            due.append((0, datetime.min.replace(tzinfo=UTC), hub_id))
+        elif when < cutoff:
+            due.append((1, when, hub_id))
+    out: list[str] = []
+    for _, _, hub_id in sorted(due, key=lambda d: (d[0], d[1], d[2].lower())):
+        if hub_id.lower() not in {o.lower() for o in out}:
+            out.append(hub_id)
+    return out
+
+
+def test_due_ids_agree_with_the_reference_and_stop_at_the_limit() -> None:
+    import random
+
+    rng = random.Random(3)
+    cache = Cache.memory()
+    base = datetime(2026, 1, 1, tzinfo=UTC)
+    with cache.conn:
+        for i in range(300):
+            hub_id = f"Org{i % 7}/Model-{i // 2}" if i % 11 else f"org{i % 7}/model-{i // 2}"
+            cache.conn.execute("INSERT INTO releases(id, name, hub_id) VALUES (?, ?, ?)",
+                               (f"r{i}", f"R{i}", None if i % 23 == 0 else hub_id))
+            for n in range(rng.choice((0, 1, 1, 1, 2))):  # none, one, or two Hub repos
+                when = base + timedelta(hours=rng.randrange(0, 24 * 60), seconds=n)
+                cache.conn.execute(
+                    "INSERT INTO records(source, key, release_id, imported_at) "
+                    "VALUES ('hub', ?, ?, ?)", (f"k{i}-{n}", f"r{i}", when.isoformat()))
+            if i % 5 == 0:  # another source's record does not count
+                cache.conn.execute(
+                    "INSERT INTO records(source, key, release_id, imported_at) "
+                    "VALUES ('mot', ?, ?, ?)", (f"m{i}", f"r{i}", base.isoformat()))
+    now = base + timedelta(days=40)
+    for older_than in (timedelta(days=1), timedelta(days=20), timedelta(days=365)):
+        expected = _due_reference(cache, older_than, now)
+        assert due_ids(cache, older_than, now) == expected
+        for limit in (1, 5, 40, 1000):
+            assert due_ids(cache, older_than, now, limit=limit) == expected[:limit]
+    assert len(_due_reference(cache, timedelta(days=20), now)) > 40  # the limits did cut
+
+
 def test_due_ids_and_a_stale_only_refresh(fake_hub: FakeHub, db: Path) -> None:
     with Cache.open(db) as cache:
         cache.ingest(ImportResult(records=[SourceRecord(

@@ -22,8 +22,8 @@ import os
 import re
 import sys
 import threading
-from collections.abc import Callable, Sequence
-from datetime import UTC, datetime, timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -43,17 +43,15 @@ _MAX_TIMER_MS = 2**31 - 1
 _END_RUN_WAIT_MS = 2000
 
 RefreshFn = Callable[..., Any]
-DueIdsFn = Callable[[Any, timedelta, datetime], Sequence[str]]
+#: Models a periodic (or Ctrl+R) refresh takes at most, the longest unrefreshed first: at Hub
+#: scale everything is due all the time, and the rate limits allow a few thousand an hour.
+STALE_RUN_LIMIT = 1000
 
 _TRUE = {"1", "true", "yes", "on"}
 #: What huggingface_hub reads as true in HF_HUB_OFFLINE (exactly, without stripping).
 _HUB_TRUE = {"1", "ON", "YES", "TRUE"}
 _TOKEN_RE = re.compile(r"\bhf_[A-Za-z0-9]{8,}\b")
 _BEARER_RE = re.compile(r"(?i)\b(bearer\s+|token\s*[=:]\s*)[A-Za-z0-9._\-]{8,}")
-
-
-def _utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 def env_forces_offline(environ: Any = None) -> bool:
@@ -248,7 +246,7 @@ class RefreshController(QObject):
         failed(str): re-emitted failure message (or a refusal, e.g. nothing to refresh offline).
         running_changed(bool): a refresh started (True) or ended (False).
         offline_changed(bool): offline mode switched.
-        nothing_due(): a stale-only refresh found nothing to do.
+        nothing_due(): a stale-only refresh found nothing to do (instead of ``finished``).
     """
 
     progressed = Signal(object)
@@ -266,7 +264,6 @@ class RefreshController(QObject):
         *,
         cache: Any = None,
         refresh: RefreshFn | None = None,
-        due_ids: DueIdsFn | None = None,
         request_type: Callable[..., Any] | None = None,
         client_factory: Callable[[], Any] | None = None,
         settings: QSettings | None = None,
@@ -280,8 +277,8 @@ class RefreshController(QObject):
     ) -> None:
         """Build the controller; nothing runs and no thread starts until :meth:`start`.
 
-        ``cache`` is the GUI thread's (read) cache, used to find stale models for the periodic
-        refresh. ``refresh``, ``due_ids``, ``request_type`` and ``client_factory`` default to
+        ``cache`` is the GUI thread's (read) cache. ``refresh``, ``request_type`` and
+        ``client_factory`` default to
         ``openexplorer.refresh`` / ``openexplorer.hub`` (imported when first needed).
         ``offline`` defaults to the ``hub/offline`` setting. With ``periodic``, the first
         stale check runs ``first_check_ms`` after the timer is switched on, then every
@@ -289,11 +286,10 @@ class RefreshController(QObject):
         """
         super().__init__(parent)
         self._cache = cache
-        self._due_ids = due_ids
+        self._stale_run = False
         self._request_type = request_type
         self._settings = settings
         self._stale_after = stale_after
-        self._now = now or _utcnow
         self._forced_offline = env_forces_offline(environ)
         self._running = False
         self._shut_down = False
@@ -376,20 +372,18 @@ class RefreshController(QObject):
         return True
 
     def start_stale(self) -> bool:
-        """Refresh the models that are due (older than :meth:`stale_after`); False if none or
-        refused. Emits ``nothing_due`` when every model is fresh."""
+        """Refresh the models that are due (older than :meth:`stale_after`), at most
+        :data:`STALE_RUN_LIMIT`, the longest unrefreshed first; False if refused. Which models
+        are due is worked out by the refresh on the worker thread (seconds at Hub scale, never
+        in the window's thread); ``nothing_due`` instead of ``finished`` when none is."""
         if self._shut_down or self._running or self.is_offline():
             return False
-        try:
-            ids = list(self._due_ids_fn()(self._cache, self.stale_after(), self._now()))
-        except Exception as exc:  # noqa: BLE001
-            log.warning("could not list the models due for a refresh: %s", exc)
-            self.failed.emit(describe_error(exc))
+        request = self._request_type_fn()(stale_after=self.stale_after(), limit=STALE_RUN_LIMIT)
+        self._stale_run = True
+        if not self.start(request):
+            self._stale_run = False
             return False
-        if not ids:
-            self.nothing_due.emit()
-            return False
-        return self.start(self._request_type_fn()(ids=tuple(ids)))
+        return True
 
     @Slot()
     def cancel(self) -> None:
@@ -455,14 +449,20 @@ class RefreshController(QObject):
     def _on_worker_finished(self, report: object) -> None:
         if self._shut_down:
             return
+        stale, self._stale_run = self._stale_run, False
         self._end_run()
-        self.finished.emit(report)
+        if (stale and getattr(report, "requested", None) == 0 and not getattr(report, "failed", None)
+                and not getattr(report, "cancelled", False)):
+            self.nothing_due.emit()
+        else:
+            self.finished.emit(report)
         self.running_changed.emit(False)
 
     @Slot(str)
     def _on_worker_failed(self, message: str) -> None:
         if self._shut_down:
             return
+        self._stale_run = False
         self._end_run()
         if self.is_offline():  # the user went offline mid-run; the Hub library refused the call
             message = "Refresh stopped: working offline."
@@ -491,13 +491,6 @@ class RefreshController(QObject):
         self._thread.quit()
         if not self._thread.wait(_END_RUN_WAIT_MS):
             log.warning("the refresh thread is slow to finish")
-
-    def _due_ids_fn(self) -> DueIdsFn:
-        if self._due_ids is None:
-            from openexplorer.refresh import due_ids
-
-            self._due_ids = due_ids
-        return self._due_ids
 
     def _request_type_fn(self) -> Callable[..., Any]:
         if self._request_type is None:

@@ -141,7 +141,6 @@ def make_controller(qtbot, tmp_path, online):
         kw.setdefault("client_factory", FakeClient)
         kw.setdefault("request_type", RefreshRequest)
         kw.setdefault("stale_after", timedelta(days=7))
-        kw.setdefault("due_ids", lambda cache, older_than, now: ["org/due"])
         controller = RefreshController(tmp_path / "cache.sqlite", refresh=refresh, **kw)
         made.append(controller)
         return controller
@@ -365,28 +364,42 @@ def test_offline_comes_from_settings(tmp_path, make_controller, online):
     assert controller.is_offline() and online.HF_HUB_OFFLINE is True
 
 
-def test_periodic_refresh_asks_only_for_the_due_models(qtbot, make_controller):
+def test_periodic_refresh_asks_for_the_due_models_on_the_worker_thread(qtbot,
+                                                                       make_controller):
+    """Which models are due is the refresh's to work out, on the worker thread (seconds at Hub
+    scale): the controller asks for the due ones, at most STALE_RUN_LIMIT."""
     fake = FakeRefresh()
-    seen = []
-
-    def due(cache, older_than, now):
-        seen.append((cache, older_than))
-        return ["org/old-1", "org/old-2"]
-
-    controller = make_controller(fake, due_ids=due, cache="ui-cache", periodic=True,
-                                 first_check_ms=10)
+    controller = make_controller(fake, cache="ui-cache", periodic=True, first_check_ms=10)
     with qtbot.waitSignal(controller.finished, timeout=TIMEOUT):
         pass
-    assert seen == [("ui-cache", timedelta(days=7))]
-    assert fake.calls[0]["request"].ids == ("org/old-1", "org/old-2")
+    request = fake.calls[0]["request"]
+    assert request.ids == () and not request.search and not request.author
+    assert request.stale_after == timedelta(days=7)
+    assert request.limit == refresh_worker.STALE_RUN_LIMIT
+    assert fake.threads[0] != threading.get_ident()
 
 
-def test_periodic_refresh_with_nothing_due_does_nothing(qtbot, make_controller):
-    fake = FakeRefresh()
-    controller = make_controller(fake, due_ids=lambda *a: [], periodic=True, first_check_ms=10)
+def test_periodic_refresh_with_nothing_due_says_so_quietly(qtbot, make_controller):
+    fake = FakeRefresh(n=0)  # the refresh found nothing due: nothing requested
+    controller = make_controller(fake, periodic=True, first_check_ms=10)
+    finished = []
+    controller.finished.connect(finished.append)
     with qtbot.waitSignal(controller.nothing_due, timeout=TIMEOUT):
         pass
-    assert fake.calls == [] and not controller.is_running()
+    assert len(fake.calls) == 1 and not controller.is_running() and finished == []
+    assert controller.start_stale()  # and again: a failure would not count as "nothing due"
+    with qtbot.waitSignal(controller.nothing_due, timeout=TIMEOUT):
+        pass
+
+
+def test_a_stale_refresh_that_fails_is_a_failure_not_nothing_due(qtbot, make_controller):
+    fake = FakeRefresh(mode="raise")
+    controller = make_controller(fake)
+    nothing = []
+    controller.nothing_due.connect(lambda: nothing.append(1))
+    with qtbot.waitSignal(controller.failed, timeout=TIMEOUT):
+        assert controller.start_stale()
+    assert nothing == [] and not controller.is_running()
 
 
 def test_periodic_interval_comes_from_settings(tmp_path, make_controller):
@@ -435,7 +448,7 @@ def make_window(qtbot, cache, settings, online):
         controller = RefreshController(
             cache.path, cache=cache, refresh=refresh, settings=settings,
             client_factory=client_factory, request_type=RefreshRequest,
-            due_ids=lambda c, older_than, now: ["org/due"], stale_after=timedelta(days=7))
+            stale_after=timedelta(days=7))
         win = MainWindow(cache, settings=settings, refresh_controller=controller, **kw)
         qtbot.addWidget(win)
         win.show()
@@ -465,7 +478,8 @@ def test_ctrl_r_starts_the_injected_controller_and_results_rerun(qtbot, make_win
     win.search.model.modelReset.connect(lambda: reruns.append(1))
     with qtbot.waitSignal(win.refresh_controller.finished, timeout=TIMEOUT):
         qtbot.keyClick(win, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
-    assert fake.calls[0]["request"].ids == ("org/due",)
+    request = fake.calls[0]["request"]  # the due models, worked out by the refresh
+    assert request.ids == () and request.stale_after == timedelta(days=7)
     qtbot.waitUntil(lambda: bool(reruns), timeout=TIMEOUT)
     assert win.search.model.rowCount() == rows_before
     assert not win.refresh_status.progress.isVisible()
