@@ -12,8 +12,21 @@ the matrix as Markdown (``markdown``). Not legal advice.
 
 from __future__ import annotations
 
+import contextlib
+import logging
 from html import escape
-from PySide6.QtCore import QRectF, QSize, Qt, QTimer, Signal, Slot
+from typing import Any
+from PySide6.QtCore import (
+    QObject,
+    QRectF,
+    QRunnable,
+    QSize,
+    Qt,
+    QThreadPool,
+    QTimer,
+    Signal,
+    Slot,
+)
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -188,6 +201,39 @@ class BucketChart(QWidget):
         painter.end()
 
 
+log = logging.getLogger(__name__)
+
+
+class _MatrixSignals(QObject):
+    """Carries a background matrix to the view (queued into the GUI thread)."""
+
+    ready = Signal(int, object)
+    failed = Signal(int, str)
+
+
+class _MatrixJob(QRunnable):
+    """Builds the clause matrix on a pool thread, with a read-only connection of its own: at a
+    million releases counting the releases per licence takes about a second."""
+
+    def __init__(self, path: str, generation: int, signals: _MatrixSignals) -> None:
+        super().__init__()
+        self._path, self._generation, self._signals = path, generation, signals
+
+    def run(self) -> None:
+        try:
+            with Cache.open(self._path, readonly=True) as cache:
+                matrix = clauses.clause_matrix(cache)
+        except Exception as exc:  # noqa: BLE001 - reported to the view, never raised here
+            log.warning("the licence clause matrix could not be read: %s", exc)
+            self._emit(self._signals.failed, str(exc))
+            return
+        self._emit(self._signals.ready, matrix)
+
+    def _emit(self, signal: Any, value: object) -> None:
+        with contextlib.suppress(RuntimeError):  # the view went away meanwhile
+            signal.emit(self._generation, value)
+
+
 class ClausesView(QWidget):
     """The licence clause matrix with its commercial-review filter, details and chart."""
 
@@ -196,11 +242,21 @@ class ClausesView(QWidget):
     #: A licence row was activated (double-click): its id ("" for releases without one).
     license_activated = Signal(str)
 
+    matrix_changed = Signal()
+
     def __init__(self, cache: Cache, parent: QWidget | None = None, *,
-                 snapshot_date: str | None = None) -> None:
+                 snapshot_date: str | None = None, background: bool = True) -> None:
+        """With ``background`` (and a cache in a file) the matrix is built on a pool thread
+        (``matrix_changed`` when it is shown), so a large cache never freezes the window."""
         super().__init__(parent)
         self.setWindowTitle("Licence clauses")
         self._cache = cache
+        self._background = background
+        self._generation = 0
+        self._pending: int | None = None
+        self._signals = _MatrixSignals(self)
+        self._signals.ready.connect(self._on_matrix_ready)
+        self._signals.failed.connect(self._on_matrix_failed)
         self._snapshot_date = snapshot_date if snapshot_date is not None else \
             cache.get_meta("snapshot_built")
         self._matrix: list[LicenseClauses] = []
@@ -286,10 +342,37 @@ class ClausesView(QWidget):
 
     # -- data --------------------------------------------------------------------------------------
 
+    def is_busy(self) -> bool:
+        """Whether the matrix is being built in the background."""
+        return self._pending is not None
+
     @Slot()
     def refresh(self) -> None:
         """Recompute the matrix from the cache (after an import or a refresh)."""
-        self._matrix = clauses.clause_matrix(self._cache)
+        self._generation += 1
+        path = getattr(self._cache, "path", None)
+        if self._background and path is not None:
+            self._pending = self._generation
+            self.count.setText("Counting releases per licence…")
+            QThreadPool.globalInstance().start(
+                _MatrixJob(str(path), self._generation, self._signals))
+            return
+        self._show_matrix(clauses.clause_matrix(self._cache))
+
+    @Slot(int, object)
+    def _on_matrix_ready(self, generation: int, matrix: object) -> None:
+        if generation == self._generation and isinstance(matrix, list):
+            self._show_matrix(matrix)
+
+    @Slot(int, str)
+    def _on_matrix_failed(self, generation: int, message: str) -> None:
+        if generation == self._generation:
+            self._pending = None
+            self.count.setText(f"The licences could not be counted: {message}")
+
+    def _show_matrix(self, matrix: list[LicenseClauses]) -> None:
+        self._pending = None
+        self._matrix = matrix
         counts = clauses.bucket_counts(self._matrix)
         for index, (key, label) in enumerate(FILTERS):
             if key in counts:
@@ -298,6 +381,7 @@ class ClausesView(QWidget):
             self.bucket.setItemText(index, label)
         self.chart.set_matrix(self._matrix)
         self._fill()
+        self.matrix_changed.emit()
 
     def matrix(self) -> list[LicenseClauses]:
         """Every licence of the cache (unfiltered)."""

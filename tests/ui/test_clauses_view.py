@@ -38,6 +38,7 @@ def view(qtbot, cache):
     widget.resize(1280, 800)
     widget.show()
     qtbot.waitExposed(widget)
+    qtbot.waitUntil(lambda: not widget.is_busy(), timeout=10_000)  # built on a pool thread
     return widget
 
 
@@ -141,7 +142,17 @@ def test_charts_and_markdown(view, tmp_path):
     assert "Llama 3.1" not in text.split("## Sources")[0]
 
 
-def test_refresh_after_the_cache_changes(view):
-    before = len(view.matrix())
-    view.refresh()
-    assert len(view.matrix()) == before
+def test_refresh_after_the_cache_changes(view, qtbot):
+    before = view.matrix()
+    with qtbot.waitSignal(view.matrix_changed, timeout=10_000):
+        view.refresh()
+        assert view.is_busy() and view.matrix() == before  # kept until the new one is read
+    assert view.matrix() == before and not view.is_busy()
+
+
+def test_the_background_matrix_is_the_one_read_at_once(view, qtbot, cache):
+    at_once = ClausesView(cache, background=False)
+    qtbot.addWidget(at_once)
+    assert not at_once.is_busy()
+    assert at_once.matrix() == view.matrix() and len(view.matrix()) > 50
+    assert at_once.shown() == view.shown()
