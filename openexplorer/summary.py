@@ -186,7 +186,7 @@ def rebuild_all(cache: Cache) -> int:
 
 
 #: Above this many releases the app brings the summaries to new rules in the background
-#: (:func:`update_to_rules`): about 0.6 ms a release, ten minutes at a million.
+#: (:func:`update_to_rules`): 0.4–0.6 ms a release, 7–10 minutes at a million.
 BACKGROUND_OVER = 5_000
 #: Releases recomputed per transaction in the background (about a second at a million).
 BACKGROUND_BATCH = 2_000
@@ -224,8 +224,9 @@ def update_to_rules(
     progress: Callable[[int, int], None] | None = None,
 ) -> bool:
     """Recompute every summary row under this version's rules, ``batch`` releases per
-    transaction (default :data:`BACKGROUND_BATCH`), so that other writers (a refresh) wait a second at most and a stop loses
-    nothing: the release reached is kept in ``meta`` and the next run goes on from there.
+    transaction (default :data:`BACKGROUND_BATCH`), so that other writers (a refresh) wait a
+    second at most and a stop loses nothing: the release reached is kept in ``meta`` and the
+    next run goes on from there.
 
     Rows are written only where a figure changed, the facet entries with them (as an import
     writes them); releases written meanwhile by an import already follow the new rules. True
