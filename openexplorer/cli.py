@@ -117,7 +117,33 @@ def _extension_commands() -> list[Any]:
 def _open(args: argparse.Namespace, *, seed: bool = True) -> Any:
     from openexplorer.store import open_cache
 
-    return open_cache(args.db, seed=seed)
+    return open_cache(args.db, seed=seed, summary_progress=_SummaryProgress(sys.stderr))
+
+
+class _SummaryProgress:
+    """After an update, a large cache's summaries are recomputed before the first command
+    (minutes at a million releases): say so on standard error, a line every few seconds (or one
+    line rewritten on a terminal)."""
+
+    EVERY_SECONDS = 5.0
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+        self._last = 0.0
+
+    def __call__(self, done: int, total: int) -> None:
+        import time
+
+        now = time.monotonic()
+        if done < total and now - self._last < self.EVERY_SECONDS:
+            return
+        self._last = now
+        tty = getattr(self._stream, "isatty", lambda: False)()
+        line = (f"Updating release summaries to this version: {100 * done // max(total, 1)} % "
+                f"({done:,} of {total:,} releases)")
+        self._stream.write(("\r" + line + ("\n" if done >= total else "")) if tty
+                           else line + "\n")
+        self._stream.flush()
 
 
 def _emit(text: str) -> None:

@@ -30,6 +30,7 @@ import contextlib
 import logging
 import os
 import sqlite3
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -234,7 +235,8 @@ def _create_from_snapshot(path: Path) -> None:
 
 def open_cache(path: str | Path | None = None, *, seed: bool = True,
                check: bool | str = True, backup: bool = True,
-               summaries_later: bool = False) -> Cache:
+               summaries_later: bool = False,
+               summary_progress: Callable[[int, int], None] | None = None) -> Cache:
     """Open the cache at ``path`` (default: the user's), filling a new one from the snapshot.
 
     ``seed=False`` opens an empty cache as it is (``openexplorer --db new.sqlite import …``).
@@ -243,7 +245,8 @@ def open_cache(path: str | Path | None = None, *, seed: bool = True,
     ``backup`` keeps the copy of the user's own data beside the cache up to date
     (:func:`openexplorer.recovery.save_backup`). ``summaries_later``: a large cache whose
     summaries were computed under other rules is opened as it is, for the caller to bring up to
-    date in the background (:func:`openexplorer.summary.update_to_rules`; the app does).
+    date in the background (:func:`openexplorer.summary.update_to_rules`; the app does);
+    otherwise it is brought up to date here, ``summary_progress(done, total)`` after each batch.
     Raises :class:`DamagedCacheError`, :class:`SchemaTooNewError`, :class:`CacheBusyError` or
     :class:`CacheError`; see the module docstring.
     """
@@ -267,7 +270,8 @@ def open_cache(path: str | Path | None = None, *, seed: bool = True,
             log.info("empty cache %s filled from the bundled snapshot: %d records", path,
                      report.records)
         elif summary.ensure_summaries(
-                cache, defer_over=summary.BACKGROUND_OVER if summaries_later else None):
+                cache, defer_over=summary.BACKGROUND_OVER if summaries_later else None,
+                progress=summary_progress):
             log.info("release summaries of %s recomputed for changed rules", path)
     except sqlite3.Error as exc:
         cache.close()

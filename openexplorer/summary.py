@@ -197,19 +197,27 @@ def is_current(cache: Cache) -> bool:
     return cache.get_meta("summary_rules") == rules_version()
 
 
-def ensure_summaries(cache: Cache, *, defer_over: int | None = None) -> bool:
+def ensure_summaries(cache: Cache, *, defer_over: int | None = None,
+                     progress: Callable[[int, int], None] | None = None) -> bool:
     """Rebuild the summaries if the rules changed since they were computed. True if rebuilt.
 
     With ``defer_over``, a cache of more releases than that is left as it is (False): the
     caller brings it up to date with :func:`update_to_rules` in the background, and shows the
-    earlier figures meanwhile. Also builds the facet arrays (:mod:`openexplorer.facet_index`)
-    of a cache that has none yet.
+    earlier figures meanwhile. Otherwise a cache of more than :data:`BACKGROUND_OVER` releases
+    is brought up to date by :func:`update_to_rules` here, in batches (``progress(done,
+    total)`` after each; an interruption keeps the batches done), a smaller one rebuilt in one
+    transaction. Also builds the facet arrays (:mod:`openexplorer.facet_index`) of a cache that
+    has none yet.
     """
     if is_current(cache) or (defer_over is not None and cache.count("releases") > defer_over):
         if facet_index.ensure(cache):
             log.info("facet index of %s built", cache.path)
         return False
-    rebuild_all(cache)
+    if cache.count("releases") > BACKGROUND_OVER:
+        update_to_rules(cache, progress=progress)
+        facet_index.ensure(cache)
+    else:
+        rebuild_all(cache)
     return True
 
 

@@ -155,3 +155,21 @@ def test_a_small_cache_is_rebuilt_at_once_even_for_the_app(stale: Path, tmp_path
     open_cache(stale, backup=False, summaries_later=True).close()
     assert figures(stale)["current"]
     assert figures(stale) == figures(rebuilt(stale, tmp_path))
+
+
+def test_the_command_line_updates_a_large_cache_in_batches_and_says_so(
+        stale: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from openexplorer import cli
+
+    monkeypatch.setattr(summary, "BACKGROUND_OVER", 10)
+    monkeypatch.setattr(summary, "BACKGROUND_BATCH", 100)
+    monkeypatch.setattr(cli._SummaryProgress, "EVERY_SECONDS", 0.0)
+    assert cli.main(["--db", str(stale), "search", "olmo", "--format", "json"]) == 0
+    out, err = capsys.readouterr()
+    lines = [line for line in err.splitlines() if "Updating release summaries" in line]
+    assert len(lines) >= 8 and "100 %" in lines[-1]  # a line per batch, then done
+    assert "olmo" in out.lower()
+    assert figures(stale) == figures(rebuilt(stale, tmp_path))
+    assert cli.main(["--db", str(stale), "search", "olmo", "--format", "json"]) == 0
+    assert "Updating" not in capsys.readouterr().err  # current now: nothing to say
