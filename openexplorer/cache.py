@@ -33,7 +33,7 @@ from openexplorer.records import Assessment, ImportResult, OrganizationInfo, Sou
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 BUSY_TIMEOUT_MS = 10_000
 #: Releases of a family listed with a release (Cache.family_releases): the curated ones and the
 #: most downloaded Hub-only ones.
@@ -387,6 +387,17 @@ _MIGRATIONS: list[str] = [
     CREATE INDEX releases_family_origin ON releases(family_id, origin, popularity);
     CREATE INDEX releases_popularity ON releases(popularity DESC, name);
     {_text_index_sql(only_on_change=True)}
+    """,
+    # 6: the models the Hub refused (gone, private, unreadable): how often and when last, so
+    # that the periodic refresh waits longer each time before asking again (refresh.due_ids).
+    # At Hub scale deleted repos would otherwise head every run's list, never fetched again.
+    """
+    CREATE TABLE refresh_failures (
+        hub_id TEXT PRIMARY KEY COLLATE NOCASE,
+        kind TEXT NOT NULL,
+        failures INTEGER NOT NULL,
+        failed_at TEXT NOT NULL
+    ) WITHOUT ROWID;
     """,
 ]
 

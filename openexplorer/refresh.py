@@ -38,7 +38,7 @@ import sqlite3
 import sys
 import time
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -53,6 +53,11 @@ log = logging.getLogger(__name__)
 
 #: A release whose newest Hub record is older than this is due for a refresh.
 DEFAULT_STALE_AFTER = timedelta(days=7)
+#: Answers after which the periodic refresh waits before asking for a model again: the stale
+#: period, doubled at each failure in a row, at most :data:`BACKOFF_MAX_DAYS` (a repo deleted,
+#: made private or unreadable; never a rate limit or a network failure).
+BACKOFF_KINDS = frozenset({"not_found", "gated", "unauthorized", "malformed"})
+BACKOFF_MAX_DAYS = 90.0
 #: The Hub's rate-limit window, seconds.
 WINDOW_SECONDS = 300.0
 #: API calls per window by plan (Hub docs, "Rate limits", September 2025).
@@ -238,26 +243,34 @@ def due_ids(cache: Cache, older_than: timedelta, now: datetime, *,
     the first ``limit`` of them (all without).
 
     A release is due when it has a Hub id and no Hub record yet, or its newest Hub record was
-    written longer than ``older_than`` before ``now``. Worked out by SQLite, which keeps only the
+    written longer than ``older_than`` before ``now`` — unless the Hub refused the model lately
+    (:data:`BACKOFF_KINDS`: ``older_than`` after one failure, twice that after two, and so on,
+    at most :data:`BACKOFF_MAX_DAYS`; ``refresh_failures``). Worked out by SQLite, which keeps only the
     first ``limit`` while it sorts: at a million releases a few seconds and a few MB, where
     reading every release into Python took 16 s and 550 MB.
     """
     if now.tzinfo is None:
         now = now.replace(tzinfo=UTC)
     cutoff = (now - older_than).astimezone(UTC).isoformat()
+    # A model the Hub refused waits the stale period doubled at each failure in a row.
     sql = (
-        "SELECT hub_id FROM ("
+        "SELECT d.hub_id FROM ("
         "  SELECT r.hub_id AS hub_id, julianday(MAX(rec.imported_at)) AS day FROM releases r"
         "  LEFT JOIN records rec ON rec.release_id = r.id AND rec.source = 'hub'"
-        "  WHERE r.hub_id IS NOT NULL AND r.hub_id != '' GROUP BY r.id) "
-        "WHERE day IS NULL OR day < julianday(?) "
-        "ORDER BY day IS NOT NULL, day, lower(hub_id)"
+        "  WHERE r.hub_id IS NOT NULL AND r.hub_id != '' GROUP BY r.id) AS d "
+        "LEFT JOIN refresh_failures f ON f.hub_id = d.hub_id "
+        "WHERE (d.day IS NULL OR d.day < julianday(:cutoff)) AND (f.hub_id IS NULL "
+        "  OR julianday(f.failed_at) + min(:days * (1 << min(f.failures - 1, 16)), :most) "
+        "     <= julianday(:now)) "
+        "ORDER BY d.day IS NOT NULL, d.day, lower(d.hub_id)"
     )
+    values = {"cutoff": cutoff, "now": now.astimezone(UTC).isoformat(),
+              "days": older_than.total_seconds() / 86400, "most": BACKOFF_MAX_DAYS}
     wanted = limit if limit is not None and limit > 0 else None
     rows = wanted and wanted * 2  # room for releases that share a Hub id
     while True:
-        found = cache.conn.execute(sql + (" LIMIT ?" if rows else ""),
-                                   (cutoff, rows) if rows else (cutoff,)).fetchall()
+        found = cache.conn.execute(sql + (" LIMIT :rows" if rows else ""),
+                                   {**values, "rows": rows}).fetchall()
         seen: set[str] = set()
         out: list[str] = []
         for (hub_id,) in found:
@@ -334,6 +347,7 @@ class _Run:
         self.current: str | None = None
         self.phase = "checking"
         self.seen: set[str] = set()
+        self.refused: dict[str, tuple[str, str]] = {}  # lower-case id -> (id, kind), to record
         self.dataset_licenses: dict[str, str | None] = {}
         self.cache: Cache | None = None
 
@@ -436,7 +450,10 @@ class _Run:
                                   f"the Hugging Face Hub at {self.client.endpoint} did not answer "
                                   f"within {REACHABLE_TIMEOUT:g} s; nothing was refreshed")
                         return report
-                    self.loop(ids)
+                    try:
+                        self.loop(ids)
+                    finally:
+                        self._failures_after(())  # the refusals after the last batch
                 if report.updated:
                     # What the status bar shows as "last refreshed".
                     cache.set_meta("last_refresh", _stamp(self.now()))
@@ -588,6 +605,7 @@ class _Run:
         except HubError as exc:
             self.fail(requested, exc.kind, str(exc))
             self.check_fatal(exc, requested)
+            self.refuse(requested, exc.kind)
             return None
         except (_Abort, _Cancelled):
             raise
@@ -595,12 +613,37 @@ class _Run:
             log.exception("refresh: %s could not be read", requested)
             self.fail(requested, "malformed", f"{requested}: could not be read "
                       f"({type(exc).__name__}: {exc})")
+            self.refuse(requested, "malformed")
             return None
         if not record.key:
             problems = "; ".join(record.data.get("problems") or []) or "no repo id"
             self.fail(requested, "malformed", f"{requested}: unusable answer ({problems})")
+            self.refuse(requested, "malformed")
             return None
         return record
+
+    def refuse(self, hub_id: str, kind: str) -> None:
+        """Note a model the Hub refused, for :func:`due_ids` to wait before the next try."""
+        if kind in BACKOFF_KINDS:
+            self.refused[hub_id.lower()] = (hub_id, kind)
+
+    def record_failures(self, written: Iterable[str] = ()) -> None:
+        """Store the refusals noted since the last call; forget the failures of ``written``."""
+        assert self.cache is not None
+        refused, self.refused = self.refused, {}
+        written = [key for key in written if key.lower() not in refused]
+        if not refused and not written:
+            return
+        conn, stamp = self.cache.conn, _stamp(self.now())
+        with conn:
+            self.cache.begin_write()
+            conn.executemany("DELETE FROM refresh_failures WHERE hub_id = ?",
+                             [(key,) for key in written])
+            conn.executemany(
+                "INSERT INTO refresh_failures(hub_id, kind, failures, failed_at) "
+                "VALUES (?, ?, 1, ?) ON CONFLICT(hub_id) DO UPDATE SET kind = excluded.kind, "
+                "failures = failures + 1, failed_at = excluded.failed_at",
+                [(hub_id, kind, stamp) for hub_id, kind in refused.values()])
 
     def card(self, repo_id: str, info: ModelInfo) -> str | None:
         try:
@@ -654,11 +697,18 @@ class _Run:
             raise _Abort(RefreshFailure("*", "cache", f"the cache could not be written: {exc}"))
         self.report.updated += result.records
         self.report.changes += result.changes
+        self._failures_after([r.key for r in batch] + list(self.report.renamed))
         self.report.unchanged += sum(
             1 for r in batch if r.source_version and previous.get(r.key) == r.source_version)
         log.info("refresh: wrote %d Hub records, %d changes", result.records, result.changes)
         self.phase = phase
 
+
+    def _failures_after(self, written: Iterable[str]) -> None:
+        try:
+            self.record_failures(written)
+        except (sqlite3.Error, CacheError) as exc:  # the next run simply asks again
+            log.warning("refresh: failures not recorded: %s", exc)
 
     def _follow_renames(self) -> None:
         """A release known under a repo's old name takes the new one (no second release)."""

@@ -472,6 +472,66 @@ def test_due_ids_agree_with_the_reference_and_stop_at_the_limit() -> None:
     assert len(_due_reference(cache, timedelta(days=20), now)) > 40  # the limits did cut
 
 
+def test_a_model_the_hub_refused_waits_longer_each_time(fake_hub: FakeHub, db: Path) -> None:
+    """A repo the Hub does not know (deleted, renamed away) is asked again after the stale
+    period, then twice that, and so on: at Hub scale such repos would otherwise head every
+    run's list. A model read again forgets its failures."""
+    gone = "nobody/deleted-model"
+    with Cache.open(db) as cache:
+        cache.ingest(ImportResult(records=[SourceRecord(
+            source="epoch", key=key, name=key, hub_id=hub_id,
+            assessments=[Assessment("epoch", "weights", "open")])
+            for key, hub_id in (("Flan", FLAN), ("Gone", gone))]))
+    clock = Clock()
+    report = run(fake_hub, db, clock)
+    assert report.updated == 1 and [f.kind for f in report.failed] == ["not_found"]
+    with Cache.open(db) as cache:
+        assert cache.conn.execute("SELECT hub_id, kind, failures FROM refresh_failures"
+                                  ).fetchall() == [(gone, "not_found", 1)]
+        assert due_ids(cache, DEFAULT_STALE_AFTER, clock.t) == []  # not again at once
+        assert due_ids(cache, DEFAULT_STALE_AFTER, clock.t + timedelta(days=6)) == []
+        # After the stale period both are due: FLAN to refresh, the gone one for a 2nd try.
+        # (never read first, then the oldest)
+        assert due_ids(cache, DEFAULT_STALE_AFTER, clock.t + timedelta(days=8)) == [gone, FLAN]
+    calls = len(fake_hub.log)
+    assert run(fake_hub, db, clock).requested == 0 and len(fake_hub.log) == calls
+
+    clock.t += timedelta(days=8)
+    report = run(fake_hub, db, clock)
+    assert report.requested == 2 and [f.kind for f in report.failed] == ["not_found"]
+    with Cache.open(db) as cache:
+        assert cache.conn.execute("SELECT failures FROM refresh_failures").fetchall() == [(2,)]
+        # Twice the stale period now: not due after 8 days, due after 15.
+        assert gone not in due_ids(cache, DEFAULT_STALE_AFTER, clock.t + timedelta(days=8))
+        assert gone in due_ids(cache, DEFAULT_STALE_AFTER, clock.t + timedelta(days=15))
+        # Asked for by name, it is tried whatever its failures (only the planning waits).
+    report = run(fake_hub, db, clock, ids=(gone,))
+    assert report.requested == 1 and [f.kind for f in report.failed] == ["not_found"]
+    with Cache.open(db) as cache:
+        assert cache.conn.execute("SELECT failures FROM refresh_failures").fetchall() == [(3,)]
+        # A model read again forgets its failures.
+        cache.conn.execute("INSERT INTO refresh_failures VALUES (?, 'not_found', 4, ?)",
+                           (FLAN.upper(), clock.t.isoformat()))
+        cache.conn.commit()
+    run(fake_hub, db, clock, ids=(FLAN,))
+    with Cache.open(db) as cache:
+        assert [r[0] for r in cache.conn.execute("SELECT hub_id FROM refresh_failures")] == [gone]
+
+
+def test_the_backoff_is_capped_and_ignores_case() -> None:
+    cache = Cache.memory()
+    now = datetime(2026, 6, 1, tzinfo=UTC)
+    with cache.conn:
+        cache.conn.execute("INSERT INTO releases(id, name, hub_id) VALUES ('r', 'R', 'Org/Model')")
+        cache.conn.execute("INSERT INTO refresh_failures VALUES ('org/model', 'not_found', 30, ?)",
+                           ((now - timedelta(days=89)).isoformat(),))
+    assert due_ids(cache, timedelta(days=7), now) == []  # 7 × 2^29 days, but at most 90
+    with cache.conn:
+        cache.conn.execute("UPDATE refresh_failures SET failed_at = ?",
+                           ((now - timedelta(days=91)).isoformat(),))
+    assert due_ids(cache, timedelta(days=7), now) == ["Org/Model"]
+
+
 def test_due_ids_and_a_stale_only_refresh(fake_hub: FakeHub, db: Path) -> None:
     with Cache.open(db) as cache:
         cache.ingest(ImportResult(records=[SourceRecord(
