@@ -631,10 +631,12 @@ class _Run:
         """Store the refusals noted since the last call; forget the failures of ``written``."""
         assert self.cache is not None
         refused, self.refused = self.refused, {}
+        conn, stamp = self.cache.conn, _stamp(self.now())
+        if conn.execute("SELECT 1 FROM refresh_failures LIMIT 1").fetchone() is None:
+            written = []  # nothing to forget (the usual case): no transaction for it
         written = [key for key in written if key.lower() not in refused]
         if not refused and not written:
             return
-        conn, stamp = self.cache.conn, _stamp(self.now())
         with conn:
             self.cache.begin_write()
             conn.executemany("DELETE FROM refresh_failures WHERE hub_id = ?",
