@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import math
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
@@ -22,7 +23,13 @@ from importlib.resources import files
 from typing import Any
 
 from openexplorer import __version__, facet_index
-from openexplorer.cache import SEARCH_KEY_ROWID_MASK, Cache, iter_batches, quote_fts
+from openexplorer.cache import (
+    SEARCH_KEY_ROWID_MASK,
+    Cache,
+    _search_key,
+    iter_batches,
+    quote_fts,
+)
 
 log = logging.getLogger(__name__)
 
@@ -398,6 +405,46 @@ def _base(query: str, filters: Filters) -> tuple[str, list[Any], bool]:
     return sql, args, bool(match)
 
 
+def _base_walk(query: str, filters: Filters) -> tuple[str, list[Any]]:
+    """As :func:`_base` with a query, for a sort column and many matches: the summary rows are
+    read in the sort index's order and kept if the text index matched them (its matches taken
+    once into a lookup table), so SQLite stops after a page instead of looking up and sorting
+    every match (at a million releases, "llama" sorted by score: 1.8 s a page)."""
+    conditions, args = where_clause(filters)
+    sql = ("FROM release_summary s CROSS JOIN releases r ON r.id = s.release_id "
+           f"WHERE r.rowid IN (SELECT rowid & {SEARCH_KEY_ROWID_MASK} FROM releases_fts "
+           "WHERE releases_fts MATCH ?)")
+    for condition in conditions:
+        sql += f" AND {condition}"
+    return sql, [quote_fts(query), *args]
+
+
+def _walks(cache: Cache, query: str, filters: Filters, limit: int) -> bool:
+    """Whether a sorted page of this query is read by walking the sort index: when the matches
+    are many, so that a page's worth turns up early in the index. Walking costs about
+    ``limit × releases / matches`` rows read, sorting the matches about ``matches``; the walk
+    is taken above twice the point where they meet (walking past few matches reads the whole
+    index)."""
+    total = _release_count(cache)
+    if total < 10_000:
+        return False
+    return count(cache, query, filters) > 2 * math.sqrt(max(limit, 1) * total)
+
+
+def _not_null(column: str) -> str:
+    """``column IS NOT NULL`` as a range SQLite seeks in the column's index: with a COLLATE
+    term it does not treat IS NOT NULL as one, and an ascending sort of the licences read past
+    300,000 releases without a licence (0.8 s at a million). The collated columns are TEXT
+    columns, whose values are text (numbers are stored as text) or blobs, all at or above the
+    empty text, so the two are the same."""
+    return f"{column} >= ''" if " COLLATE " in column else f"{column} IS NOT NULL"
+
+
+def _release_count(cache: Cache) -> int:
+    row = cache.conn.execute("SELECT max(rowid) FROM releases").fetchone()
+    return int(row[0] or 0)
+
+
 def _order(query: str, sort: str, descending: bool) -> tuple[str | None, bool]:
     """The sort column's SQL (None: the text index's order) and its direction."""
     column = SORTS.get(sort)
@@ -459,6 +506,9 @@ def search(
     column, desc = _order(query, sort, descending)
     picked = ", ".join(f"s.{name}" for name in columns) if columns is not None else "s.*"
     select = f"SELECT {picked}" + (", releases_fts.rowid AS search_key" if matched else "")
+    if matched and column is not None and _walks(cache, query, filters, limit + offset):
+        sql, args = _base_walk(query, filters)
+        select = f"SELECT {picked}, {_search_key('r')} AS search_key"
     read = _rows if columns is None else _tuples
     if column is None:  # the text index's order: one range of its rowids
         where, extra = "", []
@@ -473,7 +523,7 @@ def search(
         segments = [("s.name IS NOT NULL", name_order, f"({_NAME}, s.release_id)"),
                     ("s.name IS NULL", f"s.release_id {direction}", "(s.release_id)")]
     else:
-        segments = [(f"{column} IS NOT NULL", f"{column} {direction}, {name_order}",
+        segments = [(_not_null(column), f"{column} {direction}, {name_order}",
                      f"({column}, {_NAME}, s.release_id)"),
                      (f"{column} IS NULL", name_order, f"({_NAME}, s.release_id)")]
     start = 0
