@@ -487,6 +487,14 @@ class FacetCounter:
             self._weight_cache[key] = found
         return found
 
+    def rowids(self) -> list[int]:
+        """The releases' rowids that match (the query and every filter), in rowid order."""
+        import numpy as np
+
+        mask = self.mask()
+        rows = (np.flatnonzero(self.present) if mask is None else np.flatnonzero(mask))
+        return (rows if self.take is None else self.take[rows]).tolist()
+
     def total(self, without: Iterable[str] = ()) -> int:
         mask = self.mask(without)
         return len(self.present) if mask is None else int(mask.sum())

@@ -367,31 +367,47 @@ def _in(column: str, values: Sequence[Any]) -> tuple[str, list[Any]]:
     return "(" + " OR ".join(parts) + ")", args
 
 
-def where_clause(filters: Filters) -> tuple[list[str], list[Any]]:
+def where_clause(filters: Filters, *, order: str | None = None) -> tuple[list[str], list[Any]]:
+    """The filters as SQL conditions on ``s`` (release_summary). With ``order`` (the sort
+    column's SQL), written to read that column's index in order, the filters checked on the
+    way, rather than gather every row a filter's index gives and sort them: the other columns
+    behind a unary ``+`` (SQLite then uses no index for them), and years as a range of release
+    dates when the order is the release date (a release's year is its date's)."""
+    def col(column: str) -> str:
+        if order is None or order.split(" COLLATE")[0] == f"s.{column}":
+            return f"s.{column}"
+        return f"+s.{column}"
+
     conditions: list[str] = []
     args: list[Any] = []
     for name, column in FACETS.items():
         values = getattr(filters, name)
         if values:
-            sql, extra = _in(f"s.{column}", values)
+            sql, extra = _in(col(column), values)
             conditions.append(sql)
             args.extend(extra)
     if filters.osi_approved is not None:
-        conditions.append("s.osi_approved = ?")
+        conditions.append(f"{col('osi_approved')} = ?")
         args.append(int(filters.osi_approved))
     for column, low, high in (("osai_score", filters.osai_min, filters.osai_max),
                               ("parameters", filters.params_min, filters.params_max)):
         if low is not None:
-            conditions.append(f"s.{column} >= ?")
+            conditions.append(f"{col(column)} >= ?")
             args.append(low)
         if high is not None:
-            conditions.append(f"s.{column} <= ?")
+            conditions.append(f"{col(column)} <= ?")
             args.append(high)
+    years = filters.year
+    if order == "s.release_date" and years and NONE not in years:
+        numbers = [int(y) for y in years]
+        conditions.append("s.release_date >= ? AND s.release_date < ?")
+        args.extend([f"{min(numbers):04d}", f"{max(numbers) + 1:04d}"])
     return conditions, args
 
 
-def _base(query: str, filters: Filters) -> tuple[str, list[Any], bool]:
-    conditions, args = where_clause(filters)
+def _base(query: str, filters: Filters, *, order: str | None = None
+          ) -> tuple[str, list[Any], bool]:
+    conditions, args = where_clause(filters, order=order)
     match = quote_fts(query)
     if match:
         sql = (f"FROM releases_fts JOIN releases r "
@@ -405,12 +421,25 @@ def _base(query: str, filters: Filters) -> tuple[str, list[Any], bool]:
     return sql, args, bool(match)
 
 
-def _base_walk(query: str, filters: Filters) -> tuple[str, list[Any]]:
+def _base_few(rowids: Sequence[int], filters: Filters) -> tuple[str, list[Any]]:
+    """The rows of these releases (the few that match, found in the facet arrays), with the
+    filters checked again: SQLite looks up a few thousand rows and sorts them, instead of
+    reading an index until enough rows pass a selective filter (at a million releases, "llama"
+    with MOF Class I: 1.8 s for no row at all)."""
+    conditions, args = where_clause(filters)
+    sql = ("FROM releases r CROSS JOIN release_summary s ON s.release_id = r.id "
+           "WHERE r.rowid IN (SELECT value FROM json_each(?))")
+    for condition in conditions:
+        sql += f" AND {condition}"
+    return sql, ["[" + ",".join(str(int(i)) for i in rowids) + "]", *args]
+
+
+def _base_walk(query: str, filters: Filters, order: str) -> tuple[str, list[Any]]:
     """As :func:`_base` with a query, for a sort column and many matches: the summary rows are
     read in the sort index's order and kept if the text index matched them (its matches taken
     once into a lookup table), so SQLite stops after a page instead of looking up and sorting
     every match (at a million releases, "llama" sorted by score: 1.8 s a page)."""
-    conditions, args = where_clause(filters)
+    conditions, args = where_clause(filters, order=order)
     sql = ("FROM release_summary s CROSS JOIN releases r ON r.id = s.release_id "
            f"WHERE r.rowid IN (SELECT rowid & {SEARCH_KEY_ROWID_MASK} FROM releases_fts "
            "WHERE releases_fts MATCH ?)")
@@ -419,16 +448,36 @@ def _base_walk(query: str, filters: Filters) -> tuple[str, list[Any]]:
     return sql, [quote_fts(query), *args]
 
 
-def _walks(cache: Cache, query: str, filters: Filters, limit: int) -> bool:
-    """Whether a sorted page of this query is read by walking the sort index: when the matches
-    are many, so that a page's worth turns up early in the index. Walking costs about
-    ``limit × releases / matches`` rows read, sorting the matches about ``matches``; the walk
-    is taken above twice the point where they meet (walking past few matches reads the whole
-    index)."""
+#: Below this many releases every search reads as SQLite plans it.
+PLANNED_UNDER = 10_000
+
+
+def _many(cache: Cache, query: str, filters: Filters, limit: int, *,
+          in_text_order: bool = False) -> bool | None:
+    """Whether a search has many matches (a page's worth turns up early when an index is read in
+    order), few (better looked up and sorted), or None for a small cache (as SQLite plans it).
+    Reading in order costs about ``limit × rows read through / matches``, sorting ``matches``;
+    many is above twice the point where they meet (reading in order past few matches reads it
+    all). The rows read through are the releases, or the query's text matches when the page
+    follows the text index's order (``in_text_order``)."""
     total = _release_count(cache)
-    if total < 10_000:
-        return False
+    if total < PLANNED_UNDER:
+        return None
+    if in_text_order:
+        total = count(cache, query, Filters())
     return count(cache, query, filters) > 2 * math.sqrt(max(limit, 1) * total)
+
+
+def _walks(cache: Cache, query: str, filters: Filters, limit: int) -> bool:
+    """Whether a sorted page of this query is read by walking the sort index (many matches)."""
+    return bool(_many(cache, query, filters, limit))
+
+
+def _few_rowids(cache: Cache, query: str, filters: Filters) -> list[int] | None:
+    """The releases' rowids of a search with few matches, from the facet arrays (None without
+    them)."""
+    counter = _counter(cache, query, filters)
+    return None if counter is None else counter.rowids()
 
 
 def _not_null(column: str) -> str:
@@ -506,15 +555,28 @@ def search(
     column, desc = _order(query, sort, descending)
     picked = ", ".join(f"s.{name}" for name in columns) if columns is not None else "s.*"
     select = f"SELECT {picked}" + (", releases_fts.rowid AS search_key" if matched else "")
-    if matched and column is not None and _walks(cache, query, filters, limit + offset):
-        sql, args = _base_walk(query, filters)
+    key = "releases_fts.rowid"  # the text index's order
+    # At Hub scale the plan SQLite picks can read far more than a page: choose it (tested to
+    # give the same rows as SQLite's own plan, tests/test_sorted_search_walk.py).
+    many = (_many(cache, query, filters, limit + offset, in_text_order=column is None)
+            if column is not None or not filters.is_empty() else None)
+    rowids = _few_rowids(cache, query, filters) if many is False else None
+    if rowids is not None:
+        sql, args = _base_few(rowids, filters)
+        if matched:
+            key = _search_key("r")
+            select = f"SELECT {picked}, {key} AS search_key"
+    elif many and matched and column is not None:
+        sql, args = _base_walk(query, filters, column)
         select = f"SELECT {picked}, {_search_key('r')} AS search_key"
+    elif many and not matched:  # read in the sort's index, the filters checked on the way
+        sql, args, matched = _base(query, filters, order=column)
     read = _rows if columns is None else _tuples
     if column is None:  # the text index's order: one range of its rowids
         where, extra = "", []
         if after is not None:
-            where, extra = " AND releases_fts.rowid > ?", [after[1]]
-        return read(cache, f"{select} {sql}{where} ORDER BY releases_fts.rowid LIMIT ? OFFSET ?",
+            where, extra = f" AND {key} > ?", [after[1]]
+        return read(cache, f"{select} {sql}{where} ORDER BY {key} LIMIT ? OFFSET ?",
                     [*args, *extra, limit, 0 if after is not None else offset])
     direction = "DESC" if desc else "ASC"
     compare = "<" if desc else ">"

@@ -1,5 +1,7 @@
-"""A query sorted by a column, read by walking the sort index (summary._base_walk), gives the
-rows, order, keys and pages the plain plan (match, look up, sort) gives."""
+"""At Hub scale summary.search chooses how a page is read: a search with few matches from the
+facet arrays' rowids (summary._base_few), a sorted query with many by walking the sort index
+(summary._base_walk), filters with many matches in the sort index's order (where_clause with
+``order``). Each gives the rows, order, keys and pages SQLite's own plan gives."""
 
 from __future__ import annotations
 
@@ -12,10 +14,14 @@ from openexplorer.store import open_cache
 from openexplorer.summary import NONE, Filters
 from tests.test_facet_index import _ingest_synthetic
 
-SORTS = ["name", "organization", "release_date", "license", "mof", "osai_score", "osaid",
-         "downloads", "parameters", "origin"]
+SORTS = ["relevance", "name", "organization", "release_date", "license", "mof", "osai_score",
+         "osaid", "downloads", "parameters", "origin"]
 SEARCHES = [("llama", Filters()), ("qwen instr", Filters()), ("7b", Filters(modality=("text",))),
-            ("gguf", Filters(license_category=("Permissive", NONE))), ("bert", Filters())]
+            ("gguf", Filters(license_category=("Permissive", NONE))), ("bert", Filters()),
+            ("", Filters(year=(2024, 2025))), ("", Filters(osai_min=0.3, osai_max=0.9)),
+            ("", Filters(license_category=("Permissive",), origin=("hub",))),
+            ("llama", Filters(year=(2025,), mof_class=(NONE,))), ("", Filters(year=(NONE, 2023))),
+            ("", Filters(params_min=1e9, gated=("false",)))]
 
 
 @pytest.fixture(scope="module")
@@ -43,28 +49,46 @@ def pages(cache: Any, query: str, filters: Filters, sort: str, descending: bool,
 
 
 @pytest.mark.parametrize("sort", SORTS)
-def test_the_index_walk_reads_what_the_sort_reads(cache, sort: str,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    walked: list[bool] = []
+def test_every_plan_reads_what_sqlites_own_plan_reads(cache, sort: str,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    taken: set[Any] = set()
     for query, filters in SEARCHES:
         for descending in (False, True):
-            monkeypatch.setattr(summary, "_walks", lambda *a: False)
+            monkeypatch.setattr(summary, "_many", lambda *a, **k: None)  # as SQLite plans it
             plain = pages(cache, query, filters, sort, descending, 7)
-            monkeypatch.setattr(summary, "_walks", lambda *a: walked.append(True) or True)
-            walk = pages(cache, query, filters, sort, descending, 7)
-            assert walk == plain, (query, filters, sort, descending)
             assert sum(len(p) for p in plain) == summary.count(cache, query, filters)
-    assert walked  # the walk was really taken
-    assert any(len(plain) > 3 for plain in [pages(cache, "llama", Filters(), sort, False, 7)])
+            for plan in (False, True):  # few (looked up), many (read in index order)
+                monkeypatch.setattr(summary, "_many",
+                                    lambda *a, plan=plan, **k: taken.add(plan) or plan)
+                assert pages(cache, query, filters, sort, descending, 7) == plain, \
+                    (query, filters, sort, descending, plan)
+    assert taken == {False, True}
+    assert len(pages(cache, "llama", Filters(), sort, False, 7)) > 3  # several pages
 
 
-def test_the_walk_is_chosen_only_for_many_matches_in_a_large_cache(cache, monkeypatch):
-    assert summary._walks(cache, "llama", Filters(), 150) is False  # a small cache: never
+def test_the_plan_is_chosen_by_the_matches_in_a_large_cache(cache, monkeypatch):
+    assert summary._many(cache, "llama", Filters(), 150) is None  # a small cache: SQLite's
     monkeypatch.setattr(summary, "_release_count", lambda c: 1_000_000)
     monkeypatch.setattr(summary, "count", lambda c, q, f: 240_000)
-    assert summary._walks(cache, "llama", Filters(), 150) is True
-    monkeypatch.setattr(summary, "count", lambda c, q, f: 4_000)  # few: sort them
-    assert summary._walks(cache, "olmo", Filters(), 150) is False
+    assert summary._many(cache, "llama", Filters(), 150) is True
+    monkeypatch.setattr(summary, "count", lambda c, q, f: 4_000)  # few: look them up
+    assert summary._many(cache, "olmo", Filters(), 150) is False
+    # In the text index's order the rows read through are the query's matches, not the cache.
+    monkeypatch.setattr(summary, "count", lambda c, q, f: 48_000 if f.is_empty() else 16_000)
+    assert summary._many(cache, "instruct", Filters(params_min=7e9), 150,
+                         in_text_order=True) is True
+
+
+def test_few_rowids_are_the_matches(cache) -> None:
+    for query, filters in SEARCHES:
+        rowids = summary._few_rowids(cache, query, filters)
+        assert rowids is not None and rowids == sorted(rowids)
+        assert len(rowids) == summary.count(cache, query, filters)
+        ids = {r["release_id"] for r in summary.search(cache, query, filters, limit=10_000)}
+        found = {row[0] for row in cache.conn.execute(
+            "SELECT id FROM releases WHERE rowid IN (SELECT value FROM json_each(?))",
+            ("[" + ",".join(map(str, rowids)) + "]",))}
+        assert found == ids
 
 
 @pytest.mark.parametrize("column", ["s.license_id COLLATE NOCASE", "s.name COLLATE NOCASE",
