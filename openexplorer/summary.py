@@ -464,8 +464,15 @@ def _many(cache: Cache, query: str, filters: Filters, limit: int, *,
     if total < PLANNED_UNDER:
         return None
     if in_text_order:
-        total = count(cache, query, Filters())
-    return count(cache, query, filters) > 2 * math.sqrt(max(limit, 1) * total)
+        total = _matches(cache, query, Filters())
+    return _matches(cache, query, filters) > 2 * math.sqrt(max(limit, 1) * total)
+
+
+def _matches(cache: Cache, query: str, filters: Filters) -> int:
+    """:func:`count`, from the facet arrays' counts kept per search when there are any (each
+    page of a search asks again)."""
+    counter = _counter(cache, query, filters)
+    return counter.total() if counter is not None else count(cache, query, filters)
 
 
 def _walks(cache: Cache, query: str, filters: Filters, limit: int) -> bool:

@@ -69,12 +69,13 @@ def test_every_plan_reads_what_sqlites_own_plan_reads(cache, sort: str,
 def test_the_plan_is_chosen_by_the_matches_in_a_large_cache(cache, monkeypatch):
     assert summary._many(cache, "llama", Filters(), 150) is None  # a small cache: SQLite's
     monkeypatch.setattr(summary, "_release_count", lambda c: 1_000_000)
-    monkeypatch.setattr(summary, "count", lambda c, q, f: 240_000)
+    monkeypatch.setattr(summary, "_matches", lambda c, q, f: 240_000)
     assert summary._many(cache, "llama", Filters(), 150) is True
-    monkeypatch.setattr(summary, "count", lambda c, q, f: 4_000)  # few: look them up
+    monkeypatch.setattr(summary, "_matches", lambda c, q, f: 4_000)  # few: look them up
     assert summary._many(cache, "olmo", Filters(), 150) is False
     # In the text index's order the rows read through are the query's matches, not the cache.
-    monkeypatch.setattr(summary, "count", lambda c, q, f: 48_000 if f.is_empty() else 16_000)
+    monkeypatch.setattr(summary, "_matches",
+                        lambda c, q, f: 48_000 if f.is_empty() else 16_000)
     assert summary._many(cache, "instruct", Filters(params_min=7e9), 150,
                          in_text_order=True) is True
 
