@@ -336,6 +336,14 @@ def load(cache: Cache) -> Arrays | None:
         return arrays
 
 
+def is_loaded(cache: Cache) -> bool:
+    """Whether this process holds the cache's arrays as they are now (no loading)."""
+    with _lock:
+        arrays = _loaded.get(_key(cache))
+    return arrays is not None and arrays.generation == (cache.get_meta("facet_generation")
+                                                        or "0")
+
+
 def forget(cache: Cache) -> None:
     with _lock:
         _loaded.pop(_key(cache), None)

@@ -67,6 +67,9 @@ def test_every_plan_reads_what_sqlites_own_plan_reads(cache, sort: str,
 
 
 def test_the_plan_is_chosen_by_the_matches_in_a_large_cache(cache, monkeypatch):
+    from openexplorer import facet_index
+
+    assert facet_index.load(cache) is not None and facet_index.is_loaded(cache)
     assert summary._many(cache, "llama", Filters(), 150) is None  # a small cache: SQLite's
     monkeypatch.setattr(summary, "_release_count", lambda c: 1_000_000)
     monkeypatch.setattr(summary, "_matches", lambda c, q, f: 240_000)
@@ -78,6 +81,9 @@ def test_the_plan_is_chosen_by_the_matches_in_a_large_cache(cache, monkeypatch):
                         lambda c, q, f: 48_000 if f.is_empty() else 16_000)
     assert summary._many(cache, "instruct", Filters(params_min=7e9), 150,
                          in_text_order=True) is True
+    facet_index.forget(cache)  # not loaded in this process: never loaded here, SQLite plans
+    assert summary._many(cache, "llama", Filters(), 150) is None
+    assert not facet_index.is_loaded(cache)
 
 
 def test_few_rowids_are_the_matches(cache) -> None:
