@@ -93,6 +93,9 @@ class MainWindow(QMainWindow):
         periodic: bool | None = None,
     ) -> None:
         super().__init__()
+        from openexplorer.ui import collector
+
+        collector.install()  # its workers must never run Python's cyclic collector (collector.py)
         self._cache = cache
         self._settings = settings if settings is not None else QSettings()
         self.setWindowTitle("OpenExplorer")

@@ -75,6 +75,7 @@ from PySide6.QtWidgets import (
 from openexplorer import summary
 from openexplorer.cache import Cache
 from openexplorer.summary import FACETS, NONE, Filters
+from openexplorer.ui import collector
 from openexplorer.ui.results_model import (
     COLUMN_KEYS,
     VALUE_ORDER,
@@ -565,11 +566,17 @@ class _CollectorPause(QObject):
         self._still.setInterval(self.STILL_MS)
         self._still.timeout.connect(self.resume)
         bar.valueChanged.connect(self._on_scrolled)
-        self.destroyed.connect(lambda *_: gc.enable() if self._paused else None)
+        key = id(self)
+        self.destroyed.connect(lambda *_: collector.release(key) if collector.installed()
+                               else gc.enable() if self._paused else None)
 
     @Slot()
     def _on_scrolled(self) -> None:
-        if not self._paused and gc.isenabled():
+        if collector.installed():  # the GUI thread's collector (ui/collector.py) waits
+            if not self._paused:
+                collector.hold(id(self))
+                self._paused = True
+        elif not self._paused and gc.isenabled():
             gc.disable()
             self._paused = True
         if self._paused:
@@ -579,7 +586,10 @@ class _CollectorPause(QObject):
     def resume(self) -> None:
         if self._paused:
             self._paused = False
-            gc.enable()
+            if collector.installed():
+                collector.release(id(self))
+            else:
+                gc.enable()
 
 
 class ResultsView(QTableView):

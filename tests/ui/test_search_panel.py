@@ -390,20 +390,23 @@ def test_results_scroll_bar_keeps_its_groove_and_looks_the_same(qtbot, qapp, mod
 def test_the_garbage_collector_waits_while_the_results_scroll(panel, qtbot, monkeypatch):
     import gc
 
-    from openexplorer.ui import search_panel
+    from openexplorer.ui import collector, search_panel
 
     monkeypatch.setattr(search_panel._CollectorPause, "STILL_MS", 50)
     pause = panel.table._collector_pause
     pause._still.setInterval(50)
-    assert gc.isenabled()
+    assert collector.installed() and not gc.isenabled()  # the GUI thread collects (conftest)
     bar = panel.table.verticalScrollBar()
-    try:
-        bar.setValue(bar.value() + bar.pageStep())
-        assert not gc.isenabled()  # no collection in the middle of a scroll frame
-        qtbot.waitUntil(gc.isenabled, timeout=2000)  # on again once the table is still
-        gc.disable()  # switched off by someone else: left off
-        bar.setValue(bar.value() + bar.pageStep())
-        pause.resume()
-        assert not gc.isenabled()
-    finally:
-        gc.enable()
+    bar.setValue(bar.value() + bar.pageStep())
+    assert collector._collector.holders  # no collection in the middle of a scroll frame
+    gc.collect()
+    garbage = [[]]
+    garbage[0].append(garbage)  # a cycle
+    del garbage
+    counts = gc.get_count()
+    monkeypatch.setattr(gc, "get_threshold", lambda: (0, 0, 0))  # every tick would collect
+    collector._collector.collect()
+    assert gc.get_count() >= counts  # held: nothing collected
+    qtbot.waitUntil(lambda: not collector._collector.holders, timeout=2000)  # still again
+    collector._collector.collect()
+    assert gc.get_count()[0] < max(counts[0], 1)  # collected, on this (the GUI) thread
