@@ -444,10 +444,10 @@ def _urls_read(text: str | None, commit: str | None) -> tuple[str, ...]:
     return tuple(urls)
 
 
-def _link_commit(record: SourceRecord) -> str | None:
+def _link_commit(source: str, source_version: str | None) -> str | None:
     """The commit a record's links are stored relative to: a Hub record's (the sources whose
     refresh is mostly counters and a new commit); None for the others, stored as they are."""
-    return record.source_version if record.source in _VOLATILE_DATA else None
+    return source_version if source in _VOLATILE_DATA else None
 
 
 @dataclass
@@ -785,7 +785,7 @@ class Cache:
         if len(stored) != len(record.assessments):
             return False
         links: list[tuple[str | None, int]] = []
-        commit = _link_commit(record)
+        commit = _link_commit(record.source, record.source_version)
         for old, new in zip(stored, record.assessments, strict=True):
             if old[1:8] != (new.framework, new.component, new.status, new.value, new.license,
                             int(new.license_given), new.notes):
@@ -851,7 +851,7 @@ class Cache:
             f"INSERT INTO records({columns}) VALUES ({marks})", tuple(values.values())
         )
         record_id = cursor.lastrowid
-        commit = _link_commit(record)
+        commit = _link_commit(record.source, record.source_version)
         self.conn.executemany(
             "INSERT INTO assessments(record_id, framework, component, status, value, license, "
             "license_given, urls, notes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -1040,8 +1040,8 @@ class Cache:
         records = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
         # Every record's assessments in one query (a release has a few records).
         by_record: dict[int, list[Assessment]] = {record["id"]: [] for record in records}
-        commits = {record["id"]: record["source_version"] if record["source"] in _VOLATILE_DATA
-                   else None for record in records}
+        commits = {record["id"]: _link_commit(record["source"], record["source_version"])
+                   for record in records}
         if by_record:
             marks = ", ".join("?" for _ in by_record)
             for row in self.conn.execute(

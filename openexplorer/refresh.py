@@ -245,9 +245,9 @@ def due_ids(cache: Cache, older_than: timedelta, now: datetime, *,
     A release is due when it has a Hub id and no Hub record yet, or its newest Hub record was
     written longer than ``older_than`` before ``now`` — unless the Hub refused the model lately
     (:data:`BACKOFF_KINDS`: ``older_than`` after one failure, twice that after two, and so on,
-    at most :data:`BACKOFF_MAX_DAYS`; ``refresh_failures``). Worked out by SQLite, which keeps only the
-    first ``limit`` while it sorts: at a million releases a few seconds and a few MB, where
-    reading every release into Python took 16 s and 550 MB.
+    at most :data:`BACKOFF_MAX_DAYS`; ``refresh_failures``). Worked out by SQLite, which keeps
+    only the first ``limit`` while it sorts: at a million releases a few seconds and a few MB,
+    where reading every release into Python took 16 s and 550 MB.
     """
     if now.tzinfo is None:
         now = now.replace(tzinfo=UTC)
@@ -704,7 +704,6 @@ class _Run:
             1 for r in batch if r.source_version and previous.get(r.key) == r.source_version)
         log.info("refresh: wrote %d Hub records, %d changes", result.records, result.changes)
         self.phase = phase
-
 
     def _failures_after(self, written: Iterable[str]) -> None:
         try:

@@ -405,6 +405,10 @@ def where_clause(filters: Filters, *, order: str | None = None) -> tuple[list[st
     return conditions, args
 
 
+def _where(sql: str, conditions: Sequence[str]) -> str:
+    return sql + "".join(f" AND {condition}" for condition in conditions)
+
+
 def _base(query: str, filters: Filters, *, order: str | None = None
           ) -> tuple[str, list[Any], bool]:
     conditions, args = where_clause(filters, order=order)
@@ -416,9 +420,7 @@ def _base(query: str, filters: Filters, *, order: str | None = None
         args = [match, *args]
     else:
         sql = "FROM release_summary s WHERE 1"
-    for condition in conditions:
-        sql += f" AND {condition}"
-    return sql, args, bool(match)
+    return _where(sql, conditions), args, bool(match)
 
 
 def _base_few(rowids: Sequence[int], filters: Filters) -> tuple[str, list[Any]]:
@@ -429,9 +431,7 @@ def _base_few(rowids: Sequence[int], filters: Filters) -> tuple[str, list[Any]]:
     conditions, args = where_clause(filters)
     sql = ("FROM releases r CROSS JOIN release_summary s ON s.release_id = r.id "
            "WHERE r.rowid IN (SELECT value FROM json_each(?))")
-    for condition in conditions:
-        sql += f" AND {condition}"
-    return sql, ["[" + ",".join(str(int(i)) for i in rowids) + "]", *args]
+    return _where(sql, conditions), ["[" + ",".join(str(int(i)) for i in rowids) + "]", *args]
 
 
 def _base_walk(query: str, filters: Filters, order: str) -> tuple[str, list[Any]]:
@@ -443,9 +443,7 @@ def _base_walk(query: str, filters: Filters, order: str) -> tuple[str, list[Any]
     sql = ("FROM release_summary s CROSS JOIN releases r ON r.id = s.release_id "
            f"WHERE r.rowid IN (SELECT rowid & {SEARCH_KEY_ROWID_MASK} FROM releases_fts "
            "WHERE releases_fts MATCH ?)")
-    for condition in conditions:
-        sql += f" AND {condition}"
-    return sql, [quote_fts(query), *args]
+    return _where(sql, conditions), [quote_fts(query), *args]
 
 
 #: Below this many releases every search reads as SQLite plans it.
@@ -474,11 +472,6 @@ def _matches(cache: Cache, query: str, filters: Filters) -> int:
     page of a search asks again)."""
     counter = _counter(cache, query, filters)
     return counter.total() if counter is not None else count(cache, query, filters)
-
-
-def _walks(cache: Cache, query: str, filters: Filters, limit: int) -> bool:
-    """Whether a sorted page of this query is read by walking the sort index (many matches)."""
-    return bool(_many(cache, query, filters, limit))
 
 
 def _few_rowids(cache: Cache, query: str, filters: Filters) -> list[int] | None:

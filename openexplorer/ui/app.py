@@ -114,9 +114,6 @@ def open_cache_or_recover(path: str | Path, parent: QWidget | None = None) -> Ca
 def main(db: str | Path | None = None, argv: list[str] | None = None) -> int:
     os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
-    from openexplorer.ui import collector
-
-    collector.install()  # cyclic garbage collection on this thread only (workers run beside it)
     app.setApplicationName("OpenExplorer")
     app.setOrganizationName("OpenExplorer")
     app.setApplicationVersion(__version__)

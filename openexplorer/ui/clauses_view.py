@@ -12,21 +12,9 @@ the matrix as Markdown (``markdown``). Not legal advice.
 
 from __future__ import annotations
 
-import contextlib
-import logging
 from html import escape
-from typing import Any
-from PySide6.QtCore import (
-    QObject,
-    QRectF,
-    QRunnable,
-    QSize,
-    Qt,
-    QThreadPool,
-    QTimer,
-    Signal,
-    Slot,
-)
+
+from PySide6.QtCore import QRectF, QSize, Qt, QThreadPool, QTimer, Signal, Slot
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -47,6 +35,7 @@ from PySide6.QtWidgets import (
 from openexplorer import clauses
 from openexplorer.cache import Cache
 from openexplorer.clauses import BUCKETS, CLAUSE_LABELS, CLAUSES, REVIEW, USABLE, LicenseClauses
+from openexplorer.ui.cache_job import CacheReadJob, JobSignals
 from openexplorer.ui.theme import STATUS_COLORS, chart_colors
 
 #: Item data role: the cell's value (yes / no / unknown / allowed / …) or the row's bucket.
@@ -201,39 +190,6 @@ class BucketChart(QWidget):
         painter.end()
 
 
-log = logging.getLogger(__name__)
-
-
-class _MatrixSignals(QObject):
-    """Carries a background matrix to the view (queued into the GUI thread)."""
-
-    ready = Signal(int, object)
-    failed = Signal(int, str)
-
-
-class _MatrixJob(QRunnable):
-    """Builds the clause matrix on a pool thread, with a read-only connection of its own: at a
-    million releases counting the releases per licence takes about a second."""
-
-    def __init__(self, path: str, generation: int, signals: _MatrixSignals) -> None:
-        super().__init__()
-        self._path, self._generation, self._signals = path, generation, signals
-
-    def run(self) -> None:
-        try:
-            with Cache.open(self._path, readonly=True) as cache:
-                matrix = clauses.clause_matrix(cache)
-        except Exception as exc:  # noqa: BLE001 - reported to the view, never raised here
-            log.warning("the licence clause matrix could not be read: %s", exc)
-            self._emit(self._signals.failed, str(exc))
-            return
-        self._emit(self._signals.ready, matrix)
-
-    def _emit(self, signal: Any, value: object) -> None:
-        with contextlib.suppress(RuntimeError):  # the view went away meanwhile
-            signal.emit(self._generation, value)
-
-
 class ClausesView(QWidget):
     """The licence clause matrix with its commercial-review filter, details and chart."""
 
@@ -254,7 +210,7 @@ class ClausesView(QWidget):
         self._background = background
         self._generation = 0
         self._pending: int | None = None
-        self._signals = _MatrixSignals(self)
+        self._signals = JobSignals(self)
         self._signals.ready.connect(self._on_matrix_ready)
         self._signals.failed.connect(self._on_matrix_failed)
         self._snapshot_date = snapshot_date if snapshot_date is not None else \
@@ -354,8 +310,9 @@ class ClausesView(QWidget):
         if self._background and path is not None:
             self._pending = self._generation
             self.count.setText("Counting releases per licence…")
-            QThreadPool.globalInstance().start(
-                _MatrixJob(str(path), self._generation, self._signals))
+            QThreadPool.globalInstance().start(CacheReadJob(
+                str(path), clauses.clause_matrix, self._generation, self._signals,
+                what="the licence clause matrix"))
             return
         self._show_matrix(clauses.clause_matrix(self._cache))
 

@@ -8,7 +8,6 @@ releases (``filter_requested``). The figures come from :func:`openexplorer.overv
 
 from __future__ import annotations
 
-import contextlib
 import html
 import logging
 from collections.abc import Sequence
@@ -16,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QObject, QPointF, QRunnable, Qt, QThreadPool, Signal, Slot
+from PySide6.QtCore import QEvent, QPointF, Qt, QThreadPool, Signal, Slot
 from PySide6.QtGui import QColor, QCursor, QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -28,9 +27,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from openexplorer.cache import Cache
 from openexplorer.overview import empty_stats, overview_stats
 from openexplorer.ui import theme
+from openexplorer.ui.cache_job import CacheReadJob, JobSignals
 
 log = logging.getLogger(__name__)
 
@@ -60,39 +59,6 @@ def _releases(n: int) -> str:
 
 
 _HINT = "Hover over a bar for its figures; click it to search those releases."
-
-
-class _StatsSignals(QObject):
-    """Carries a background count's result to the view (queued into the GUI thread)."""
-
-    ready = Signal(int, object)
-    failed = Signal(int, str)
-
-
-class _StatsJob(QRunnable):
-    """Counts the overview on a pool thread, with a read-only connection of its own."""
-
-    def __init__(self, path: str, curated_only: bool, generation: int,
-                 signals: _StatsSignals) -> None:
-        super().__init__()
-        self._path = path
-        self._curated_only = curated_only
-        self._generation = generation
-        self._signals = signals
-
-    def run(self) -> None:
-        try:
-            with Cache.open(self._path, readonly=True) as cache:
-                stats = overview_stats(cache, curated_only=self._curated_only)
-        except Exception as exc:  # noqa: BLE001 - reported to the view, never raised here
-            log.warning("overview figures could not be read: %s", exc)
-            self._emit(self._signals.failed, str(exc))
-            return
-        self._emit(self._signals.ready, stats)
-
-    def _emit(self, signal: Any, value: object) -> None:
-        with contextlib.suppress(RuntimeError):  # the view went away meanwhile
-            signal.emit(self._generation, value)
 
 
 @dataclass
@@ -397,7 +363,7 @@ class OverviewView(QWidget):
         self._background = background
         self._generation = 0
         self._pending: int | None = None
-        self._signals = _StatsSignals(self)
+        self._signals = JobSignals(self)
 
         self.heading = QLabel("Openness of the field")
         heading_font = QFont(self.font())
@@ -503,7 +469,9 @@ class OverviewView(QWidget):
         if self._background and path is not None:
             self._pending = self._generation
             self.hint.setText("Counting…")
-            job = _StatsJob(str(path), curated_only, self._generation, self._signals)
+            job = CacheReadJob(
+                str(path), lambda cache: overview_stats(cache, curated_only=curated_only),
+                self._generation, self._signals, what="overview figures")
             QThreadPool.globalInstance().start(job)
             return
         try:

@@ -278,8 +278,8 @@ class RefreshController(QObject):
         """Build the controller; nothing runs and no thread starts until :meth:`start`.
 
         ``cache`` is the GUI thread's (read) cache. ``refresh``, ``request_type`` and
-        ``client_factory`` default to
-        ``openexplorer.refresh`` / ``openexplorer.hub`` (imported when first needed).
+        ``client_factory`` default to ``openexplorer.refresh`` / ``openexplorer.hub`` (imported
+        when first needed).
         ``offline`` defaults to the ``hub/offline`` setting. With ``periodic``, the first
         stale check runs ``first_check_ms`` after the timer is switched on, then every
         ``hub/refresh_interval_hours`` (default 6).
