@@ -77,7 +77,12 @@ def details(results: list[suite.Result]) -> str:
                 "the app can do without): " + ", ".join(ms(v) for v in panel)
                 + f", median {ms(statistics.median(panel))} = "
                 f"{statistics.median(panel) / statistics.median(d['bare']):.2f} × the bare "
-                "window." if panel else ""))
+                "window." if panel else "") + (
+                " The first release's page (read on a pool thread after the first paint) was "
+                "filled at " + ", ".join(ms(v) for v in d["release_page"]) + "; in the first "
+                "second after the window showed, the event loop never waited longer than " + ", ".join(
+                    ms(v) for v in d["longest_stall"]) + " (how long a key pressed then would "
+                "have waited)." if d.get("release_page") else ""))
         elif r.key == "scroll":
             out.append(f"* **scroll**: {d['frames']:,} frames, {d['over_16ms']} over 16 ms, p50 "
                        f"{ms(d['p50'])}, p99 {ms(d['p99'])}; {d['rows']:,} rows reached in "

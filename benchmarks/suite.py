@@ -349,16 +349,36 @@ app.processEvents()
 print("shown", flush=True)
 """
 
+#: The app's own start. After "shown" it goes on for a second, or until the first release's
+#: page is filled (read on a pool thread after the first paint) if later, and prints when the
+#: page was filled and the longest wait the event loop had meanwhile — how long a key pressed
+#: then would have waited (the first facet count, the page's paint…).
 PRODUCT = """
 import sys, time
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QElapsedTimer, QTimer
 from PySide6.QtWidgets import QApplication
+started = time.perf_counter()
 app = QApplication(sys.argv[:1])
+ticks, filled = [], []
+def tick():
+    ticks.append(time.perf_counter())
+    window = next((w for w in app.topLevelWidgets() if hasattr(w, "model_page")), None)
+    if not filled and window is not None and window.model_page.view() is not None:
+        filled.append(ticks[-1] - started)
+    if filled and ticks[-1] - ticks[0] > 1.0 or ticks[-1] - started > 10:
+        timer.stop()
+        gaps = [b - a for a, b in zip(ticks, ticks[1:])] or [0.0]
+        print("release", filled[0] if filled else "nan", max(gaps), flush=True)
+        app.quit()
+timer = QTimer()
+timer.setInterval(2)  # often enough to see a wait, seldom enough not to cause one
+timer.timeout.connect(tick)
 def shown():
     app.processEvents()
     top = [w for w in app.topLevelWidgets() if w.isVisible()]
-    print("shown", len(top), flush=True)
-    app.quit()
+    print("shown", len(top), time.perf_counter() - started, flush=True)
+    ticks.append(time.perf_counter())
+    timer.start()
 QTimer.singleShot(0, shown)
 from openexplorer.ui import app as ui_app
 ui_app.main(db=sys.argv[1])
@@ -383,13 +403,22 @@ print("shown", flush=True)
 """
 
 
-def _start(code: str, args: list[str], env: dict[str, str]) -> float:
+def _start(code: str, args: list[str], env: dict[str, str],
+           extra: list[float] | None = None) -> float:
+    """Seconds from the process's start until it prints "shown". The app's own start prints a
+    second line, ``release SECONDS LONGEST_GAP``: ``extra`` gets the seconds from the process's
+    start to the first release's page and the longest event-loop wait before it."""
     started = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-c", code, *args], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, env=env, cwd=str(ROOT))
     assert proc.stdout is not None
     line = proc.stdout.readline()
     shown = time.perf_counter() - started
+    if extra is not None and line.startswith("shown"):
+        after = proc.stdout.readline().split()
+        if after[:1] == ["release"] and after[1] != "nan":  # from the process's start: shown + what followed
+            in_process_shown = float(line.split()[2])
+            extra[:] = [shown + float(after[1]) - in_process_shown, float(after[2])]
     try:  # the app may still be finishing background work (the overview, rankings…)
         _out, err = proc.communicate(timeout=10)
     except subprocess.TimeoutExpired:
@@ -414,14 +443,18 @@ def _child_env(home: Path) -> dict[str, str]:
 def bench_cold_start(cache_path: Path, *, repeat: int = 5, warm: bool = True) -> Result:
     with tempfile.TemporaryDirectory() as folder:
         env = _child_env(Path(folder))
-        bare, product, panel = [], [], []
+        bare, product, panel, release, stall = [], [], [], [], []
         if warm:  # each once, so that the files are in the OS cache
             _start(BARE, [], env)
             _start(PRODUCT, [str(cache_path)], env)
             _start(SEARCH_PANEL_ONLY, [str(cache_path)], env)
         for _ in range(repeat):
             bare.append(_start(BARE, [], env))
-            product.append(_start(PRODUCT, [str(cache_path)], env))
+            extra: list[float] = []
+            product.append(_start(PRODUCT, [str(cache_path)], env, extra))
+            if extra:
+                release.append(extra[0])
+                stall.append(extra[1])
             panel.append(_start(SEARCH_PANEL_ONLY, [str(cache_path)], env))
     value, base = statistics.median(product), statistics.median(bare)
     ratio = value / base
@@ -430,7 +463,8 @@ def bench_cold_start(cache_path: Path, *, repeat: int = 5, warm: bool = True) ->
         f"(new process, offscreen; median of {repeat})", target="≤ 1.5 × the bare window",
         value=value, unit="ms", met=ratio <= 1.5, floor_label="a bare PySide6 window",
         floor=base, ratio=ratio,
-        details={"product": product, "bare": bare, "search_panel_only": panel})
+        details={"product": product, "bare": bare, "search_panel_only": panel,
+                 "release_page": release, "longest_stall": stall})
 
 
 # -- scrolling ------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, QUrl, Slot
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QThreadPool, QTimer, QUrl, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -29,12 +29,12 @@ from PySide6.QtWidgets import (
 
 from openexplorer.cache import Cache
 from openexplorer.ui import theme
+from openexplorer.ui.cache_job import CacheReadJob, JobSignals
 from openexplorer.ui.lazy_tab import LazyTab
 from openexplorer.ui.model_page import ModelPage
 from openexplorer.ui.refresh_status import RefreshStatus
 from openexplorer.ui.refresh_worker import SETTING_OFFLINE, RefreshController
 from openexplorer.ui.search_panel import SearchPanel
-from openexplorer.views import release_view
 
 if TYPE_CHECKING:  # the other tabs are imported when first built (start-up time)
     from openexplorer.ui.clauses_view import ClausesView
@@ -65,10 +65,34 @@ def _module_exists(name: str) -> bool:
         return False
 
 
+def _first_screen_facts(cache: Cache, release_id: str | None) -> tuple[dict | None, int]:
+    """The first release's page and the number of releases (a count of a large cache)."""
+    from openexplorer.views import release_view
+
+    view = release_view(cache, release_id) if release_id else None
+    return view, cache.count("releases")
+
+
 def _to_bool(value: object) -> bool:
     if isinstance(value, str):
         return value.strip().lower() in {"1", "true", "yes", "on"}
     return bool(value)
+
+
+class _AfterPaint(QObject):
+    """Calls ``then`` once, on the event-loop pass after ``widget``'s next paint."""
+
+    def __init__(self, widget: QWidget, then: Callable[[], None]) -> None:
+        super().__init__(widget)
+        self._then = then
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, watched, self._then)  # not if the widget went away
+            self.deleteLater()
+        return False
 
 
 class MainWindow(QMainWindow):
@@ -81,7 +105,8 @@ class MainWindow(QMainWindow):
     SHUTDOWN_WAIT_MS = 3000
     SHUTDOWN_HIDDEN_WAIT_MS = 30000
     TAB_RELEASE, TAB_COMPARE, TAB_OVERVIEW = range(3)
-    #: The first facet count waits for the results' first paint, or this long at most.
+    #: The first release's page waits for the results' first paint, and the first facet
+    #: count for the page's, or this long at most.
     FACETS_AFTER_MS = 500
 
     def __init__(
@@ -127,9 +152,11 @@ class MainWindow(QMainWindow):
         self._connect_signals()
         self._restore_state()
         built = cache.get_meta("snapshot_built")
-        self._status_text = (f"{cache.count('releases')} releases"
-                             + (f" · bundled snapshot of {built}" if built else ""))
-        self.statusBar().showMessage(self._status_text)
+        self._snapshot_note = f" · bundled snapshot of {built}" if built else ""
+        #: Carries the first release's page and the release count from the pool thread.
+        self._first_signals: JobSignals | None = None
+        if cache.path is None:  # else counted with the first release, off the GUI thread
+            self._show_release_count(cache.count("releases"))
         QTimer.singleShot(0, self._show_first_release)
 
     # -- building --------------------------------------------------------------------------------
@@ -449,32 +476,69 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _show_first_release(self) -> None:
-        current = self.search.current_id()
-        if current and self.model_page.view() is None:
-            self.show_release(current, switch=False)
-        # Background work begins once the first screen is built and painted: the facet count's
-        # thread would otherwise compete with it for the interpreter.
+        # The first release's page and the background work begin once the first screen is
+        # built and painted: they would otherwise compete with it for the interpreter.
         if self.isVisible():
-            self.search.table.viewport().installEventFilter(self)
-            QTimer.singleShot(self.FACETS_AFTER_MS, self.search,  # if it is never painted
-                              self.search.start_facets)
+            _AfterPaint(self.search.table.viewport(), self._after_first_paint)
+            QTimer.singleShot(self.FACETS_AFTER_MS, self,  # if it is never painted
+                              self._after_first_paint)
         else:
-            self.search.start_facets()
+            self._after_first_paint()
         self._start_summary_update()
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        viewport = self.search.table.viewport()
-        if watched is viewport and event.type() == QEvent.Type.Paint:
-            viewport.removeEventFilter(self)
-            QTimer.singleShot(0, self.search, self.search.start_facets)  # after this paint
-        return super().eventFilter(watched, event)
+    @Slot()
+    def _after_first_paint(self) -> None:
+        if self._first_signals is not None:
+            return  # already begun (painted before the fallback timer)
+        self._first_signals = JobSignals(self)
+        self._first_signals.ready.connect(self._on_first_release_read)
+        self._first_signals.failed.connect(self._on_first_release_failed)
+        current = self.search.current_id()
+        if self._cache.path is None:  # a cache without a file: on this thread
+            if current and self.model_page.view() is None:
+                self.show_release(current, switch=False)
+            self.search.start_facets()
+            return
+        # The page needs the licence catalogue, built on the pool thread too (~40 ms). The
+        # facet count follows the page's paint (or FACETS_AFTER_MS): its first run imports
+        # NumPy and loads the facet arrays, which would slow the page's painting threefold.
+        QThreadPool.globalInstance().start(CacheReadJob(
+            str(self._cache.path), lambda cache: _first_screen_facts(cache, current), 0,
+            self._first_signals, what="the first release"))
+        QTimer.singleShot(self.FACETS_AFTER_MS, self.search, self.search.start_facets)
+
+    @Slot(int, object)
+    def _on_first_release_read(self, _generation: int, facts: tuple[dict | None, int]) -> None:
+        view, count = facts
+        self._show_release_count(count)
+        # Unless a release was chosen meanwhile, or the results changed under it.
+        if view is not None and self.model_page.view() is None \
+                and view["id"] == self.search.current_id():
+            self._show_view(view, switch=False)
+            if self.model_page.isVisible():
+                _AfterPaint(self.model_page.scroll.widget(), self.search.start_facets)
+                return
+        self.search.start_facets()
+
+    @Slot(int, str)
+    def _on_first_release_failed(self, _generation: int, error: str) -> None:
+        log.warning("the first release could not be read: %s", error)
+        self.search.start_facets()
+
+    def _show_release_count(self, count: int) -> None:
+        self.statusBar().showMessage(f"{count} releases{self._snapshot_note}")
 
     @Slot(str)
     def show_release(self, release_id: str, switch: bool = True) -> None:
+        from openexplorer.views import release_view
+
         view = release_view(self._cache, release_id)
         if view is None:
             self.statusBar().showMessage(f"{release_id} is not in the cache", 5000)
             return
+        self._show_view(view, switch)
+
+    def _show_view(self, view: dict, switch: bool) -> None:
         self._pending_release = None
         self.model_page.show_view(view)
         if self._frameworks_tab.is_built():  # else it is fed the release when it is built

@@ -244,6 +244,7 @@ def test_start_up_imports_only_what_the_first_screen_needs(tmp_path, cache):
         "window = MainWindow(cache, settings=settings)\n"
         "window.show()\n"
         "heavy = ['pyqtgraph', 'sqlite_utils', 'keyring', 'yaml', 'numpy',\n"
+        "         'openexplorer.views', 'openexplorer.licenses', 'license_expression',\n"
         "         'openexplorer.snapshot', 'openexplorer.ui.compare_view',\n"
         "         'openexplorer.ui.overview_view', 'openexplorer.ui.clauses_view',\n"
         "         'openexplorer.ui.openwashing_view', 'openexplorer.ui.rubric_view',\n"
@@ -254,6 +255,48 @@ def test_start_up_imports_only_what_the_first_screen_needs(tmp_path, cache):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, env=env, timeout=120)
     assert out.stdout.strip().splitlines()[-1] == "[]", out.stdout + out.stderr
+
+
+def test_the_first_release_is_read_off_the_gui_thread_and_the_facets_follow_it(
+        qtbot, cache, settings, monkeypatch):
+    import threading
+
+    from openexplorer.ui import main_window
+
+    threads: list[int] = []
+    facts = main_window._first_screen_facts
+
+    def reading(*args):
+        threads.append(threading.get_ident())
+        return facts(*args)
+
+    monkeypatch.setattr(main_window, "_first_screen_facts", reading)
+    monkeypatch.setattr(MainWindow, "FACETS_AFTER_MS", 60_000)  # no fallback in this test
+    win = MainWindow(cache, settings=settings)
+    qtbot.addWidget(win)
+    page_when_counted: list[object] = []
+    start_facets = win.search.start_facets
+    win.search.start_facets = lambda: (page_when_counted.append(win.model_page.view()),
+                                       start_facets())
+    win.show()
+    qtbot.waitUntil(lambda: bool(page_when_counted), timeout=TIMEOUT)
+    assert threads and threads[0] != threading.get_ident()
+    # The facet count (NumPy's import, the arrays) began only once the page was there.
+    assert page_when_counted[0] is not None
+    assert page_when_counted[0]["id"] == win.search.current_id()
+    assert f"{cache.count('releases')} releases" in win.statusBar().currentMessage()
+    qtbot.waitUntil(win.search.is_idle, timeout=TIMEOUT)
+
+
+def test_a_late_first_release_never_replaces_the_one_chosen_meanwhile(window, cache):
+    from openexplorer.views import release_view
+
+    first = window.search.current_id()
+    chosen = next(r for r in ("allenai/olmo-7b", "allenai/olmo-2-1124-7b") if r != first)
+    window.show_release(chosen)  # e.g. from the Go menu, the results unchanged
+    window._on_first_release_read(0, (release_view(cache, first), 7))
+    assert window.model_page.view()["id"] == chosen
+    assert window.statusBar().currentMessage().startswith("7 releases")
 
 
 def test_lazy_tab_builds_its_page_once_when_shown(qtbot):
