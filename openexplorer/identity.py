@@ -16,7 +16,6 @@ also carries their kind (Big Tech, company, academic, public) and country.
 
 from __future__ import annotations
 
-import csv
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -47,6 +46,8 @@ def match_key(text: str | None) -> str | None:
 
 def _resource_rows(name: str) -> list[dict[str, str]]:
     text = (files("openexplorer.resources") / name).read_text(encoding="utf-8")
+    import csv  # here: the tables are read once, and not by the window's start
+
     lines = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
     return list(csv.DictReader(lines))
 
