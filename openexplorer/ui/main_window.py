@@ -157,6 +157,8 @@ class MainWindow(QMainWindow):
         self._first_signals: JobSignals | None = None
         if cache.path is None:  # else counted with the first release, off the GUI thread
             self._show_release_count(cache.count("releases"))
+        elif self.search.current_id():
+            self.model_page.set_reading(True)
         QTimer.singleShot(0, self._show_first_release)
 
     # -- building --------------------------------------------------------------------------------
@@ -511,6 +513,7 @@ class MainWindow(QMainWindow):
     def _on_first_release_read(self, _generation: int, facts: tuple[dict | None, int]) -> None:
         view, count = facts
         self._show_release_count(count)
+        self.model_page.set_reading(False)
         # Unless a release was chosen meanwhile, or the results changed under it.
         if view is not None and self.model_page.view() is None \
                 and view["id"] == self.search.current_id():
@@ -523,10 +526,11 @@ class MainWindow(QMainWindow):
     @Slot(int, str)
     def _on_first_release_failed(self, _generation: int, error: str) -> None:
         log.warning("the first release could not be read: %s", error)
+        self.model_page.set_reading(False)
         self.search.start_facets()
 
     def _show_release_count(self, count: int) -> None:
-        self.statusBar().showMessage(f"{count} releases{self._snapshot_note}")
+        self.statusBar().showMessage(f"{count:,} releases{self._snapshot_note}")
 
     @Slot(str)
     def show_release(self, release_id: str, switch: bool = True) -> None:

@@ -553,6 +553,9 @@ class ModelPage(QWidget):
     compare_requested = Signal(list)
     refresh_requested = Signal(list)
 
+    PROMPT = "Select a release to see how open it is."
+    #: A release read off the GUI thread leaves the page blank this long, then says so.
+    READING_SAYS_SO_AFTER_MS = 400
     FAMILY_COLUMNS = 3
     FAMILY_SHOWN = 24  # more behind "Show all"
     EVIDENCE_VISIBLE_ROWS = 14
@@ -562,6 +565,7 @@ class ModelPage(QWidget):
                  snapshot_date: str | None = None) -> None:
         super().__init__(parent)
         self._view: dict[str, Any] | None = None
+        self._reading = False
         self._snapshot_date = snapshot_date
         self._build()
         self._connect_signals()
@@ -578,7 +582,7 @@ class ModelPage(QWidget):
         self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         outer.addWidget(self.scroll)
 
-        self.placeholder = plain_label("Select a release to see how open it is.", muted=True)
+        self.placeholder = plain_label(self.PROMPT, muted=True)
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         outer.addWidget(self.placeholder)
 
@@ -876,6 +880,18 @@ class ModelPage(QWidget):
         """The bundled snapshot's date, cited by "Copy as Markdown"."""
         self._snapshot_date = snapshot_date
 
+    def set_reading(self, reading: bool) -> None:
+        """A release is being read elsewhere (the window's first): no prompt to select one
+        meanwhile — a blank page, and a word if it takes long."""
+        self._reading = reading
+        self.placeholder.setText("" if reading else self.PROMPT)
+        if reading:
+            QTimer.singleShot(self.READING_SAYS_SO_AFTER_MS, self, self._say_reading)
+
+    def _say_reading(self) -> None:
+        if self._reading and self._view is None:
+            self.placeholder.setText("Reading the release…")
+
     def clear(self) -> None:
         self._view = None
         self.scroll.hide()
@@ -888,6 +904,8 @@ class ModelPage(QWidget):
         """Render a :func:`openexplorer.views.release_view` dict (``detail=True``)."""
         self._view = dict(view)
         v = self._view
+        self._reading = False
+        self.placeholder.setText(self.PROMPT)  # for a later clear()
         self.placeholder.hide()
         self.scroll.show()
         self._fill_header(v)

@@ -49,7 +49,7 @@ def test_text_renders_with_a_real_font(qapp):
 
 def test_window_lists_the_snapshot_and_shows_the_first_release(window, cache):
     assert window.search.model.rowCount() > 100
-    assert str(cache.count("releases")) in window.statusBar().currentMessage()
+    assert f"{cache.count('releases'):,} releases" in window.statusBar().currentMessage()
     assert window.model_page.view()["id"] == window.search.current_id()
 
 
@@ -278,13 +278,14 @@ def test_the_first_release_is_read_off_the_gui_thread_and_the_facets_follow_it(
     start_facets = win.search.start_facets
     win.search.start_facets = lambda: (page_when_counted.append(win.model_page.view()),
                                        start_facets())
+    assert win.model_page.placeholder.text() == ""  # not "Select a release" while it is read
     win.show()
     qtbot.waitUntil(lambda: bool(page_when_counted), timeout=TIMEOUT)
     assert threads and threads[0] != threading.get_ident()
     # The facet count (NumPy's import, the arrays) began only once the page was there.
     assert page_when_counted[0] is not None
     assert page_when_counted[0]["id"] == win.search.current_id()
-    assert f"{cache.count('releases')} releases" in win.statusBar().currentMessage()
+    assert f"{cache.count('releases'):,} releases" in win.statusBar().currentMessage()
     qtbot.waitUntil(win.search.is_idle, timeout=TIMEOUT)
 
 

@@ -69,6 +69,24 @@ def index_release(cache) -> dict[str, Any]:
     pytest.fail("no index-assessed OLMo release in the snapshot")
 
 
+def test_while_a_release_is_read_the_page_is_blank_then_says_so(page, qtbot, monkeypatch,
+                                                                index_release):
+    monkeypatch.setattr(ModelPage, "READING_SAYS_SO_AFTER_MS", 50)
+    assert page.placeholder.text() == ModelPage.PROMPT
+    page.set_reading(True)
+    assert page.placeholder.isVisible() and page.placeholder.text() == ""
+    qtbot.waitUntil(lambda: page.placeholder.text() == "Reading the release…", timeout=2000)
+    page.set_reading(False)
+    assert page.placeholder.text() == ModelPage.PROMPT
+    # A page shown before the word is due never gets it.
+    page.set_reading(True)
+    _show(page, index_release)
+    qtbot.wait(120)
+    assert page.placeholder.isHidden()
+    page.clear()
+    assert page.placeholder.text() == ModelPage.PROMPT
+
+
 # --- MOF ----------------------------------------------------------------------------------------
 
 
