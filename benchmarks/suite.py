@@ -689,7 +689,7 @@ def bench_export(cache_path: Path, *, repeat: int = 5) -> Result:
 # -- peak memory ----------------------------------------------------------------------------------
 
 MEMORY = """
-import json, sys
+import json, sys, time
 from PySide6.QtWidgets import QApplication
 app = QApplication(sys.argv[:1])
 from openexplorer.store import open_cache
@@ -715,7 +715,10 @@ panel = window.search
 for text in json.loads(sys.argv[2]):
     panel.set_query(text)
     panel._run_search()
-    panel.wait_for_facets(60_000)
+    deadline = time.monotonic() + 60  # its facets (the first wait for the first release's page)
+    while not panel.is_idle() and time.monotonic() < deadline:
+        panel.wait_for_facets(100)
+        app.processEvents()
     app.processEvents()
     bar = panel.table.verticalScrollBar()
     for _ in range(20):
