@@ -12,8 +12,11 @@ shows the earlier figures until it is done).
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import math
+import sqlite3
+import sys
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
@@ -572,7 +575,13 @@ def search(
         select = f"SELECT {picked}, {_search_key('r')} AS search_key"
     elif many and not matched:  # read in the sort's index, the filters checked on the way
         sql, args, matched = _base(query, filters, order=column)
-    read = _rows if columns is None else _tuples
+    if columns is None:
+        read: Callable[[Cache, str, list[Any]], list[Any]] = _rows
+    else:  # the columns picked, and the text index key if this plan gives it
+        names = [*columns, *(["search_key"] if " AS search_key" in select else [])]
+
+        def read(cache: Cache, sql: str, args: list[Any]) -> list[Any]:
+            return _tuples(cache, sql, args, names)
     if column is None:  # the text index's order: one range of its rowids
         where, extra = "", []
         if after is not None:
@@ -634,8 +643,64 @@ def _rows(cache: Cache, sql: str, args: list[Any]) -> list[dict[str, Any]]:
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
-def _tuples(cache: Cache, sql: str, args: list[Any]) -> list[tuple[Any, ...]]:
-    return cache.conn.execute(sql, args).fetchall()
+#: Summary columns stored as REAL (see the table in openexplorer.cache).
+_REAL_COLUMNS = frozenset({
+    "parameters", "mof_progress_iii", "mof_progress_ii", "mof_progress_i", "mof_total",
+    "osai_score", "osai_availability", "osai_documentation", "osai_access"})
+
+
+def _tuples(cache: Cache, sql: str, args: list[Any], names: Sequence[str]) -> list[Any]:
+    """The rows of ``sql`` as tuples of the columns ``names``.
+
+    Read as one JSON text that SQLite builds in a single step: a thread reading pages (the
+    results table's reader) then lets go of the interpreter lock once per page instead of once
+    per row, and a GUI thread painting meanwhile no longer waits for it back at every Qt call
+    (docs/benchmarks.md, scrolling). REAL values travel as ``quote()`` text, which gives their
+    exact value where this SQLite's ``quote()`` is exact (checked once); elsewhere, plain rows.
+    """
+    if not _quote_is_exact(cache.conn):
+        return cache.conn.execute(sql, args).fetchall()
+    picked = ", ".join(f'quote("{n}")' if n in _REAL_COLUMNS else f'"{n}"' for n in names)
+    # Not flattened (a subquery with LIMIT under an aggregate): its rows arrive in its order.
+    text = cache.conn.execute(
+        f"SELECT json_group_array(json_array({picked})) FROM ({sql})", args).fetchone()[0]
+    rows = json.loads(text)
+    reals = [i for i, n in enumerate(names) if n in _REAL_COLUMNS]
+    for row in rows:
+        for i in reals:
+            value = row[i]
+            row[i] = None if value == "NULL" else float(value)
+    return [tuple(row) for row in rows]
+
+
+_quote_exact: bool | None = None
+
+
+def _quote_is_exact(conn: sqlite3.Connection) -> bool:
+    """Whether ``quote()`` of a REAL reads back as the same double in Python. SQLite writes the
+    digits with its own conversion (``long double`` where the platform has it); tried on
+    doubles of every magnitude, once per process."""
+    global _quote_exact
+    if _quote_exact is None:
+        import random
+        import struct
+
+        rng = random.Random(20261127)
+        values = [1 / 3, 1 / 6, 0.1 + 0.2, 100 / 7, 0.28500000000000003, 2**-1074,
+                  sys.float_info.max, sys.float_info.min, 7e9, 0.0, -2.5]
+        while len(values) < 400:
+            value = struct.unpack("<d", rng.getrandbits(64).to_bytes(8, "little"))[0]
+            if math.isfinite(value):
+                values.append(value)
+        try:
+            texts = conn.execute(f"SELECT {', '.join('quote(?)' for _ in values)}",
+                                 values).fetchone()
+            _quote_exact = all(float(t) == v for t, v in zip(texts, values, strict=True))
+        except (sqlite3.Error, ValueError):
+            _quote_exact = False
+        if not _quote_exact:
+            log.info("SQLite's quote() is not exact here: pages are read row by row")
+    return _quote_exact
 
 
 def count(cache: Cache, query: str = "", filters: Filters = Filters()) -> int:  # noqa: B008

@@ -1,0 +1,120 @@
+"""Pages of tuples (``summary.search(columns=…)``, the results table's pages) are read as one
+JSON text built by SQLite, REAL values as ``quote()`` text. They must be exactly the rows a
+plain ``fetchall`` gives — values, types, order, keys — and where ``quote()`` is not exact the
+plain read is used."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from openexplorer import summary
+from openexplorer.store import open_cache
+from tests.test_facet_index import _ingest_synthetic
+from tests.test_sorted_search_walk import SEARCHES, SORTS
+
+
+@pytest.fixture(scope="module")
+def cache(tmp_path_factory):
+    opened = open_cache(tmp_path_factory.mktemp("packed") / "c.sqlite")
+    _ingest_synthetic(opened, 0, 600)
+    yield opened
+    opened.close()
+
+
+def tuple_pages(cache: Any, query: str, filters: summary.Filters, sort: str, descending: bool,
+                size: int) -> list[list[tuple[Any, ...]]]:
+    """Every page as the results table reads it: tuples, each page after the last one's key."""
+    names = list(summary.COLUMNS)
+    out: list[list[tuple[Any, ...]]] = []
+    after = None
+    while len(out) < 400:
+        rows = summary.search(cache, query, filters, sort=sort, descending=descending,
+                              limit=size, after=after, columns=names)
+        if not rows:
+            return out
+        out.append(rows)
+        last = dict(zip([*names, "search_key"], rows[-1], strict=False))
+        after = summary.page_key(last, query, sort=sort, descending=descending)
+    raise AssertionError("paging does not end")
+
+
+def _typed(pages: list[list[tuple[Any, ...]]]) -> list[list[tuple[tuple[type, Any], ...]]]:
+    # 1 == 1.0 == True in Python: compare the types too.
+    return [[tuple((type(v), v) for v in row) for row in page] for page in pages]
+
+
+@pytest.fixture
+def plain(monkeypatch: pytest.MonkeyPatch):
+    """Read the plain way for a moment (``with plain(): …``)."""
+    class _Plain:
+        def __enter__(self) -> None:
+            monkeypatch.setattr(summary, "_quote_exact", False)
+
+        def __exit__(self, *exc: object) -> None:
+            monkeypatch.setattr(summary, "_quote_exact", None)
+    return _Plain
+
+
+def test_quote_is_exact_on_this_platform(cache, monkeypatch):
+    # Else every other test here compares the plain read with itself.
+    monkeypatch.setattr(summary, "_quote_exact", None)
+    assert summary._quote_is_exact(cache.conn) is True
+
+
+@pytest.mark.parametrize("sort", SORTS)
+def test_packed_pages_are_the_rows_fetchall_gives(cache, plain, sort: str) -> None:
+    reals_seen = 0
+    for query, filters in SEARCHES:
+        for descending in (False, True):
+            packed = tuple_pages(cache, query, filters, sort, descending, 40)
+            with plain():
+                expected = tuple_pages(cache, query, filters, sort, descending, 40)
+            assert _typed(packed) == _typed(expected), (query, filters, sort, descending)
+            reals_seen += sum(1 for page in packed for row in page for v in row
+                              if isinstance(v, float))
+    assert reals_seen > 0
+
+
+def test_doubles_needing_seventeen_digits_come_back_exactly(tmp_path, plain):
+    cache = open_cache(tmp_path / "c.sqlite")
+    try:
+        rows = summary.search(cache, "", limit=3, columns=["release_id"])
+        ids = [row[0] for row in rows]
+        values = [0.28500000000000003, 1 / 6, 100 / 7]  # 0.285 → "0.28" would flip to "0.29"
+        with cache.conn:
+            for release_id, value in zip(ids, values, strict=True):
+                cache.conn.execute("UPDATE release_summary SET osai_score = ?, parameters = ? "
+                                   "WHERE release_id = ?", (value, value * 1e9, release_id))
+        got = {row[0]: row[1:] for row in summary.search(
+            cache, "", limit=10_000, columns=["release_id", "osai_score", "parameters"])}
+        for release_id, value in zip(ids, values, strict=True):
+            assert got[release_id] == (value, value * 1e9)
+            assert f"{got[release_id][0]:.2f}" == f"{value:.2f}"
+    finally:
+        cache.close()
+
+
+def test_where_quote_is_not_exact_pages_are_read_row_by_row(tmp_path, monkeypatch):
+    cache = open_cache(tmp_path / "c.sqlite")
+    try:
+        expected = summary.search(cache, "llama", limit=30, columns=list(summary.COLUMNS))
+        # An SQLite whose quote() writes 15 digits (as its JSON does).
+        cache.conn.create_function("quote", 1, lambda v: "NULL" if v is None else (
+            f"{v:.15g}" if isinstance(v, float) else repr(v)), deterministic=True)
+        monkeypatch.setattr(summary, "_quote_exact", None)
+        assert not summary._quote_is_exact(cache.conn)
+        executed: list[str] = []
+        cache.conn.set_trace_callback(executed.append)
+        rows = summary.search(cache, "llama", limit=30, columns=list(summary.COLUMNS))
+        cache.conn.set_trace_callback(None)
+        assert rows == expected
+        assert not any("json_group_array" in sql for sql in executed)
+    finally:
+        cache.close()
+
+
+def test_an_empty_page_is_empty(cache):
+    assert summary.search(cache, "zzzz-no-such-release-qq", limit=50,
+                          columns=list(summary.COLUMNS)) == []
