@@ -237,7 +237,7 @@ class MainWindow(QMainWindow):
     def _build_rubric(self, parent: QWidget) -> QWidget:
         from openexplorer.ui.rubric_view import RubricView
 
-        view = RubricView(self._cache, parent)
+        view = RubricView(self._cache, parent, background=True)
         if hasattr(view, "release_requested"):
             view.release_requested.connect(self.show_release)
         return view

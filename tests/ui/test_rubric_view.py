@@ -173,3 +173,33 @@ def test_legible_in_both_themes(view, qapp, restore_theme, mode, tmp_path):
     assert sum(table.columnWidth(c) for c in range(table.columnCount())) <= viewport + 2
     spin = view.weights_panel.spins["license"]
     assert spin.width() >= spin.minimumSizeHint().width()
+
+
+def test_in_the_background_the_ranking_follows_the_read(qtbot, cache, view):
+    # The pool thread opens its own connection, so it reads through the real rubric.candidates.
+    widget = RubricView(cache, background=True)
+    qtbot.addWidget(widget)
+    widget.show()
+    assert widget.is_busy() and widget.summary_label.text() == "Reading the assessed releases…"
+    qtbot.waitUntil(lambda: not widget.is_busy() and bool(widget.rows()), timeout=20_000)
+    assert [(r.release_id, r.score) for r in widget.rows()] == \
+        [(r.release_id, r.score) for r in view.rows()]
+    # Hub-only releases asked for: read again, in the background too.
+    widget.include_hub.setChecked(True)
+    qtbot.waitUntil(widget.is_busy, timeout=5000)
+    qtbot.waitUntil(lambda: not widget.is_busy(), timeout=20_000)
+    assert len(widget.rows()) >= len(view.rows())
+
+
+def test_a_read_from_before_a_reload_is_dropped(qtbot, cache):
+    widget = RubricView(cache, background=True)
+    qtbot.addWidget(widget)
+    widget.show()
+    qtbot.waitUntil(lambda: not widget.is_busy() and bool(widget.rows()), timeout=20_000)
+    ranked = [r.release_id for r in widget.rows()]
+    old = widget._generation
+    widget.reload()  # after an import or a refresh
+    widget._on_candidates_ready(old, (True, []))  # a read from before it comes back late
+    assert widget._table is None
+    qtbot.waitUntil(lambda: not widget.is_busy() and bool(widget.rows()), timeout=20_000)
+    assert [r.release_id for r in widget.rows()] == ranked
