@@ -525,8 +525,14 @@ class MainWindow(QMainWindow):
 
     @Slot(int, str)
     def _on_first_release_failed(self, _generation: int, error: str) -> None:
-        log.warning("the first release could not be read: %s", error)
+        # E.g. a second connection refused (a read-only folder without the WAL index): the
+        # window's own connection reads them instead, as it did before there was a pool thread.
+        log.info("the first release is read on the window's thread: %s", error)
         self.model_page.set_reading(False)
+        self._show_release_count(self._cache.count("releases"))
+        current = self.search.current_id()
+        if current and self.model_page.view() is None:
+            self.show_release(current, switch=False)
         self.search.start_facets()
 
     def _show_release_count(self, count: int) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 
@@ -287,6 +288,23 @@ def test_the_first_release_is_read_off_the_gui_thread_and_the_facets_follow_it(
     assert page_when_counted[0]["id"] == win.search.current_id()
     assert f"{cache.count('releases'):,} releases" in win.statusBar().currentMessage()
     qtbot.waitUntil(win.search.is_idle, timeout=TIMEOUT)
+
+
+def test_the_first_release_is_read_here_when_the_pool_thread_cannot(qtbot, cache, settings,
+                                                                   monkeypatch):
+    from openexplorer.ui import main_window
+
+    def refused(*_args):
+        raise sqlite3.OperationalError("unable to open database file")
+
+    monkeypatch.setattr(main_window, "_first_screen_facts", refused)
+    win = MainWindow(cache, settings=settings)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitUntil(lambda: win.model_page.view() is not None, timeout=TIMEOUT)
+    assert win.model_page.view()["id"] == win.search.current_id()
+    assert f"{cache.count('releases'):,} releases" in win.statusBar().currentMessage()
+    qtbot.waitUntil(win.search.is_idle, timeout=TIMEOUT)  # the facets were counted too
 
 
 def test_a_late_first_release_never_replaces_the_one_chosen_meanwhile(window, cache):
