@@ -546,9 +546,13 @@ class RubricView(QWidget):
 
     @Slot(int, str)
     def _on_candidates_failed(self, generation: int, message: str) -> None:
+        # E.g. a second connection refused (a read-only folder without the WAL index): the
+        # view's own connection reads them from now on.
         if generation == self._generation:
+            log.info("the rubric's releases are read on the window's thread: %s", message)
             self._pending = None
-            self.summary_label.setText(f"The assessed releases could not be read: {message}")
+            self._background = False
+            self.recompute()
 
     def _candidates(self) -> list[rubric.Candidate]:
         curated = not self.include_hub.isChecked()

@@ -203,3 +203,18 @@ def test_a_read_from_before_a_reload_is_dropped(qtbot, cache):
     assert widget._table is None
     qtbot.waitUntil(lambda: not widget.is_busy() and bool(widget.rows()), timeout=20_000)
     assert [r.release_id for r in widget.rows()] == ranked
+
+
+def test_where_the_pool_thread_cannot_read_the_view_reads_itself(qtbot, cache, view,
+                                                                 monkeypatch):
+    from openexplorer.ui import cache_job
+
+    def refused(cls, *_args, **_kwargs):
+        raise OSError("a read-only folder without the WAL index")
+
+    monkeypatch.setattr(cache_job.Cache, "open", classmethod(refused))
+    widget = RubricView(cache, background=True)
+    qtbot.addWidget(widget)
+    widget.show()
+    qtbot.waitUntil(lambda: not widget.is_busy() and bool(widget.rows()), timeout=20_000)
+    assert [r.release_id for r in widget.rows()] == [r.release_id for r in view.rows()]
