@@ -99,7 +99,9 @@ def details(results: list[suite.Result]) -> str:
         elif r.key == "refresh":
             out.append(f"* **refresh**: {d['per_model_ms']:.2f} ms per model "
                        f"({d['product_seconds']:.1f} s), floor {d['floor_per_model_ms']:.2f} ms "
-                       f"per model ({d['floor_seconds']:.1f} s).")
+                       f"per model ({d['floor_seconds']:.1f} s) in the median round; the "
+                       "rounds' ratios " + ", ".join(
+                           f"{x:.3f} ×" for x in d.get("ratios", [])) + ".")
         elif r.key == "export":
             out.append(f"* **export**: median PNG {ms(d['png_median'])}, SVG "
                        f"{ms(d['svg_median'])}.")

@@ -578,18 +578,39 @@ def _existing_bodies(cache_path: Path, models: int, seed: int, count: int) -> li
 
 
 def bench_refresh(cache_path: Path, models: int, seed: int = 1, *, count: int = 1000,
-                  batch: int = 50) -> Result:
+                  batch: int = 50, rounds: int = 3) -> Result:
     """A refresh of ``count`` models of the big cache (parse, evidence, scores, write, in batches
     of ``batch`` as the refresh writes them) against sqlite-utils ``insert_all`` of the same
     records (their rows and their assessments) into an empty database beside it. The models are
-    written back as they were afterwards, so the cache stays the one the generator built."""
+    written back as they were afterwards, so the cache stays the one the generator built.
+    ``rounds`` times, each the product then its floor: the median round's ratio (a run of half
+    a second is at the mercy of a moment's slowness of a shared machine)."""
+    bodies = _existing_bodies(cache_path, models, seed, count)
+    results = [_refresh_round(cache_path, bodies, seed, batch) for _ in range(max(1, rounds))]
+    ratios = [floor / product for product, floor in results]
+    product, floor = sorted(results, key=lambda r: r[1] / r[0])[len(results) // 2]
+    ratio = floor / product
+    return Result(
+        key="refresh", what=f"refresh ingest of {len(bodies):,} models of the cache (parse, "
+        f"evidence, scores, write; batches of {batch}; median of {len(results)} rounds), "
+        "models per second",
+        target="≥ 0.5 × the floor", value=len(bodies) / product, unit="x", met=ratio >= 0.5,
+        floor_label="sqlite-utils `insert_all` of the same records and their assessments",
+        floor=len(bodies) / floor, ratio=ratio,
+        details={"product_seconds": product, "floor_seconds": floor,
+                 "per_model_ms": product / len(bodies) * 1000,
+                 "floor_per_model_ms": floor / len(bodies) * 1000, "ratios": ratios})
+
+
+def _refresh_round(cache_path: Path, bodies: list[dict], seed: int,
+                   batch: int) -> tuple[float, float]:
+    """Seconds of the product's ingest of ``bodies`` and of the floor's, one after the other."""
     import sqlite_utils
 
     from openexplorer import hub_evidence
     from openexplorer.cache import Cache
     from openexplorer.records import ImportResult
 
-    bodies = _existing_bodies(cache_path, models, seed, count)
     fetched = "2026-10-20T10:00:00Z"
     cache = Cache.open(cache_path)
     try:
@@ -641,16 +662,7 @@ def bench_refresh(cache_path: Path, models: int, seed: int = 1, *, count: int = 
                      for r in part for a in r.assessments))
         floor = time.perf_counter() - started
         db.conn.close()
-    ratio = floor / product
-    return Result(
-        key="refresh", what=f"refresh ingest of {len(bodies):,} models of the cache (parse, "
-        f"evidence, scores, write; batches of {batch}), models per second",
-        target="≥ 0.5 × the floor", value=len(bodies) / product, unit="x", met=ratio >= 0.5,
-        floor_label="sqlite-utils `insert_all` of the same records and their assessments",
-        floor=len(bodies) / floor, ratio=ratio,
-        details={"product_seconds": product, "floor_seconds": floor,
-                 "per_model_ms": product / len(bodies) * 1000,
-                 "floor_per_model_ms": floor / len(bodies) * 1000})
+    return product, floor
 
 
 # -- comparison chart -----------------------------------------------------------------------------
