@@ -661,9 +661,12 @@ def _tuples(cache: Cache, sql: str, args: list[Any], names: Sequence[str]) -> li
     if not _quote_is_exact(cache.conn):
         return cache.conn.execute(sql, args).fetchall()
     picked = ", ".join(f'quote("{n}")' if n in _REAL_COLUMNS else f'"{n}"' for n in names)
-    # Not flattened (a subquery with LIMIT under an aggregate): its rows arrive in its order.
-    text = cache.conn.execute(
-        f"SELECT json_group_array(json_array({picked})) FROM ({sql})", args).fetchone()[0]
+    try:
+        # Not flattened (a subquery with LIMIT under an aggregate): its rows arrive in order.
+        text = cache.conn.execute(
+            f"SELECT json_group_array(json_array({picked})) FROM ({sql})", args).fetchone()[0]
+    except sqlite3.OperationalError:  # a value JSON cannot hold (a BLOB written by hand…)
+        return cache.conn.execute(sql, args).fetchall()
     rows = json.loads(text)
     reals = [i for i, n in enumerate(names) if n in _REAL_COLUMNS]
     for row in rows:

@@ -115,6 +115,19 @@ def test_where_quote_is_not_exact_pages_are_read_row_by_row(tmp_path, monkeypatc
         cache.close()
 
 
+def test_a_value_json_cannot_hold_still_reads(tmp_path):
+    cache = open_cache(tmp_path / "c.sqlite")
+    try:
+        first = summary.search(cache, "", limit=1, columns=["release_id"])[0][0]
+        with cache.conn:  # a cache edited by hand: bytes in a text column
+            cache.conn.execute("UPDATE release_summary SET country = ? WHERE release_id = ?",
+                               (b"\x00\xff", first))
+        rows = summary.search(cache, "", limit=5, columns=["release_id", "country"])
+        assert (first, b"\x00\xff") in rows
+    finally:
+        cache.close()
+
+
 def test_an_empty_page_is_empty(cache):
     assert summary.search(cache, "zzzz-no-such-release-qq", limit=50,
                           columns=list(summary.COLUMNS)) == []
