@@ -541,6 +541,7 @@ def search(
     offset: int = 0,
     after: Sequence[Any] | None = None,
     columns: Sequence[str] | None = None,
+    packed: bool = False,
 ) -> list[Any]:
     """Summary rows matching the query and filters, in the chosen order.
 
@@ -551,7 +552,9 @@ def search(
     page from the indexes (keyset paging) instead of counting ``offset`` rows from the start.
     ``columns`` (summary column names) reads only those, each row a tuple in that order (with
     the text index key last when there is a query): no dict per row (the results table's pages,
-    read on a thread beside the GUI's).
+    read on a thread beside the GUI's). ``packed`` (with ``columns``) reads them as one JSON
+    text SQLite builds in a single step: a little more work, but a thread reading beside a GUI
+    thread lets go of the interpreter lock once per page instead of once per row.
     """
     limit = max(0, int(limit))
     offset = max(0, int(offset))
@@ -581,7 +584,9 @@ def search(
         names = [*columns, *(["search_key"] if " AS search_key" in select else [])]
 
         def read(cache: Cache, sql: str, args: list[Any]) -> list[Any]:
-            return _tuples(cache, sql, args, names)
+            if packed:
+                return _packed_tuples(cache, sql, args, names)
+            return cache.conn.execute(sql, args).fetchall()
     if column is None:  # the text index's order: one range of its rowids
         where, extra = "", []
         if after is not None:
@@ -649,8 +654,9 @@ _REAL_COLUMNS = frozenset({
     "osai_score", "osai_availability", "osai_documentation", "osai_access"})
 
 
-def _tuples(cache: Cache, sql: str, args: list[Any], names: Sequence[str]) -> list[Any]:
-    """The rows of ``sql`` as tuples of the columns ``names``.
+def _packed_tuples(cache: Cache, sql: str, args: list[Any],
+                   names: Sequence[str]) -> list[Any]:
+    """The rows of ``sql`` as tuples of the columns ``names``, as ``fetchall`` gives them.
 
     Read as one JSON text that SQLite builds in a single step: a thread reading pages (the
     results table's reader) then lets go of the interpreter lock once per page instead of once

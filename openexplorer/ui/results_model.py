@@ -196,12 +196,14 @@ def _as_dict(values: tuple[Any, ...]) -> dict[str, Any]:
     return dict(zip(FIELDS, values, strict=False))  # (without the text index key, if any)
 
 
-def read_page(cache: Cache, search: _Search, after: Any) -> tuple[list[tuple[Any, ...]], Any]:
+def read_page(cache: Cache, search: _Search, after: Any, *,
+              packed: bool = False) -> tuple[list[tuple[Any, ...]], Any]:
     """One page of ``search`` after the key ``after`` (None: the first), as the tuples a model
-    keeps, and the key after its last row (None when the page is empty)."""
+    keeps, and the key after its last row (None when the page is empty). ``packed`` on the
+    reader's thread (see :func:`openexplorer.summary.search`)."""
     rows = summary.search(cache, search.query, search.filters, sort=search.sort,
                           descending=search.descending, limit=search.limit, after=after,
-                          columns=FIELDS)  # tuples as SQLite gives them: no Python per row
+                          columns=FIELDS, packed=packed)  # tuples: no Python per row
     end = summary.page_key(dict(zip(_KEYED, rows[-1], strict=False)), search.query,
                            sort=search.sort, descending=search.descending) if rows else None
     return rows, end
@@ -343,7 +345,7 @@ class PageReader:
                 try:
                     if cache is None:
                         cache = Cache.open(self._path, readonly=True)
-                    rows, end = read_page(cache, job.search, job.after)
+                    rows, end = read_page(cache, job.search, job.after, packed=True)
                 except Exception:  # e.g. a read-only folder without the WAL index
                     log.warning("reading a page of results on the reader failed", exc_info=True)
                     with self._lock:
@@ -443,6 +445,7 @@ class ResultsModel(QAbstractTableModel):
         self._filters = Filters()
         self._sort_column = -1  # -1: relevance (or newest first without a query)
         self._sort_order = Qt.SortOrder.AscendingOrder
+        self._held = False  # see hold_until_search
         self._pages: OrderedDict[int, _Page] = OrderedDict()
         self._starts: dict[int, Any] = {}  # where each page starts (summary.page_key; None: top)
         self._count = 0  # rows reached so far (the table's row count)
@@ -500,7 +503,13 @@ class ResultsModel(QAbstractTableModel):
         self._query = query
         if filters is not None:
             self._filters = filters
+        self._held = False
         self._reset()
+
+    def hold_until_search(self) -> None:
+        """Until the next :meth:`set_search`, :meth:`sort` only notes the order (a view being
+        set up sorts before its first search: one read of the first page, not two)."""
+        self._held = True
 
     def refresh(self) -> None:
         """Run the same search again (after the cache changed)."""
@@ -512,7 +521,8 @@ class ResultsModel(QAbstractTableModel):
             return
         self._sort_column = column
         self._sort_order = order
-        self._reset()
+        if not self._held:
+            self._reset()
 
     def total(self) -> int:
         """How many releases match (``summary.count``), counted once per search."""

@@ -767,6 +767,7 @@ class SearchPanel(QWidget):
         self.facet_panel = self._build_facets()
 
         self.model = ResultsModel(self._cache, self)
+        self.model.hold_until_search()  # the sort set up below is read by the first search
         self.table = ResultsView(self)
         self.table.setModel(self.model)
         self.delegate = OpennessBarDelegate(self.table)

@@ -308,3 +308,38 @@ def test_a_cache_without_a_file_reads_pages_on_the_gui_thread(monkeypatch):
         assert model.cell(0, column("name")) is not None  # read here: never blank
     finally:
         memory.close()
+
+
+def test_the_reader_reads_packed_pages_and_the_gui_thread_plain_ones(cache, qtbot,
+                                                                      monkeypatch):
+    import threading
+
+    calls: list[tuple[bool, bool]] = []  # (on the GUI thread, packed)
+    search = summary.search
+
+    def recording(*args, **kwargs):
+        calls.append((threading.current_thread() is threading.main_thread(),
+                      bool(kwargs.get("packed"))))
+        return search(*args, **kwargs)
+
+    monkeypatch.setattr(summary, "search", recording)
+    model = ResultsModel(cache)
+    model.set_search("", Filters())
+    _settle(model, qtbot)
+    assert (True, False) in calls and (False, True) in calls
+    assert set(calls) <= {(True, False), (False, True)}
+
+
+def test_a_sort_before_the_first_search_is_read_by_it(cache, monkeypatch):
+    reads: list[object] = []
+    search = summary.search
+    monkeypatch.setattr(summary, "search", lambda *a, **k: reads.append(k.get("sort")) or
+                        search(*a, **k))
+    model = ResultsModel(cache)
+    model.hold_until_search()  # as the search panel sets its view up
+    model.sort(column("name"), Qt.SortOrder.AscendingOrder)
+    assert model.rowCount() == 0 and reads == []
+    model.set_search("", Filters())
+    assert reads[:1] == ["name"] and model.rowCount() > 0
+    model.sort(column("osai"), Qt.SortOrder.DescendingOrder)  # after it, sorts read at once
+    assert "osai_score" in reads
