@@ -15,7 +15,7 @@ Signals:
 from __future__ import annotations
 
 import logging
-from PySide6.QtCore import Qt, QThreadPool, QTimer, Signal, Slot
+from PySide6.QtCore import QEvent, QObject, Qt, QThreadPool, QTimer, Signal, Slot
 from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication, QPalette, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -55,6 +55,9 @@ SORT_ROLE = Qt.ItemDataRole.UserRole + 2
 
 RANKING_COLUMNS = ("Rank", "Release", "Organisation", "Score", "Evidence", "MOF rank",
                    "vs MOF", "Index rank", "vs index")
+#: The ranking's Organisation column takes the room the others leave, but never less than this
+#: (narrower, the table scrolls sideways instead of showing "…" for every organisation).
+ORGANISATION_MIN = 150
 ROBUST_COLUMNS = ("Release", "Rank", "In top 10", "Keeps its order", "Rank range")
 _UP, _DOWN = "#009E73", "#D55E00"  # the status colours for open / closed
 
@@ -293,6 +296,7 @@ class RubricView(QWidget):
             if sample:
                 self.ranking_table.setColumnWidth(
                     column, metrics.horizontalAdvance(sample) + 22)
+        self.ranking_table.viewport().installEventFilter(self)
         ranking_layout.addWidget(self.ranking_table, 1)
         ranking_layout.addWidget(_muted(
             "vs MOF, vs index: places gained (▲) or lost (▼) under your rubric, counted among "
@@ -719,6 +723,22 @@ class RubricView(QWidget):
         release_id = item.data(RELEASE_ROLE)
         if release_id:
             self.release_requested.emit(str(release_id))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.Resize and watched is self.ranking_table.viewport():
+            self._fit_organisation()
+        return super().eventFilter(watched, event)
+
+    def _fit_organisation(self) -> None:
+        header = self.ranking_table.horizontalHeader()
+        column = RANKING_COLUMNS.index("Organisation")
+        others = sum(header.sectionSize(c) for c in range(header.count()) if c != column)
+        roomy = self.ranking_table.viewport().width() - others >= ORGANISATION_MIN
+        mode = QHeaderView.ResizeMode.Stretch if roomy else QHeaderView.ResizeMode.Interactive
+        if header.sectionResizeMode(column) != mode:
+            header.setSectionResizeMode(column, mode)
+            if not roomy:
+                header.resizeSection(column, ORGANISATION_MIN)
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
         super().showEvent(event)

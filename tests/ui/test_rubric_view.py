@@ -218,3 +218,18 @@ def test_where_the_pool_thread_cannot_read_the_view_reads_itself(qtbot, cache, v
     widget.show()
     qtbot.waitUntil(lambda: not widget.is_busy() and bool(widget.rows()), timeout=20_000)
     assert [r.release_id for r in widget.rows()] == [r.release_id for r in view.rows()]
+
+
+def test_the_organisation_column_is_never_squeezed_to_nothing(qtbot, cache):
+    from openexplorer.ui.rubric_view import ORGANISATION_MIN
+
+    widget = RubricView(cache)  # built narrow, as in the window's tab beside the search
+    qtbot.addWidget(widget)
+    widget.resize(760, 700)
+    widget.show()
+    qtbot.waitExposed(widget)
+    header = widget.ranking_table.horizontalHeader()
+    column = RANKING_COLUMNS.index("Organisation")
+    assert header.sectionSize(column) >= ORGANISATION_MIN
+    widget.resize(2400, 700)  # room to spare: it takes it
+    qtbot.waitUntil(lambda: header.sectionSize(column) > 2 * ORGANISATION_MIN, timeout=2000)
