@@ -127,6 +127,9 @@ class MainWindow(QMainWindow):
         self._fit_to_screen(1360, 860)
 
         self._pending_release: str | None = None
+        #: Closed: answers from threads that come later (queued signals) are dropped, as the
+        #: cache may be closed by then.
+        self._closed = False
         self._summary_updater: SummaryUpdater | None = None
         self._summary_label: QLabel | None = None
         #: The comparison restored from the settings, until the Compare tab is built.
@@ -511,6 +514,8 @@ class MainWindow(QMainWindow):
 
     @Slot(int, object)
     def _on_first_release_read(self, _generation: int, facts: tuple[dict | None, int]) -> None:
+        if self._closed:
+            return
         view, count = facts
         self._show_release_count(count)
         self.model_page.set_reading(False)
@@ -525,6 +530,8 @@ class MainWindow(QMainWindow):
 
     @Slot(int, str)
     def _on_first_release_failed(self, _generation: int, error: str) -> None:
+        if self._closed:
+            return
         # E.g. a second connection refused (a read-only folder without the WAL index): the
         # window's own connection reads them instead, as it did before there was a pool thread.
         log.info("the first release is read on the window's thread: %s", error)
@@ -785,12 +792,16 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _on_refresh_finished(self, report: object) -> None:
+        if self._closed:  # delivered after the window closed: the cache may be closed too
+            return
         self.refresh_status.show_report(report)
         self._show_last_refresh(fallback=self.refresh_status.last_refresh())
         self._reload_views()
 
     def _reload_views(self) -> None:
         """After the cache changed under the window: every built view reads it again."""
+        if self._closed:  # a refresh's or update's answer delivered after the window closed
+            return
         self.search.reload()
         # Tabs not built yet read the refreshed cache when they are.
         overview, openwashing = self._overview_tab.built_page(), self._openwashing_tab.built_page()
@@ -811,6 +822,8 @@ class MainWindow(QMainWindow):
     def _on_refresh_finished_for_watchlist(self, report: object) -> None:
         """Changes to watched items are announced after a refresh: the Watchlist tab is built
         for it only when something is watched."""
+        if self._closed:
+            return
         view = self._watchlist_tab.built_page() if self._watchlist_tab else None
         if view is None:
             from openexplorer import watchlist
@@ -861,7 +874,7 @@ class MainWindow(QMainWindow):
 
     @Slot(bool)
     def _on_summaries_updated(self, done: bool) -> None:
-        if not done:
+        if not done or self._closed:
             return
         if self._summary_label is not None:
             self.statusBar().removeWidget(self._summary_label)
@@ -880,6 +893,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         """Remember the layout; stop a running refresh cleanly (quit + wait) before going."""
+        self._closed = True
         self._save_state()
         if self._summary_updater is not None and not self._summary_updater.shutdown(
                 self.SHUTDOWN_WAIT_MS):

@@ -307,6 +307,30 @@ def test_the_first_release_is_read_here_when_the_pool_thread_cannot(qtbot, cache
     qtbot.waitUntil(win.search.is_idle, timeout=TIMEOUT)  # the facets were counted too
 
 
+def test_answers_arriving_after_the_window_closed_touch_no_closed_cache(qtbot, settings,
+                                                                        tmp_path):
+    from datetime import UTC, datetime
+
+    from openexplorer.refresh import RefreshReport
+
+    own = open_cache(tmp_path / "closing.sqlite")
+    win = MainWindow(own, settings=settings)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitUntil(lambda: win.model_page.view() is not None, timeout=TIMEOUT)
+    view = win.model_page.view()
+    win.close()
+    own.close()  # as app.main does once the window is gone
+    # Queued signals from the threads, delivered now: each would read the closed cache.
+    win._on_summaries_updated(True)
+    report = RefreshReport(started=datetime.now(UTC))
+    win._on_refresh_finished(report)
+    win._on_refresh_finished_for_watchlist(report)
+    win._on_first_release_failed(0, "late")
+    win._on_first_release_read(0, (view, 1))
+    assert win.model_page.view() == view
+
+
 def test_a_late_first_release_never_replaces_the_one_chosen_meanwhile(window, cache):
     from openexplorer.views import release_view
 
