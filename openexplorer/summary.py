@@ -584,9 +584,8 @@ def search(
         names = [*columns, *(["search_key"] if " AS search_key" in select else [])]
 
         def read(cache: Cache, sql: str, args: list[Any]) -> list[Any]:
-            if packed:
-                return _packed_tuples(cache, sql, args, names)
-            return cache.conn.execute(sql, args).fetchall()
+            rows = _packed_tuples(cache, sql, args, names) if packed else None
+            return rows if rows is not None else cache.conn.execute(sql, args).fetchall()
     if column is None:  # the text index's order: one range of its rowids
         where, extra = "", []
         if after is not None:
@@ -648,38 +647,46 @@ def _rows(cache: Cache, sql: str, args: list[Any]) -> list[dict[str, Any]]:
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
-#: Summary columns stored as REAL (see the table in openexplorer.cache).
-_REAL_COLUMNS = frozenset({
-    "parameters", "mof_progress_iii", "mof_progress_ii", "mof_progress_i", "mof_total",
-    "osai_score", "osai_availability", "osai_documentation", "osai_access"})
-
-
 def _packed_tuples(cache: Cache, sql: str, args: list[Any],
-                   names: Sequence[str]) -> list[Any]:
-    """The rows of ``sql`` as tuples of the columns ``names``, as ``fetchall`` gives them.
+                   names: Sequence[str]) -> list[Any] | None:
+    """The rows of ``sql`` as tuples of the columns ``names``, as ``fetchall`` gives them; None
+    where they cannot be packed (the caller reads them row by row).
 
     Read as one JSON text that SQLite builds in a single step: a thread reading pages (the
     results table's reader) then lets go of the interpreter lock once per page instead of once
     per row, and a GUI thread painting meanwhile no longer waits for it back at every Qt call
     (docs/benchmarks.md, scrolling). REAL values travel as ``quote()`` text, which gives their
-    exact value where this SQLite's ``quote()`` is exact (checked once); elsewhere, plain rows.
+    exact value where this SQLite's ``quote()`` is exact (checked once).
     """
     if not _quote_is_exact(cache.conn):
-        return cache.conn.execute(sql, args).fetchall()
-    picked = ", ".join(f'quote("{n}")' if n in _REAL_COLUMNS else f'"{n}"' for n in names)
+        return None
+    reals = _real_columns(cache.conn)
+    picked = ", ".join(f'quote("{n}")' if n in reals else f'"{n}"' for n in names)
     try:
         # Not flattened (a subquery with LIMIT under an aggregate): its rows arrive in order.
         text = cache.conn.execute(
             f"SELECT json_group_array(json_array({picked})) FROM ({sql})", args).fetchone()[0]
     except sqlite3.OperationalError:  # a value JSON cannot hold (a BLOB written by hand…)
-        return cache.conn.execute(sql, args).fetchall()
+        return None
     rows = json.loads(text)
-    reals = [i for i, n in enumerate(names) if n in _REAL_COLUMNS]
+    at = [i for i, n in enumerate(names) if n in reals]
     for row in rows:
-        for i in reals:
+        for i in at:
             value = row[i]
             row[i] = None if value == "NULL" else float(value)
     return [tuple(row) for row in rows]
+
+
+_reals: frozenset[str] | None = None
+
+
+def _real_columns(conn: sqlite3.Connection) -> frozenset[str]:
+    """The summary columns declared REAL, read from the table once per process."""
+    global _reals
+    if _reals is None:
+        _reals = frozenset(row[0] for row in conn.execute(
+            "SELECT name FROM pragma_table_info('release_summary') WHERE type = 'REAL'"))
+    return _reals
 
 
 _quote_exact: bool | None = None

@@ -800,8 +800,6 @@ class MainWindow(QMainWindow):
 
     def _reload_views(self) -> None:
         """After the cache changed under the window: every built view reads it again."""
-        if self._closed:  # a refresh's or update's answer delivered after the window closed
-            return
         self.search.reload()
         # Tabs not built yet read the refreshed cache when they are.
         overview, openwashing = self._overview_tab.built_page(), self._openwashing_tab.built_page()
