@@ -93,6 +93,9 @@ def details(results: list[suite.Result]) -> str:
                        "p99, max, over 16 ms): " + "; ".join(
                            f"{kind} {n:,}, {ms(p50)}, {ms(p99)}, {ms(top)}, {slow}"
                            for kind, (n, p50, p99, top, slow) in d["by_kind"].items())
+                       + f". Frames that left rows showing “…” (their page on its way from the "
+                       f"reader): {d['unread_frames']:,}, at most {d['unread_longest']} in a row "
+                       f"({ms(d['unread_longest_ms'])})"
                        + ". RSS by rows reached: " + ", ".join(
                            f"{rows:,}: {rss / suite.MB:,.0f} MB"
                            for rows, rss in d["rss_samples"]) + ".")

@@ -505,13 +505,26 @@ def bench_scroll(cache_path: Path, *, rows: int | None = None, jumps: int = 300,
     frames: list[float] = []
     kinds: dict[str, list[float]] = {"to the end": [], "jump back": [], "page down": []}
     samples: list[tuple[int, int]] = [(0, rss_now())]
+    # Frames that left rows painted as being read ("…": their page still on its way from the
+    # reader), and the longest such stretch, in frames and in milliseconds.
+    unread = {"frames": 0, "stretch": 0, "longest": 0, "since": 0.0, "longest_ms": 0.0}
 
     def frame(action: Callable[[], None], kind: str) -> None:
         started = time.perf_counter()
         action()
         app.processEvents()  # the scroll, the fetch of a page if the end was reached, the paint
-        frames.append(time.perf_counter() - started)
+        ended = time.perf_counter()
+        frames.append(ended - started)
         kinds[kind].append(frames[-1])
+        if model.is_reading():
+            unread["frames"] += 1
+            if not unread["stretch"]:
+                unread["since"] = started
+            unread["stretch"] += 1
+            unread["longest"] = max(unread["longest"], unread["stretch"])
+        elif unread["stretch"]:
+            unread["longest_ms"] = max(unread["longest_ms"], ended - unread["since"])
+            unread["stretch"] = 0
 
     started = time.perf_counter()
     steps = 0
@@ -543,6 +556,8 @@ def bench_scroll(cache_path: Path, *, rows: int | None = None, jumps: int = 300,
         details={"frames": len(frames), "over_16ms": over,
                  "by_kind": {k: (len(v), percentile(v, 50), percentile(v, 99), max(v, default=0),
                                  sum(1 for f in v if f > 0.016)) for k, v in kinds.items()},
+                 "unread_frames": unread["frames"], "unread_longest": unread["longest"],
+                 "unread_longest_ms": unread["longest_ms"],
                  "p50": percentile(frames, 50),
                  "p99": percentile(frames, 99), "rows": reached, "seconds_to_end": down,
                  "rss_first": samples[1][1] if len(samples) > 1 else samples[0][1],

@@ -132,6 +132,8 @@ _ROLES = frozenset(int(r) for r in (
     Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.UserRole,
     Qt.ItemDataRole.ForegroundRole, BAR_ROLE, ROW_ROLE))
 _PLACEHOLDER = "—"
+#: What a row shows while its page is read (the name greyed "…", the rest blank).
+_UNREAD = "…"
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole)
 _FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
 
@@ -353,6 +355,7 @@ class PageReader:
                         self._thread = None
                         self._pending.clear()
                         self._lock.notify_all()
+                    self._on_read(job.generation, job.page)  # rows waiting for it: read there
                     return
                 with self._lock:
                     if job.generation != self._generation:
@@ -419,10 +422,14 @@ class ResultsModel(QAbstractTableModel):
 
     Pages are read ahead on a :class:`PageReader` thread when the cache has a file: the pages
     after the last one shown, so :meth:`fetchMore` inserts rows already read, and the pages
-    around the ones painted. A page needed now that the reader has not read is read on the GUI
-    thread (about a millisecond); one it is reading is waited for (the wait lets it run). Rows
-    are never painted blank: with the interpreter's lock shared, a reader thread asked for the
-    page on screen could be starved by a GUI thread painting back to back.
+    around the ones painted. A page the view paints that is not in memory (a jump to rows let
+    go long ago) is asked of the reader at once, its rows painted as being read ("…") and
+    repainted when it arrives, so a frame never waits for the disk (waiting even 3 ms for the
+    reader got the page in time for 1 jump in 10 at a million rows). The reader gets a page in
+    one step from SQLite (:func:`~openexplorer.summary.search`, ``packed``), so a GUI thread
+    painting back to back cannot starve it row by row. Everything else that needs a row now
+    (its id, its data, :meth:`fetchMore`) reads it at once: on the GUI thread, or waiting for
+    the reader when it is reading that page.
 
     Signals:
         searched(): the rows were reset for a new query, filters, sort or :meth:`refresh`.
@@ -455,6 +462,7 @@ class ResultsModel(QAbstractTableModel):
         self._search = self._current_search()
         self._shown = (-1, -1)  # the pages painted last (their neighbours are read next)
         self._around: set[int] = set()  # neighbours of pages painted, to read ahead
+        self._unread: set[int] = set()  # pages painted as being read, repainted when read
         self._reader: PageReader | None = None
         if cache.path is not None:
             relay, token = _read_relay(), next(_tokens)
@@ -598,18 +606,35 @@ class ResultsModel(QAbstractTableModel):
         rows, end = taken if taken is not None else self._read(self._starts[index])
         return self._keep(index, rows, end)
 
-    def _shown_page(self, index: int) -> _Page:
-        """Page ``index`` for painting: as :meth:`_page`, and the pages around it read ahead
-        (scrolling goes on from there)."""
-        page = self._page(index)
+    def _painted_page(self, index: int) -> _Page | None:
+        """Page ``index`` for painting, None while the reader reads it (see the class's notes);
+        the pages around it are read ahead (scrolling goes on from there)."""
+        page = self._pages.get(index)
+        if page is not None:
+            self._pages.move_to_end(index)
+        elif self._reader_usable():
+            assert self._reader is not None
+            taken = self._reader.take(self._generation, index)
+            if taken is not None:
+                page = self._keep(index, *taken)
+            elif index not in self._unread:  # asked once, not for every cell
+                self._reader.request(self._generation, index, self._search, self._starts[index],
+                                     urgent=True)
+                self._unread.add(index)
+        else:  # no reader (a cache in memory, or the reader failed): read here
+            page = self._page(index)
         if index not in self._shown:
             self._shown = (self._shown[-1], index)  # (a view often shows two pages)
-            # Asked once the frame is painted: a neighbour the same frame shows is read here,
-            # at once, rather than waited for behind the reader.
+            # Asked once the frame is painted: a neighbour the same frame shows is asked for
+            # first, by its own paint.
             if not self._around:
                 QTimer.singleShot(0, self, self._ask_around)
             self._around.update((index + 1, index - 1))
         return page
+
+    def is_reading(self) -> bool:
+        """Whether rows painted as being read are still waited for."""
+        return bool(self._unread)
 
     def _ask_around(self) -> None:
         around, self._around = self._around, set()
@@ -618,8 +643,18 @@ class ResultsModel(QAbstractTableModel):
                 self._ask(index)
 
     def _on_page_read(self, generation: int, index: int) -> None:  # noqa: ARG002
-        if generation == self._generation:
-            self._collect()  # kept with the others, within PAGES_KEPT
+        if generation != self._generation:
+            return
+        self._collect()  # kept with the others, within PAGES_KEPT
+        # Rows painted as being read: repainted now that their page is here (or, if the reader
+        # has failed, read on this thread when repainted).
+        arrived = {i for i in self._unread if i in self._pages or not self._reader_usable()}
+        self._unread -= arrived
+        for page in sorted(arrived):
+            first = page * self.PAGE_SIZE
+            last = min(self._count, first + self.PAGE_SIZE) - 1
+            if last >= first:
+                self.dataChanged.emit(self.index(first, 0), self.index(last, len(COLUMNS) - 1))
 
     def _values(self, row: int) -> tuple[Any, ...] | None:
         if not 0 <= row < self._count:
@@ -638,6 +673,7 @@ class ResultsModel(QAbstractTableModel):
         self._pages.clear()
         self._shown = (-1, -1)
         self._around.clear()
+        self._unread.clear()
         self._starts = {0: None}
         rows, end = self._read(None)
         self._keep(0, rows, end)
@@ -693,10 +729,13 @@ class ResultsModel(QAbstractTableModel):
         """What a cell shows: (text, :data:`BAR_ROLE` value, greyed); None outside the rows.
 
         The view paints through it (:meth:`multiData`, the delegate): each shown row's cells are
-        worked out once and kept with its page."""
+        worked out once and kept with its page. A row whose page is being read shows "…" (greyed)
+        in its first column and nothing in the others."""
         if not 0 <= row < self._count:
             return None
-        page = self._shown_page(row // self.PAGE_SIZE)
+        page = self._painted_page(row // self.PAGE_SIZE)
+        if page is None:
+            return (_UNREAD, None, True) if column == 0 else ("", None, False)
         offset = row % self.PAGE_SIZE
         if offset >= len(page.rows):
             return None

@@ -278,17 +278,71 @@ def test_a_page_scrolled_back_to_shows_its_rows_and_its_neighbours_are_read_ahea
     assert not {0, 1, 2} & set(model._pages)
     total = model.rowCount()
     expected = summary.search(cache, "", Filters(), sort="name", limit=total)
-    row = ResultsModel.PAGE_SIZE + 5  # a jump back to page 1: read at once, never blank
+    here = []
+    monkeypatch.setattr(model, "_read", lambda after: here.append(after) or ([], None))
+    changed = []
+    model.dataChanged.connect(lambda first, last: changed.append((first.row(), last.row())))
+    row = ResultsModel.PAGE_SIZE + 5  # a jump back to page 1: shown as being read, not read here
+    assert model.cell(row, column("name")) == ("…", None, True)
+    assert model.cell(row, column("osai")) == ("", None, False)
+    assert model.is_reading()
+    qtbot.waitUntil(lambda: not model.is_reading(), timeout=5000)
+    assert (ResultsModel.PAGE_SIZE, 2 * ResultsModel.PAGE_SIZE - 1) in changed  # repainted
     assert model.cell(row, column("name"))[0] == expected[row]["name"]
     _settle(model, qtbot)
     assert {0, 2} <= set(model._pages)  # the pages around it, read on the reader's thread
-    here = []
-    monkeypatch.setattr(model, "_read", lambda after: here.append(after) or ([], None))
     for r in (5, 2 * ResultsModel.PAGE_SIZE + 5):  # scrolling on: no read on the GUI thread
         assert model.cell(r, column("name"))[0] == expected[r]["name"]
         assert model.index(r, column("osai")).data() == model.cell(r, column("osai"))[0]
     assert here == []
     assert len(model._pages) <= 3
+    model.close()
+
+
+def test_a_row_being_read_still_answers_for_its_data_and_id_at_once(cache, qtbot,
+                                                                     monkeypatch):
+    monkeypatch.setattr(ResultsModel, "PAGES_KEPT", 3)
+    model = ResultsModel(cache)
+    model.sort(column("name"), Qt.SortOrder.AscendingOrder)
+    model.fetch_all()
+    _settle(model, qtbot)
+    expected = summary.search(cache, "", Filters(), sort="name", limit=model.rowCount())
+    row = 5
+    assert model.cell(row, column("name"))[0] == "…"  # painting: asked of the reader
+    # What is not painting (selection, copy, the Release page) gets the row itself now.
+    assert model.index(row, column("name")).data() == expected[row]["name"]
+    assert model.release_id(row) == expected[row]["release_id"]
+    assert model.row_data(row)["name"] == expected[row]["name"]
+    qtbot.waitUntil(lambda: not model.is_reading(), timeout=5000)
+    assert model.cell(row, column("name"))[0] == expected[row]["name"]
+    model.close()
+
+
+def test_rows_being_read_when_the_reader_fails_are_read_on_the_gui_thread(cache, qtbot,
+                                                                          monkeypatch):
+    from openexplorer.ui import results_model
+
+    monkeypatch.setattr(ResultsModel, "PAGES_KEPT", 3)
+    model = ResultsModel(cache)
+    model.sort(column("name"), Qt.SortOrder.AscendingOrder)
+    model.fetch_all()
+    _settle(model, qtbot)
+    expected = summary.search(cache, "", Filters(), sort="name", limit=model.rowCount())
+
+    read_page = results_model.read_page
+
+    def failing_on_the_reader(cache, search, after, *, packed=False):
+        if packed:  # the reader's own reads
+            raise OSError("disk went away")
+        return read_page(cache, search, after)
+
+    monkeypatch.setattr(results_model, "read_page", failing_on_the_reader)
+    changed = []
+    model.dataChanged.connect(lambda first, last: changed.append(first.row()))
+    assert model.cell(5, column("name"))[0] == "…"
+    qtbot.waitUntil(lambda: not model.is_reading(), timeout=5000)
+    assert changed == [0] and not model._reader.open  # repainted: its rows read here
+    assert model.cell(5, column("name"))[0] == expected[5]["name"]
     model.close()
 
 
