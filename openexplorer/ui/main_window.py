@@ -421,6 +421,7 @@ class MainWindow(QMainWindow):
         self.search.current_release_changed.connect(self._on_current_release_changed)
         self.search.release_activated.connect(self._on_release_activated)
         self.search.compare_requested.connect(self._add_to_comparison)
+        self.search.message.connect(self._show_message)
         self.model_page.release_requested.connect(self.show_release)
         self.model_page.compare_requested.connect(self._add_to_comparison)
         self.model_page.refresh_requested.connect(self._refresh_ids)
@@ -605,7 +606,7 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _compare_selected(self) -> None:
-        ids = self.search.selected_ids()
+        ids = self.search.ids_for_comparison()
         if ids:
             self._add_to_comparison(ids)
         else:

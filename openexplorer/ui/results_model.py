@@ -24,7 +24,7 @@ import logging
 import threading
 import weakref
 from collections import OrderedDict, deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -720,6 +720,38 @@ class ResultsModel(QAbstractTableModel):
                 if values[0] == release_id:
                     return index * self.PAGE_SIZE + offset
         return None
+
+    def values(self, spans: Iterable[tuple[int, int]], fields: Sequence[str]) -> list[tuple]:
+        """``fields`` of the rows in the spans ``(first, last)`` (inclusive, in the order given),
+        as tuples. Rows in memory are taken from there; a longer span (a selection of thousands
+        of rows, most let go long ago) is read in one query from where its first page starts
+        rather than page by page, and not kept."""
+        at = [FIELDS.index(f) for f in fields]
+        out: list[tuple] = []
+        for first, last in spans:
+            first, last = max(0, first), min(self._count - 1, last)
+            if last < first:
+                continue
+            page = first // self.PAGE_SIZE
+            pages = range(page, last // self.PAGE_SIZE + 1)
+            if len(pages) <= 2 or all(i in self._pages for i in pages):
+                for row in range(first, last + 1):
+                    v = self._values(row)
+                    if v is not None:
+                        out.append(tuple(v[i] for i in at))
+                continue
+            skip = first - page * self.PAGE_SIZE
+            try:
+                rows = summary.search(
+                    self._cache, self._search.query, self._search.filters,
+                    sort=self._search.sort, descending=self._search.descending,
+                    limit=last + 1 - page * self.PAGE_SIZE, after=self._starts[page],
+                    columns=tuple(fields))
+            except Exception:  # a broken query must not take the window down
+                log.exception("reading rows %d–%d failed: %r", first, last, self._query)
+                continue
+            out.extend(tuple(r[:len(fields)]) for r in rows[skip:])
+        return out
 
     def row_data(self, row: int) -> dict[str, Any] | None:
         values = self._values(row)

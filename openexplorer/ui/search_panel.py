@@ -607,12 +607,27 @@ class ResultsView(QTableView):
         self._optional: list[int] = []
         self._widths: dict[int, int] = {}
         self._fitting = False
+        self._header_selection: QItemSelectionModel | None = None
         self._groove_kept = _GrooveKept(self.verticalScrollBar())
         self._collector_pause = _CollectorPause(self.verticalScrollBar())
 
     def setModel(self, model: Any) -> None:  # noqa: N802
         super().setModel(model)
         self.horizontalHeader().sectionResized.connect(self._on_section_resized)
+
+    def setSelectionModel(self, selection: QItemSelectionModel) -> None:  # noqa: N802
+        super().setSelectionModel(selection)
+        # The header paints each section with whether its column is wholly selected, which
+        # Qt works out by asking the model row by row, twice per row in Python: 2 s after a
+        # Ctrl+A over 200,000 rows. Sections are not highlighted here (rows are selected, not
+        # columns), so the header gets a selection model of its own that stays empty.
+        header = self.horizontalHeader()
+        if selection is not None and selection.model() is not None:
+            before, self._header_selection = (self._header_selection,
+                                              QItemSelectionModel(selection.model(), header))
+            header.setSelectionModel(self._header_selection)
+            if before is not None:
+                before.deleteLater()
 
     def set_optional_columns(self, columns: list[int]) -> None:
         """Columns that may be hidden when space is short, the first to go first."""
@@ -698,6 +713,7 @@ class SearchPanel(QWidget):
         compare_requested(list): "Add to comparison" on the selected releases (their ids).
         filters_changed(object): the :class:`~openexplorer.summary.Filters` changed.
         facets_updated(): the facet counts and the status line show the current search.
+        message(str): something for the status bar ("Copied 1,204 lines").
     """
 
     SEARCH_DELAY_MS = 150
@@ -709,6 +725,7 @@ class SearchPanel(QWidget):
     compare_requested = Signal(list)
     filters_changed = Signal(object)
     facets_updated = Signal()
+    message = Signal(str)
 
     def __init__(self, cache: Cache, parent: QWidget | None = None, *,
                  hold_facets: bool = False) -> None:
@@ -978,11 +995,45 @@ class SearchPanel(QWidget):
         self.search_box.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search_box.selectAll()
 
-    def selected_ids(self) -> list[str]:
-        """The selected releases, top to bottom."""
-        rows = sorted(index.row() for index in self.table.selectionModel().selectedRows())
-        ids = [self.model.release_id(row) for row in rows]
-        return [i for i in ids if i]
+    def selected_spans(self) -> list[tuple[int, int]]:
+        """The selected rows as spans ``(first, last)``, top to bottom, none overlapping: what
+        the selection holds, without a Python object per row (a Ctrl+A over a million rows)."""
+        spans: list[list[int]] = []
+        for top, bottom in sorted((r.top(), r.bottom())
+                                  for r in self.table.selectionModel().selection()):
+            if spans and top <= spans[-1][1] + 1:
+                spans[-1][1] = max(spans[-1][1], bottom)
+            else:
+                spans.append([top, bottom])
+        return [(top, bottom) for top, bottom in spans]
+
+    def selected_count(self) -> int:
+        return sum(bottom - top + 1 for top, bottom in self.selected_spans())
+
+    def selected_ids(self, limit: int | None = None) -> list[str]:
+        """The selected releases, top to bottom (the first ``limit`` of them)."""
+        spans = self.selected_spans()
+        if limit is not None:  # read no further than needed
+            kept, left = [], limit
+            for top, bottom in spans:
+                if left <= 0:
+                    break
+                kept.append((top, min(bottom, top + left - 1)))
+                left -= kept[-1][1] - top + 1
+            spans = kept
+        return [row[0] for row in self.model.values(spans, ("release_id",)) if row[0]]
+
+    def ids_for_comparison(self) -> list[str]:
+        """The first selected releases, as many as can fill a comparison whatever it already
+        holds and one more (so that the window can tell there were too many)."""
+        from openexplorer.compare import MAX_RELEASES  # (not on the start's path)
+
+        return self.selected_ids(limit=2 * MAX_RELEASES + 1)
+
+    def selected_names(self) -> list[str]:
+        """The selected releases' names as the table shows them, top to bottom."""
+        return [str(name or release_id) for name, release_id
+                in self.model.values(self.selected_spans(), ("name", "release_id"))]
 
     def current_id(self) -> str | None:
         return self.model.release_id(self.table.currentIndex().row())
@@ -1314,10 +1365,10 @@ class SearchPanel(QWidget):
 
     @Slot()
     def _on_selection_changed(self) -> None:
-        count = len(self.table.selectionModel().selectedRows())
+        count = self.selected_count()
         self.compare_button.setEnabled(count > 0)
         self.compare_button.setText("Add to comparison" if count <= 1
-                                    else f"Add {count} to comparison")
+                                    else f"Add {count:,} to comparison")
 
     @Slot(QModelIndex)
     def _on_activated(self, index: QModelIndex) -> None:
@@ -1331,20 +1382,30 @@ class SearchPanel(QWidget):
 
     @Slot()
     def _on_compare(self) -> None:
-        ids = self.selected_ids()
+        ids = self.ids_for_comparison()
         if ids:
             self.compare_requested.emit(ids)
 
     @Slot()
     def _on_copy_ids(self) -> None:
-        QGuiApplication.clipboard().setText("\n".join(self.selected_ids()))
+        self._copy(self.selected_ids)
 
     @Slot()
     def _on_copy_names(self) -> None:
-        names = []
-        for index in sorted(self.table.selectionModel().selectedRows(), key=lambda i: i.row()):
-            names.append(str(self.model.index(index.row(), 0).data()))
-        QGuiApplication.clipboard().setText("\n".join(names))
+        self._copy(self.selected_names)
+
+    def _copy(self, read: Callable[[], list[str]]) -> None:
+        count = self.selected_count()
+        if count > self.model.PAGE_SIZE:  # thousands of rows: read in one query, a moment
+            QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            lines = read()
+        finally:
+            if count > self.model.PAGE_SIZE:
+                QGuiApplication.restoreOverrideCursor()
+        QGuiApplication.clipboard().setText("\n".join(lines))
+        if count > 1:
+            self.message.emit(f"Copied {len(lines):,} lines")
 
     @Slot(QPoint)
     def _on_context_menu(self, pos: QPoint) -> None:
@@ -1353,9 +1414,9 @@ class SearchPanel(QWidget):
             return
         if not self.table.selectionModel().isRowSelected(index.row(), QModelIndex()):
             self._select_row(index.row())
-        count = len(self.selected_ids())
+        count = self.selected_count()
         self.compare_action.setText("Add to &comparison" if count <= 1
-                                    else f"Add {count} to &comparison")
+                                    else f"Add {count:,} to &comparison")
         menu = QMenu(self)
         menu.addAction(self.open_action)
         menu.addAction(self.compare_action)

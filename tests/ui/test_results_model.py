@@ -397,3 +397,30 @@ def test_a_sort_before_the_first_search_is_read_by_it(cache, monkeypatch):
     assert reads[:1] == ["name"] and model.rowCount() > 0
     model.sort(column("osai"), Qt.SortOrder.DescendingOrder)  # after it, sorts read at once
     assert "osai_score" in reads
+
+
+@pytest.mark.parametrize("query, sort", [("", None), ("llama", None), ("llama", "osai")])
+def test_values_of_spans_equal_the_rows_whether_in_memory_or_read_in_bulk(cache, qtbot,
+                                                                         monkeypatch, query,
+                                                                         sort):
+    monkeypatch.setattr(ResultsModel, "PAGES_KEPT", 2)
+    monkeypatch.setattr(ResultsModel, "PAGE_SIZE", 10)  # (44 releases match "llama")
+    model = ResultsModel(cache)
+    model.set_search(query, Filters())
+    if sort:
+        model.sort(column(sort), Qt.SortOrder.DescendingOrder)
+    model.fetch_all()
+    _settle(model, qtbot)
+    total = model.rowCount()
+    expected = [model.row_data(r) for r in range(total)]  # page by page
+    assert total == summary.count(cache, query, Filters()) > 2 * ResultsModel.PAGE_SIZE
+    model._pages.clear()
+    spans = [(2, 4), (ResultsModel.PAGE_SIZE - 1, total - 3), (total - 1, total + 10)]
+    rows = [r for first, last in spans for r in range(first, min(last, total - 1) + 1)]
+    here = []
+    read = model._read
+    monkeypatch.setattr(model, "_read", lambda after: here.append(after) or read(after))
+    assert model.values(spans, ("release_id", "name")) == [
+        (expected[r]["release_id"], expected[r]["name"]) for r in rows]
+    assert len(here) <= 2  # the short spans' pages; the long one in one query, not page by page
+    model.close()

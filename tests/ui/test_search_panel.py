@@ -265,6 +265,72 @@ def test_context_menu_action_compares_the_selection(panel, qtbot):
     assert blocker.args == [[panel.model.release_id(0), panel.model.release_id(2)]]
 
 
+def _load_all(panel: SearchPanel, qtbot) -> int:
+    panel.model.fetch_all()
+    qtbot.wait(20)
+    return panel.model.rowCount()
+
+
+def test_select_all_over_every_row_is_counted_from_the_selection_ranges(qtbot, cache,
+                                                                       monkeypatch):
+    calls = [0]
+    row_count = ResultsModel.rowCount
+
+    def counting(self, *args):
+        calls[0] += 1
+        return row_count(self, *args)
+
+    monkeypatch.setattr(ResultsModel, "rowCount", counting)  # before the model is made
+    widget = SearchPanel(cache)
+    qtbot.addWidget(widget)
+    widget.resize(1280, 800)
+    widget.show()
+    qtbot.waitExposed(widget)
+    total = _load_all(widget, qtbot)
+    assert total > 4 * ResultsModel.PAGE_SIZE
+    calls[0] = 0
+    widget.table.selectAll()
+    qtbot.wait(50)  # the selection's repaint: the header no longer asks row by row
+    assert calls[0] < total  # was about twice the rows per column
+    assert widget.selected_spans() == [(0, total - 1)]
+    assert widget.selected_count() == total
+    assert widget.compare_button.text() == f"Add {total} to comparison"
+
+
+def test_selected_spans_merge_and_order_the_selection(panel, qtbot):
+    _load_all(panel, qtbot)
+    selection = panel.table.selectionModel()
+    flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+    for row in (9, 7, 8, 3):  # row 0 is selected from the start
+        selection.select(panel.model.index(row, 0), flags)
+    assert panel.selected_spans() == [(0, 0), (3, 3), (7, 9)]
+    assert panel.selected_count() == 5
+
+
+def test_a_large_selection_is_read_in_bulk_for_copying_and_comparing(panel, cache, qtbot,
+                                                                     monkeypatch):
+    from PySide6.QtGui import QGuiApplication
+
+    from openexplorer.compare import MAX_RELEASES
+
+    total = _load_all(panel, qtbot)
+    monkeypatch.setattr(ResultsModel, "PAGES_KEPT", 2)
+    panel.model._pages = type(panel.model._pages)(list(panel.model._pages.items())[-2:])
+    expected = summary.search(cache, "", summary.Filters(), limit=total)
+    panel.table.selectAll()
+    messages = []
+    panel.message.connect(messages.append)
+    panel.copy_id_action.trigger()
+    assert QGuiApplication.clipboard().text().split("\n") == [r["release_id"] for r in expected]
+    assert messages == [f"Copied {total:,} lines"]
+    panel.copy_name_action.trigger()
+    assert QGuiApplication.clipboard().text().split("\n") == [
+        r["name"] or r["release_id"] for r in expected]
+    with qtbot.waitSignal(panel.compare_requested) as blocker:
+        panel.compare_button.click()
+    assert blocker.args == [[r["release_id"] for r in expected[:2 * MAX_RELEASES + 1]]]
+
+
 def test_enter_and_double_click_open_a_release(panel, qtbot):
     panel.table.setFocus()
     with qtbot.waitSignal(panel.current_release_changed) as moved:
