@@ -12,6 +12,7 @@ the matrix as Markdown (``markdown``). Not legal advice.
 
 from __future__ import annotations
 
+import logging
 from html import escape
 
 from PySide6.QtCore import QRectF, QSize, Qt, QThreadPool, QTimer, Signal, Slot
@@ -37,6 +38,8 @@ from openexplorer.cache import Cache
 from openexplorer.clauses import BUCKETS, CLAUSE_LABELS, CLAUSES, REVIEW, USABLE, LicenseClauses
 from openexplorer.ui.cache_job import CacheReadJob, JobSignals
 from openexplorer.ui.theme import STATUS_COLORS, chart_colors
+
+log = logging.getLogger(__name__)
 
 #: Item data role: the cell's value (yes / no / unknown / allowed / …) or the row's bucket.
 VALUE_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -314,7 +317,18 @@ class ClausesView(QWidget):
                 str(path), clauses.clause_matrix, self._generation, self._signals,
                 what="the licence clause matrix"))
             return
-        self._show_matrix(clauses.clause_matrix(self._cache))
+        self._read_here()
+
+    def _read_here(self) -> None:
+        """Build the matrix on the window's own connection (no file, or the pool could not)."""
+        try:
+            matrix = clauses.clause_matrix(self._cache)
+        except Exception as exc:  # a damaged or locked cache must not take the window down
+            log.exception("the licence clause matrix could not be read")
+            self._pending = None
+            self.count.setText(f"The licences could not be counted: {exc}")
+            return
+        self._show_matrix(matrix)
 
     @Slot(int, object)
     def _on_matrix_ready(self, generation: int, matrix: object) -> None:
@@ -323,9 +337,15 @@ class ClausesView(QWidget):
 
     @Slot(int, str)
     def _on_matrix_failed(self, generation: int, message: str) -> None:
+        # E.g. a second connection refused (a read-only folder without the WAL index): this
+        # matrix is built on the window's own connection; the next refresh tries the pool again.
         if generation == self._generation:
-            self._pending = None
-            self.count.setText(f"The licences could not be counted: {message}")
+            log.info("the licence matrix is built on the window's thread: %s", message)
+            QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+            try:
+                self._read_here()
+            finally:
+                QGuiApplication.restoreOverrideCursor()
 
     def _show_matrix(self, matrix: list[LicenseClauses]) -> None:
         self._pending = None

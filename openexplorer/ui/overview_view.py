@@ -16,7 +16,7 @@ from typing import Any
 
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QPointF, Qt, QThreadPool, Signal, Slot
-from PySide6.QtGui import QColor, QCursor, QFont, QFontMetrics
+from PySide6.QtGui import QColor, QCursor, QFont, QFontMetrics, QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
     QGridLayout,
@@ -474,11 +474,17 @@ class OverviewView(QWidget):
                 self._generation, self._signals, what="overview figures")
             QThreadPool.globalInstance().start(job)
             return
+        self._read_here(curated_only)
+
+    def _read_here(self, curated_only: bool) -> None:
+        """Count on the window's own connection (no file, or the pool thread could not)."""
         try:
             stats = overview_stats(self._cache, curated_only=curated_only)
-        except Exception:  # a damaged or locked cache must not take the window down
+        except Exception as exc:  # a damaged or locked cache must not take the window down
             log.exception("overview figures could not be read")
-            stats = empty_stats(curated_only)
+            self._show_stats(empty_stats(curated_only))
+            self.summary.setText(f"The overview could not be counted: {html.escape(str(exc))}")
+            return
         self._show_stats(stats)
 
     @Slot(int, object)
@@ -491,8 +497,14 @@ class OverviewView(QWidget):
     def _on_stats_failed(self, generation: int, message: str) -> None:
         if generation != self._generation:
             return
-        self._show_stats(empty_stats(not self.include_hub.isChecked()))
-        self.summary.setText(f"The overview could not be counted: {html.escape(message)}")
+        # E.g. a second connection refused (a read-only folder without the WAL index): this
+        # count is made on the window's own connection; the next one tries the pool again.
+        log.info("the overview is counted on the window's thread: %s", message)
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            self._read_here(not self.include_hub.isChecked())
+        finally:
+            QGuiApplication.restoreOverrideCursor()
 
     def _show_stats(self, stats: dict[str, Any]) -> None:
         self._pending = None

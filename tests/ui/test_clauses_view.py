@@ -156,3 +156,18 @@ def test_the_background_matrix_is_the_one_read_at_once(view, qtbot, cache):
     assert not at_once.is_busy()
     assert at_once.matrix() == view.matrix() and len(view.matrix()) > 50
     assert at_once.shown() == view.shown()
+
+
+def test_where_the_pool_thread_cannot_read_the_view_builds_the_matrix_itself(
+        qtbot, cache, view, monkeypatch):
+    from openexplorer.ui import cache_job
+
+    def refused(cls, *_args, **_kwargs):
+        raise OSError("a read-only folder without the WAL index")
+
+    monkeypatch.setattr(cache_job.Cache, "open", classmethod(refused))
+    widget = ClausesView(cache, background=True)
+    qtbot.addWidget(widget)
+    qtbot.waitUntil(lambda: not widget.is_busy(), timeout=10_000)
+    assert [c.license_id for c in widget.matrix()] == [c.license_id for c in view.matrix()]
+    assert "could not" not in widget.count.text()

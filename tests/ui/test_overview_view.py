@@ -223,3 +223,17 @@ def test_a_failed_background_count_says_so(qtbot, tmp_path):
         widget.refresh_stats()
     assert "could not be counted" in widget.summary.text()
     assert widget.stats()["total"] == 0
+
+
+def test_where_the_pool_thread_cannot_read_the_view_counts_itself(qtbot, cache, monkeypatch):
+    from openexplorer.ui import cache_job
+
+    def refused(cls, *_args, **_kwargs):
+        raise OSError("a read-only folder without the WAL index")
+
+    monkeypatch.setattr(cache_job.Cache, "open", classmethod(refused))
+    widget = OverviewView(cache)
+    qtbot.addWidget(widget)
+    qtbot.waitUntil(lambda: not widget.is_busy(), timeout=5000)
+    assert widget.stats()["total"] == 9
+    assert "could not be counted" not in widget.summary.text()
