@@ -22,7 +22,7 @@ import html
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import (
@@ -37,8 +37,10 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
-from openexplorer.frameworks import mof, osai
 from openexplorer.ui import theme
+
+if TYPE_CHECKING:
+    from openexplorer.frameworks import mof
 
 #: The four statuses, in legend order.
 STATUSES = ("open", "partial", "closed", "unknown")
@@ -449,6 +451,8 @@ class MofTiles(TileChart):
         progress = self._mof.get("progress") or {}
         groups: list[TileGroup] = []
         if components:
+            from openexplorer.frameworks import mof  # (not on the start's path: a page is empty)
+
             for cls in ("III", "II", "I"):
                 label = mof.CLASS_LABELS.get(cls, "")  # type: ignore[call-overload]
                 subtitle = label.split(" - ", 1)[1] if " - " in label else ""
@@ -512,6 +516,8 @@ class IndexTiles(TileChart):
         scores = view_osai.get("groups") or {}
         groups: list[TileGroup] = []
         if view_osai.get("score") is not None or dims:
+            from openexplorer.frameworks import osai  # (not on the start's path)
+
             for group in osai.GROUPS:
                 tiles = []
                 for ref in group.params:

@@ -59,8 +59,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from openexplorer.frameworks import osai
-from openexplorer.sources import SOURCES
 from openexplorer.ui import theme
 from openexplorer.ui.breakdown_charts import (
     IndexTiles,
@@ -261,6 +259,8 @@ class EvidenceTableModel(QAbstractTableModel):
     def component_text(row: Mapping[str, Any]) -> str:
         component = str(row.get("component") or "")
         if row.get("framework") == "osai":
+            from openexplorer.frameworks import osai  # (the frameworks: not on the start's path)
+
             dimension = osai.dimension(component)
             if dimension:
                 return dimension.name
@@ -312,6 +312,8 @@ class EvidenceTableModel(QAbstractTableModel):
                      for u in urls]
             return tooltip(lines + ["Click to open the first link; right-click for all."])
         if column == "source":
+            from openexplorer.sources import SOURCES
+
             source = SOURCES.get(str(row.get("source")))
             return tooltip([
                 source.name if source else str(row.get("source")),
@@ -1178,6 +1180,8 @@ class ModelPage(QWidget):
             row += 1
         legacy = v.get("osai_legacy")
         if legacy:
+            from openexplorer.frameworks import osai
+
             caption("Opening up ChatGPT (legacy)")
             grid.addWidget(plain_label(
                 f"{legacy.get('openness'):g} / {osai.LEGACY_MAX:g} — the index's earlier "

@@ -246,6 +246,8 @@ def test_start_up_imports_only_what_the_first_screen_needs(tmp_path, cache):
         "window.show()\n"
         "heavy = ['pyqtgraph', 'sqlite_utils', 'keyring', 'yaml', 'numpy',\n"
         "         'openexplorer.views', 'openexplorer.licenses', 'license_expression',\n"
+        "         'openexplorer.frameworks.mof', 'openexplorer.frameworks.osai',\n"
+        "         'openexplorer.sources',\n"
         "         'openexplorer.snapshot', 'openexplorer.ui.compare_view',\n"
         "         'openexplorer.ui.overview_view', 'openexplorer.ui.clauses_view',\n"
         "         'openexplorer.ui.openwashing_view', 'openexplorer.ui.rubric_view',\n"

@@ -1,0 +1,38 @@
+"""PySide6's scan of imported modules, answered from their bytes (openexplorer/ui/__init__.py)."""
+
+from __future__ import annotations
+
+import linecache
+import sys
+
+import pytest
+
+pytest.importorskip("PySide6")
+
+import openexplorer.ui  # noqa: E402, F401 - installs the scan
+import openexplorer.ui.main_window  # noqa: E402, F401 - modules of every kind to scan
+
+
+def test_the_scan_gives_pyside6s_answer_for_every_module_loaded():
+    feature = sys.modules.get("shibokensupport.feature")
+    if feature is None or not hasattr(feature, "_mod_uses_pyside"):
+        pytest.skip("this PySide6 has no module scan")
+    scan = feature._mod_uses_pyside
+    assert scan.scans_bytes
+    modules = list(sys.modules.values())
+    ours = [scan(m) for m in modules]
+    linecache.clearcache()
+    theirs = [scan.replaced(m) for m in modules]
+    assert ours == theirs
+    assert any(ours) and not all(ours)  # both answers occur
+    assert scan(sys.modules["openexplorer.ui.main_window"])
+    assert not scan(sys.modules["openexplorer.summary"])
+
+
+def test_the_scan_keeps_linecache_empty_of_the_modules_it_reads():
+    feature = sys.modules.get("shibokensupport.feature")
+    if feature is None or not hasattr(feature, "_mod_uses_pyside"):
+        pytest.skip("this PySide6 has no module scan")
+    linecache.clearcache()
+    feature._mod_uses_pyside(sys.modules["openexplorer.ui.search_panel"])
+    assert not linecache.cache  # (PySide6's own kept every line of every module)
