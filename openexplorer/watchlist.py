@@ -168,21 +168,23 @@ def items(cache: Cache) -> list[WatchItem]:
                       added_at=r[3]) for r in rows]
 
 
-def release_ids_of(cache: Cache, item: WatchItem) -> list[str]:
-    """The releases a watch item covers now (a family or organisation: all of its releases)."""
+def release_ids_of(cache: Cache, item: WatchItem, *, ordered: bool = True) -> list[str]:
+    """The releases a watch item covers now (a family or organisation: all of its releases),
+    by date and name (``ordered=False``: in no particular order, which is quicker for a family
+    of 100,000 Hub fine-tunes)."""
     if item.kind == "release":
         return [item.value] if cache.release(item.value) else []
     column = "family_id" if item.kind == "family" else "organization_id"
+    order = " ORDER BY release_date, name" if ordered else ""
     return [r[0] for r in cache.conn.execute(
-        f"SELECT id FROM releases WHERE {column} = ? ORDER BY release_date, name",
-        (item.value,))]
+        f"SELECT id FROM releases WHERE {column} = ?{order}", (item.value,))]
 
 
 def watched_releases(cache: Cache) -> dict[str, list[WatchItem]]:
     """Each watched release id with the watch items that cover it."""
     out: dict[str, list[WatchItem]] = {}
     for item in items(cache):
-        for release_id in release_ids_of(cache, item):
+        for release_id in release_ids_of(cache, item, ordered=False):
             out.setdefault(release_id, []).append(item)
     return out
 
@@ -302,13 +304,16 @@ def _changes(cache: Cache, release_ids: Iterable[str], since: str | None,
 
 
 def changes_since(cache: Cache, since: str | date | datetime | None = None, *,
-                  item: WatchItem | None = None, limit: int | None = None) -> list[Change]:
+                  item: WatchItem | None = None, limit: int | None = None,
+                  covering: dict[str, list[WatchItem]] | None = None) -> list[Change]:
     """Changes to watched releases since ``since`` (None: all recorded), newest first.
 
-    ``item`` narrows to one watch item's releases.
+    ``item`` narrows to one watch item's releases. ``covering``: :func:`watched_releases`,
+    when the caller has it already.
     """
-    covering = watched_releases(cache)
-    ids = release_ids_of(cache, item) if item is not None else list(covering)
+    if covering is None:
+        covering = watched_releases(cache)
+    ids = release_ids_of(cache, item, ordered=False) if item is not None else list(covering)
     return _changes(cache, ids, stamp(since), covering, limit)
 
 
@@ -346,11 +351,14 @@ def _set_seen(cache: Cache, key: str, value: str | None) -> None:
                 "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, value))
 
 
-def unseen_changes(cache: Cache) -> list[Change]:
+def unseen_changes(cache: Cache, *,
+                   covering: dict[str, list[WatchItem]] | None = None) -> list[Change]:
     """Changes the user has not seen: after they last marked them seen, and after the release
-    was first watched (a newly watched family does not arrive with its whole history unread)."""
+    was first watched (a newly watched family does not arrive with its whole history unread).
+    ``covering``: :func:`watched_releases`, when the caller has it already."""
     seen = seen_at(cache)
-    covering = watched_releases(cache)
+    if covering is None:
+        covering = watched_releases(cache)
     since = seen
     earliest = min((i.added_at for group in covering.values() for i in group), default=None)
     if earliest and (since is None or earliest > since):
@@ -415,13 +423,25 @@ def _families_in_scope(cache: Cache, watched_only: bool) -> dict[str, list[str]]
         if item.kind == "family":
             out.setdefault(item.value, []).append(item.label)
             continue
-        for release_id in release_ids_of(cache, item):
-            row = cache.conn.execute("SELECT family_id FROM releases WHERE id = ?",
-                                     (release_id,)).fetchone()
-            if row and row[0]:
-                labels = out.setdefault(row[0], [])
-                if item.label not in labels:
-                    labels.append(item.label)
+        column = "id" if item.kind == "release" else "organization_id"
+        for (family_id,) in cache.conn.execute(
+                f"SELECT DISTINCT family_id FROM releases WHERE {column} = ? "
+                "AND family_id IS NOT NULL", (item.value,)):
+            labels = out.setdefault(family_id, [])
+            if item.label not in labels:
+                labels.append(item.label)
+    return out
+
+
+def _first_seen(cache: Cache, release_ids: list[str]) -> dict[str, str]:
+    """When each release was first recorded (its earliest record's import), read in chunks that
+    keep each statement under SQLite's variable limit."""
+    out: dict[str, str] = {}
+    for start in range(0, len(release_ids), 500):
+        chunk = release_ids[start:start + 500]
+        out.update(cache.conn.execute(
+            f"SELECT release_id, min(imported_at) FROM records WHERE release_id IN "
+            f"({', '.join('?' for _ in chunk)}) GROUP BY release_id", chunk).fetchall())
     return out
 
 
@@ -439,46 +459,62 @@ def possibly_stale(cache: Cache, *, watched_only: bool = True) -> list[StaleFami
     scope = _families_in_scope(cache, watched_only)
     out: list[StaleFamily] = []
     marks = ", ".join("?" for _ in ASSESSING_SOURCES)
+    dates: dict[str | None, date | None] = {}  # release dates repeat: each parsed once
+
+    def parse(text: str | None) -> date | None:
+        if text not in dates:
+            dates[text] = _date(text)
+        return dates[text]
+
     for family_id, labels in scope.items():
         family_row = cache.conn.execute("SELECT name FROM families WHERE id = ?",
                                         (family_id,)).fetchone()
         if family_row is None:
+            continue
+        # The assessing sources' records are a few hundred: read from them to the family
+        # (CROSS JOIN keeps that order), not from each of a family's 100,000 releases.
+        assessed_rows = cache.conn.execute(
+            f"SELECT r.release_id, r.assessed_date, r.imported_at, r.organization_id "
+            f"FROM records r CROSS JOIN releases rel ON rel.id = r.release_id "
+            f"WHERE r.source IN ({marks}) AND rel.family_id = ? "
+            f"UNION ALL SELECT release_id, assessed_date, imported_at, organization_id "
+            f"FROM records WHERE scope = 'family' AND family_id = ? AND source IN ({marks})",
+            (*ASSESSING_SOURCES, family_id, family_id, *ASSESSING_SOURCES)).fetchall()
+        if not assessed_rows:
             continue
         releases = cache.conn.execute(
             "SELECT id, name, release_date, organization_id FROM releases WHERE family_id = ?",
             (family_id,)).fetchall()
         if not releases:
             continue
-        ids = [r[0] for r in releases]
-        id_marks = ", ".join("?" for _ in ids)
-        assessed_rows = cache.conn.execute(
-            f"SELECT release_id, assessed_date, imported_at, organization_id FROM records "
-            f"WHERE source IN ({marks}) AND (release_id IN ({id_marks}) "
-            f"OR (scope = 'family' AND family_id = ?))",
-            (*ASSESSING_SOURCES, *ids, family_id)).fetchall()
-        if not assessed_rows:
-            continue
         assessed_ids = {r[0] for r in assessed_rows if r[0]}
-        dates = [d for d in (_date(r[1]) for r in assessed_rows) if d]
-        assessed_until = max(dates) if dates else None
+        assessed_dates = [d for d in (parse(r[1]) for r in assessed_rows) if d]
+        assessed_until = max(assessed_dates) if assessed_dates else None
         last_import = max((r[2] for r in assessed_rows if r[2]), default=None)
         orgs = {r[3] for r in releases if r[0] in assessed_ids and r[3]}
         orgs |= {r[3] for r in assessed_rows if r[3]}
-        first_seen = dict(cache.conn.execute(
-            f"SELECT release_id, min(imported_at) FROM records WHERE release_id IN ({id_marks}) "
-            f"GROUP BY release_id", ids).fetchall())
-        newer = []
-        for release_id, name, release_date, org in releases:
+        # Newer by date, or (when it was first recorded after the assessments) from an
+        # assessed organisation: when each was first recorded is read for those only.
+        candidates = []  # (release, newer by date)
+        for release in releases:
+            release_id, _name, release_date, org = release
             if release_id in assessed_ids:
                 continue
-            released = _date(release_date)
-            seen = first_seen.get(release_id)
+            released = parse(release_date)
             if released and assessed_until and released > assessed_until:
+                candidates.append((release, True))
+            elif (last_import and (not orgs or org in orgs)
+                  and not (released and assessed_until and released <= assessed_until)):
+                candidates.append((release, False))
+        first_seen = _first_seen(cache, [release[0] for release, _ in candidates])
+        newer = []
+        for (release_id, name, release_date, _org), dated in candidates:
+            seen = first_seen.get(release_id)
+            if dated:
                 newer.append(NewRelease(release_id, name, release_date, seen,
                                         f"released {release_date}, after the last assessment "
-                                        f"({assessed_until.isoformat()})"))
-            elif (seen and last_import and seen > last_import and (not orgs or org in orgs)
-                  and not (released and assessed_until and released <= assessed_until)):
+                                        f"({assessed_until.isoformat()})"))  # type: ignore[union-attr]
+            elif seen and seen > last_import:  # type: ignore[operator]
                 newer.append(NewRelease(release_id, name, release_date, seen,
                                         f"first recorded {seen[:10]}, after the assessments"))
         if not newer:
@@ -507,3 +543,57 @@ def acknowledge_stale(cache: Cache, stale: StaleFamily) -> None:
     """The user has seen these newer releases: the badge stays off until another one appears."""
     known = set(_acknowledged(cache, stale.family_id)) | {n.release_id for n in stale.newer}
     _set_seen(cache, _STALE_KEY + stale.family_id, json.dumps(sorted(known)))
+
+
+# -- what the Watchlist tab shows -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WatchState:
+    """Everything the Watchlist tab shows, read in one go: each watched release is looked up
+    once (a family of 100,000 Hub fine-tunes is watched as easily as one release), on a thread
+    of its own in the app."""
+
+    items: tuple[WatchItem, ...]
+    releases: dict[int, int]  # watch item id → the releases it covers
+    unseen: dict[int, int]  # watch item id → its changes not seen yet
+    unseen_ids: frozenset[int]  # the changes not seen yet
+    families: dict[int, frozenset[str]]  # watch item id → the families it brings in
+    stale: tuple[StaleFamily, ...]
+    changes: tuple[Change, ...]  # of ``item_id`` (None: of every item) since ``since``
+    alerts: tuple[Change, ...] | None  # what the refresh that began at ``alerts_since`` changed
+
+
+def state(cache: Cache, *, item_id: int | None = None, since: str | None = None,
+          alerts_since: str | None = None, limit: int = 2000) -> WatchState:
+    """The Watchlist tab's :class:`WatchState`; ``changes`` of the watch item ``item_id`` (or
+    of all) since ``since``, the newest ``limit``."""
+    watched = tuple(items(cache))
+    covering = watched_releases(cache)
+    releases: dict[int, int] = {i.id: 0 for i in watched}
+    for covered_by in covering.values():
+        for item in covered_by:
+            releases[item.id] += 1
+    unseen_list = unseen_changes(cache, covering=covering)
+    unseen: dict[int, int] = {i.id: 0 for i in watched}
+    for change in unseen_list:
+        for item in covering.get(change.release_id, ()):
+            unseen[item.id] += 1
+    families: dict[int, frozenset[str]] = {}
+    for item in watched:
+        if item.kind == "family":
+            families[item.id] = frozenset({item.value})
+            continue
+        column = "id" if item.kind == "release" else "organization_id"
+        families[item.id] = frozenset(r[0] for r in cache.conn.execute(
+            f"SELECT DISTINCT family_id FROM releases WHERE {column} = ? "
+            "AND family_id IS NOT NULL", (item.value,)))
+    selected = next((i for i in watched if i.id == item_id), None)
+    return WatchState(
+        items=watched, releases=releases, unseen=unseen,
+        unseen_ids=frozenset(c.id for c in unseen_list), families=families,
+        stale=tuple(possibly_stale(cache)),
+        changes=tuple(changes_since(cache, since, item=selected, limit=limit,
+                                    covering=covering)),
+        alerts=(tuple(changes_since(cache, alerts_since, covering=covering))
+                if alerts_since is not None else None))

@@ -328,3 +328,42 @@ def test_cli_watch(capsys, cache):
     assert main(["--db", db, "watch", "remove", "release", LLAMA]) == 2
     assert main(["--db", db, "watch", "list"]) == 0
     assert "nothing watched yet" in capsys.readouterr().out
+
+
+def test_a_family_larger_than_sqlites_variable_limit_is_read(cache):
+    # SQLite builds differ (999 before 3.32, 32,766 since, 250,000 on Debian): a family of
+    # 100,000 Hub fine-tunes must not depend on it. Here the limit is the smallest, 999, and
+    # the family has over 1,000 releases.
+    watchlist.add(cache, "family", "OLMo")
+    watchlist.add(cache, "organization", "Allen Institute for AI")
+    ingest(cache, *[hub_record(f"allenai/Olmo-4-{i}B", license_="apache-2.0",
+                               organization="Allen Institute for AI",
+                               release_date="2026-10-02") for i in range(1050)], when=T0)
+    with Cache.open(cache.path) as other:  # no limit set (and no statement cached here)
+        before = watchlist.possibly_stale(other)
+    cache.conn.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 999)
+    stale = watchlist.possibly_stale(cache)
+    assert stale == before and len(stale[0].newer) == 1050
+    state = watchlist.state(cache, since=None)
+    olmo = next(i for i in state.items if i.kind == "family")
+    assert state.releases[olmo.id] == len(watchlist.release_ids_of(cache, olmo))
+    assert "olmo" in state.families[olmo.id]
+
+
+def test_the_state_is_what_the_functions_give_one_by_one(cache):
+    watchlist.add(cache, "release", LLAMA)
+    watchlist.add(cache, "family", "OLMo")
+    ingest(cache, hub_record(LLAMA, gating="manual"), when=T0)
+    ingest(cache, hub_record("allenai/Olmo-4-7B-Instruct", license_="apache-2.0",
+                             organization="Allen Institute for AI", release_date="2026-10-02"),
+           when=T0 + timedelta(hours=1))
+    items = watchlist.items(cache)
+    state = watchlist.state(cache, item_id=items[0].id, since=None,
+                            alerts_since=watchlist.stamp(T0))
+    assert list(state.items) == items
+    assert state.releases == {i.id: len(watchlist.release_ids_of(cache, i)) for i in items}
+    assert state.unseen_ids == {c.id for c in watchlist.unseen_changes(cache)}
+    assert list(state.stale) == watchlist.possibly_stale(cache)
+    assert list(state.changes) == watchlist.changes_since(cache, None, item=items[0],
+                                                          limit=2000)
+    assert list(state.alerts) == watchlist.alerts(cache, T0) and state.alerts

@@ -248,7 +248,7 @@ class MainWindow(QMainWindow):
     def _build_watchlist(self, parent: QWidget) -> QWidget:
         from openexplorer.ui.watchlist_view import WatchlistView
 
-        view = WatchlistView(self._cache, parent)
+        view = WatchlistView(self._cache, parent, background=True)
         view.alerts_changed.connect(self._on_watch_alerts)
         view.release_requested.connect(self.show_release)
         return view

@@ -21,7 +21,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from PySide6.QtCore import QStringListModel, Qt, Signal, Slot
+from PySide6.QtCore import QStringListModel, Qt, QThreadPool, Signal, Slot
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -45,6 +45,7 @@ from PySide6.QtWidgets import (
 from openexplorer import watchlist
 from openexplorer.cache import Cache
 from openexplorer.ui import theme
+from openexplorer.ui.cache_job import CacheReadJob, JobSignals
 
 log = logging.getLogger(__name__)
 
@@ -117,13 +118,32 @@ class WatchlistView(QWidget):
     release_requested = Signal(str)
     message = Signal(str)
 
-    def __init__(self, cache: Cache, parent: QWidget | None = None) -> None:
+    #: Newer releases listed under a possibly stale family (the count says how many in all).
+    NEWER_SHOWN = 200
+
+    def __init__(self, cache: Cache, parent: QWidget | None = None, *,
+                 background: bool = False) -> None:
+        """``background``: read what the tab shows on a pool thread with a read-only connection
+        of its own (the window; at Hub scale a watched family can have 100,000 releases), else
+        at once on ``cache``."""
         super().__init__(parent)
         self.cache = cache
+        self._background = background
+        self._generation = 0
+        self._changes_generation = 0  # the changes are also read alone (another item, period)
+        self._pending: int | None = None  # the generation being read
+        self._signals = JobSignals(self)
+        self._signals.ready.connect(self._on_state_ready)
+        self._signals.failed.connect(self._on_state_failed)
+        self._change_signals = JobSignals(self)
+        self._change_signals.ready.connect(self._on_changes_ready)
+        self._change_signals.failed.connect(self._on_changes_failed)
         self._items: list[watchlist.WatchItem] = []
         self._changes: list[watchlist.Change] = []
-        self._unseen_ids: set[int] = set()
+        self._unseen_ids: frozenset[int] = frozenset()
         self._stale: list[watchlist.StaleFamily] = []
+        self._state: watchlist.WatchState | None = None
+        self._alerts_asked: str | None = None  # a refresh's start, until its alerts are read
         self._last_alerts: list[watchlist.Change] = []
 
         self.banner = _Banner()
@@ -319,44 +339,106 @@ class WatchlistView(QWidget):
         wanted = selected[0].data(0, ITEM_ROLE)
         return next((i for i in self._items if i.id == wanted), None)
 
+    def is_busy(self) -> bool:
+        """Whether what the tab shows is being read in the background."""
+        return self._pending is not None
+
     @Slot()
-    def reload(self) -> None:
-        """Read the watchlist, its changes and stale families again."""
+    def reload(self, *, alerts_since: str | None = None) -> None:
+        """Read the watchlist, its changes and stale families again (and, with
+        ``alerts_since``, what the refresh that began then changed: see
+        :meth:`on_refresh_finished`)."""
         selected = self.selected_item()
-        self._items = watchlist.items(self.cache)
-        self._unseen_ids = {c.id for c in watchlist.unseen_changes(self.cache)}
-        self._stale = watchlist.possibly_stale(self.cache)
-        self._fill_tree(selected.id if selected else None)
+        self._generation += 1
+        self._changes_generation += 1
+        asked = self._changes_generation
+        args = {"item_id": selected.id if selected else None, "since": self._since(),
+                "alerts_since": alerts_since}
+        path = getattr(self.cache, "path", None)
+        if self._background and path is not None:
+            self._pending = self._generation
+            self.changes_note.setText("Reading the watched releases…")
+            QThreadPool.globalInstance().start(CacheReadJob(
+                str(path), lambda cache: (asked, watchlist.state(cache, **args)),
+                self._generation, self._signals, what="the watchlist"))
+            return
+        self._apply(watchlist.state(self.cache, **args))
+
+    def _reload_changes(self) -> None:
+        """Read the changes again alone (another item selected, another period)."""
+        self._changes_generation += 1
+        item, since = self.selected_item(), self._since()
+        path = getattr(self.cache, "path", None)
+        if self._background and path is not None:
+            self.changes_note.setText("Reading the changes…")
+            QThreadPool.globalInstance().start(CacheReadJob(
+                str(path), lambda cache: watchlist.changes_since(cache, since, item=item,
+                                                                 limit=2000),
+                self._changes_generation, self._change_signals, what="the watchlist's changes"))
+            return
+        self._changes = watchlist.changes_since(self.cache, since, item=item, limit=2000)
+        self._fill_changes()
+
+    @Slot(int, object)
+    def _on_state_ready(self, generation: int, value: object) -> None:
+        if generation != self._generation or not isinstance(value, tuple):
+            return
+        asked, state = value
+        self._apply(state, changes=asked == self._changes_generation)
+
+    @Slot(int, object)
+    def _on_changes_ready(self, generation: int, changes: object) -> None:
+        if generation == self._changes_generation and isinstance(changes, list):
+            self._changes = changes
+            self._fill_changes()
+
+    @Slot(int, str)
+    def _on_state_failed(self, generation: int, message: str) -> None:
+        # E.g. a second connection refused (a read-only folder without the WAL index): read on
+        # the window's own connection from now on.
+        if generation == self._generation:
+            log.info("the watchlist is read on the window's thread: %s", message)
+            self._pending = None
+            self._background = False
+            self.reload(alerts_since=self._alerts_asked)
+
+    @Slot(int, str)
+    def _on_changes_failed(self, generation: int, message: str) -> None:
+        if generation == self._changes_generation:
+            log.info("the watchlist's changes are read on the window's thread: %s", message)
+            self._background = False
+            self._reload_changes()
+
+    def _apply(self, state: watchlist.WatchState, *, changes: bool = True) -> None:
+        """Show ``state``; its changes unless newer ones were asked for since (``changes``)."""
+        self._pending = None
+        keep = self.selected_item()
+        self._state = state
+        self._items = list(state.items)
+        self._unseen_ids = state.unseen_ids
+        self._stale = list(state.stale)
+        if changes:
+            self._changes = list(state.changes)
+        self._fill_tree(keep.id if keep else None)
         self._fill_changes()
         self._fill_stale()
-
-    def _families_of(self, item: watchlist.WatchItem) -> set[str]:
-        if item.kind == "family":
-            return {item.value}
-        ids = watchlist.release_ids_of(self.cache, item)
-        if not ids:
-            return set()
-        rows = self.cache.conn.execute(
-            f"SELECT DISTINCT family_id FROM releases WHERE id IN ({', '.join('?' for _ in ids)})"
-            " AND family_id IS NOT NULL", ids).fetchall()
-        return {r[0] for r in rows}
+        if state.alerts is not None:
+            self._announce(list(state.alerts))
 
     def is_stale(self, item: watchlist.WatchItem) -> bool:
         """Whether the item's family (or one of its families) has possibly stale assessments."""
         stale = {s.family_id for s in self._stale if not s.acknowledged}
-        return bool(self._families_of(item) & stale)
+        families = self._state.families.get(item.id, frozenset()) if self._state else frozenset()
+        return bool(families & stale)
 
     def _fill_tree(self, keep: int | None) -> None:
+        state = self._state
         self.tree.blockSignals(True)
         try:
             self.tree.clear()
-            unseen_by_release: dict[str, int] = {}
-            for change in watchlist.unseen_changes(self.cache):
-                unseen_by_release[change.release_id] = \
-                    unseen_by_release.get(change.release_id, 0) + 1
             for item in self._items:
-                releases = watchlist.release_ids_of(self.cache, item)
-                unseen = sum(unseen_by_release.get(r, 0) for r in releases)
+                releases = state.releases.get(item.id, 0) if state else 0
+                unseen = state.unseen.get(item.id, 0) if state else 0
                 status = []
                 if unseen:
                     status.append(f"{unseen} new")
@@ -364,7 +446,7 @@ class WatchlistView(QWidget):
                 if stale:
                     status.append(STALE_TEXT)
                 row = QTreeWidgetItem([f"{item.label}  ·  {KIND_LABELS[item.kind].lower()}",
-                                       str(len(releases)), " · ".join(status)])
+                                       f"{releases:,}", " · ".join(status)])
                 row.setData(0, ITEM_ROLE, item.id)
                 row.setToolTip(0, f"{KIND_LABELS[item.kind]} {item.value}\nwatched since "
                                f"{_when(item.added_at)}")
@@ -391,12 +473,6 @@ class WatchlistView(QWidget):
 
     def _fill_changes(self) -> None:
         item = self.selected_item()
-        try:
-            self._changes = watchlist.changes_since(self.cache, self._since(), item=item,
-                                                    limit=2000)
-        except watchlist.WatchError as exc:  # pragma: no cover - the choices are valid
-            log.warning("watchlist changes: %s", exc)
-            self._changes = []
         scope = f"of {item.label}" if item else "of every watched item"
         unseen = sum(1 for c in self._changes if c.id in self._unseen_ids)
         self.changes_title.setText("Changes" + (f" ({unseen} new)" if unseen else ""))
@@ -441,11 +517,16 @@ class WatchlistView(QWidget):
                 font = QFont(top.font(0))
                 font.setBold(True)
                 top.setFont(0, font)
-            for newer in family.newer:
+            # The newest first: a family of Hub fine-tunes can have tens of thousands.
+            shown = family.newer[::-1][:self.NEWER_SHOWN]
+            for newer in shown:
                 child = QTreeWidgetItem([newer.name, newer.release_date or "–", newer.reason])
                 child.setData(0, RELEASE_ROLE, newer.release_id)
                 child.setToolTip(0, newer.release_id)
                 top.addChild(child)
+            if len(family.newer) > len(shown):
+                top.addChild(QTreeWidgetItem(
+                    [f"… and {len(family.newer) - len(shown):,} earlier ones", "", ""]))
             self.stale_tree.addTopLevelItem(top)
             top.setExpanded(not family.acknowledged)
         self.stale_tree.setVisible(bool(self._stale))
@@ -505,12 +586,11 @@ class WatchlistView(QWidget):
         started = getattr(report, "started", None)
         if started is None:
             return
-        try:
-            alerts = watchlist.alerts(self.cache, started)
-        except watchlist.WatchError as exc:
-            log.warning("watchlist alerts: %s", exc)
-            return
-        self.reload()
+        self._alerts_asked = watchlist.stamp(started)
+        self.reload(alerts_since=self._alerts_asked)
+
+    def _announce(self, alerts: list[watchlist.Change]) -> None:
+        self._alerts_asked = None
         if not alerts:
             return
         self._last_alerts = alerts
@@ -531,11 +611,11 @@ class WatchlistView(QWidget):
     @Slot()
     def _on_selection_changed(self) -> None:
         self.remove_button.setEnabled(self.selected_item() is not None)
-        self._fill_changes()
+        self._reload_changes()
 
     @Slot(int)
     def _on_since_changed(self, _index: int) -> None:
-        self._fill_changes()
+        self._reload_changes()
 
     @Slot(int)
     def _on_kind_changed(self, _index: int = 0) -> None:

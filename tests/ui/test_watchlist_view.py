@@ -182,3 +182,82 @@ def test_legible_in_both_themes(view, cache, qapp, restore_theme, mode):
             metrics = QFontMetrics(item.font())
             assert metrics.horizontalAdvance(item.text()) < table.columnWidth(column), \
                 item.text()
+
+
+def _shown(view: WatchlistView) -> tuple:
+    """What the tab shows: the list, the changes and the stale families, as text."""
+    tree = [[view.tree.topLevelItem(i).text(c) for c in range(3)]
+            for i in range(view.tree.topLevelItemCount())]
+    changes = [[view.changes_table.item(r, c).text() for c in range(2, 5)]
+               for r in range(view.changes_table.rowCount())]
+    stale = [view.stale_tree.topLevelItem(i).text(0)
+             for i in range(view.stale_tree.topLevelItemCount())]
+    return tree, changes, stale
+
+
+@pytest.fixture
+def background_view(qtbot, cache):
+    widget = WatchlistView(cache, background=True)
+    qtbot.addWidget(widget)
+    widget.resize(1280, 800)
+    widget.show()
+    qtbot.waitUntil(lambda: not widget.is_busy(), timeout=10_000)
+    return widget
+
+
+def test_in_the_background_it_shows_what_it_shows_at_once(view, background_view, cache,
+                                                          qtbot):
+    view.add("release", LLAMA)
+    view.add("family", "OLMo")
+    refresh(cache, hub(LLAMA, gating="manual", version="2"),
+            hub("allenai/Olmo-4-7B-Instruct", organization="Allen Institute for AI",
+                release_date="2026-10-02"))
+    view.reload()
+    background_view.reload()
+    assert background_view.is_busy()  # read on a pool thread
+    qtbot.waitUntil(lambda: not background_view.is_busy(), timeout=10_000)
+    assert _shown(background_view) == _shown(view)
+    assert _shown(view)[0] and _shown(view)[1] and _shown(view)[2]
+    # Another item selected: its changes are read alone; the list is not rebuilt under it.
+    before = background_view.tree.topLevelItem(0)
+    background_view.tree.topLevelItem(1).setSelected(True)
+    view.tree.topLevelItem(1).setSelected(True)
+    qtbot.waitUntil(lambda: background_view.changes() == view.changes(), timeout=10_000)
+    assert background_view.tree.topLevelItem(0) is before
+
+
+def test_alerts_after_a_refresh_in_the_background(background_view, cache, qtbot):
+    background_view.add("release", LLAMA)
+    qtbot.waitUntil(lambda: not background_view.is_busy(), timeout=10_000)
+    loud = refresh(cache, hub(LLAMA, gating="manual", version="2"))
+    with qtbot.waitSignal(background_view.alerts_changed, timeout=10_000) as alerted:
+        background_view.on_refresh_finished(loud)
+    assert alerted.args == [len(watchlist.alerts(cache, loud.started))] != [0]
+    assert not background_view.banner.isHidden()
+
+
+def test_where_the_pool_thread_cannot_read_the_view_reads_itself(qtbot, cache, monkeypatch):
+    from openexplorer.ui import cache_job
+
+    watchlist.add(cache, "release", LLAMA)
+
+    def refused(cls, *_args, **_kwargs):
+        raise OSError("a read-only folder without the WAL index")
+
+    monkeypatch.setattr(cache_job.Cache, "open", classmethod(refused))
+    widget = WatchlistView(cache, background=True)
+    qtbot.addWidget(widget)
+    qtbot.waitUntil(lambda: not widget.is_busy() and widget.tree.topLevelItemCount() == 1,
+                    timeout=10_000)
+
+
+def test_a_family_with_many_newer_releases_lists_the_newest(view, cache, monkeypatch):
+    monkeypatch.setattr(WatchlistView, "NEWER_SHOWN", 2)
+    view.add("family", "OLMo")
+    refresh(cache, *[hub(f"allenai/Olmo-4-{i}B", organization="Allen Institute for AI",
+                         release_date=f"2026-10-0{i}") for i in range(1, 6)])
+    view.reload()
+    family = view.stale_tree.topLevelItem(0)
+    assert "5 newer releases" in family.text(2)
+    assert [family.child(i).text(0) for i in range(family.childCount())] == [
+        "Olmo-4-5B", "Olmo-4-4B", "… and 3 earlier ones"]
