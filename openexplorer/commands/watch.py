@@ -100,14 +100,13 @@ def run(args: argparse.Namespace, open_cache: Any) -> int:
 def _list(cache: Any, fmt: str) -> int:
     from openexplorer import watchlist
 
-    entries = watchlist.items(cache)
-    stale = watchlist.possibly_stale(cache)
-    unseen = watchlist.unseen_changes(cache)
+    state = watchlist.state(cache, limit=0)  # each watched release looked up once
+    entries, stale, unseen = state.items, state.stale, state.unseen_ids
     if fmt == "json":
         sys.stdout.write(json.dumps({
             "items": [{"kind": i.kind, "value": i.value, "name": i.label,
-                       "added_at": i.added_at,
-                       "releases": len(watchlist.release_ids_of(cache, i))} for i in entries],
+                       "added_at": i.added_at, "releases": state.releases[i.id]}
+                      for i in entries],
             "possibly_stale": [s.as_dict() for s in stale],
             "unseen_changes": len(unseen),
         }, ensure_ascii=False, indent=2) + "\n")
@@ -116,18 +115,12 @@ def _list(cache: Any, fmt: str) -> int:
         sys.stdout.write("nothing watched yet: openexplorer watch add release|family|"
                          "organization NAME\n")
         return 0
-    stale_by_family = {s.family_id: s for s in stale if not s.acknowledged}
+    stale_families = {s.family_id for s in stale if not s.acknowledged}
     for item in entries:
-        releases = watchlist.release_ids_of(cache, item)
-        note = ""
-        family_ids = {item.value} if item.kind == "family" else {
-            r[0] for r in cache.conn.execute(
-                f"SELECT DISTINCT family_id FROM releases WHERE id IN "
-                f"({', '.join('?' for _ in releases)})", releases) if r[0]} if releases else set()
-        if family_ids & stale_by_family.keys():
-            note = "  [possibly stale]"
-        sys.stdout.write(f"{item.kind:<12} {item.label}  ({item.value}; {len(releases)} "
-                         f"release{'' if len(releases) == 1 else 's'}){note}\n")
+        releases = state.releases[item.id]
+        note = "  [possibly stale]" if state.families[item.id] & stale_families else ""
+        sys.stdout.write(f"{item.kind:<12} {item.label}  ({item.value}; {releases} "
+                         f"release{'' if releases == 1 else 's'}){note}\n")
     for family in stale:
         if not family.acknowledged:
             sys.stdout.write(f"\npossibly stale: {family.line()}\n")
