@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from openexplorer.cache import Cache
@@ -139,8 +140,36 @@ def release_score(view: dict[str, Any], measure: str = "osai") -> float | None:
     raise ValueError(f"measure is one of {MEASURES}, not {measure!r}")
 
 
+def _family_ids(cache: Cache, family_ids: list[str] | None) -> list[str] | None:
+    """The ids of the families named by id or name (None: every family)."""
+    if family_ids is None:
+        return None
+    wanted = sorted({str(f) for f in family_ids if f})
+    if not wanted:
+        return []
+    marks = ", ".join("?" * len(wanted))
+    return [r[0] for r in cache.conn.execute(
+        f"SELECT id FROM families WHERE id IN ({marks}) OR name IN ({marks})", wanted + wanted)]
+
+
+def crowded_families(cache: Cache, family_ids: list[str] | None,
+                     most: int) -> dict[str, tuple[str, int]]:
+    """Families (ids or names; None: every family) with more than ``most`` dated releases:
+    family id → (name, dated releases). A family of the Hub's fine-tunes can have 100,000."""
+    ids = _family_ids(cache, family_ids)
+    if ids == []:
+        return {}
+    sql = ("SELECT r.family_id, f.name, count(*) FROM releases r "
+           "JOIN families f ON f.id = r.family_id WHERE r.release_date IS NOT NULL")
+    if ids is not None:
+        sql += f" AND r.family_id IN ({', '.join('?' * len(ids))})"
+    sql += " GROUP BY r.family_id HAVING count(*) > ?"
+    return {r[0]: (r[1], r[2]) for r in cache.conn.execute(sql, [*(ids or []), most])}
+
+
 def family_timeline(
-    cache: Cache, family_ids: list[str] | None = None, *, measure: str = "osai"
+    cache: Cache, family_ids: list[str] | None = None, *, measure: str = "osai",
+    most: int | None = None, keep: Sequence[str] = (),
 ) -> dict[str, list[dict[str, Any]]]:
     """Each family's dated, scored releases in release order, for the family timeline chart.
 
@@ -148,39 +177,48 @@ def family_timeline(
     index score, 0–1) or "mof" (the MOF total progress, 0–100). Releases without a usable date
     or without that figure are left out, and so are families with nothing left. A point:
     ``{id, name, release_date, score, provisional}`` (provisional: computed from Hub metadata).
+    ``most``: a family with more dated releases than that (:func:`crowded_families`) keeps
+    only its curated releases and those in ``keep`` — a line through 100,000 fine-tunes of the
+    Hub tells nothing, and takes seconds to draw.
     """
-    from openexplorer.views import release_view
-
     if measure not in MEASURES:
         raise ValueError(f"measure is one of {MEASURES}, not {measure!r}")
-    sql = ("SELECT r.id, r.name, r.release_date, f.name FROM releases r "
-           "JOIN families f ON f.id = r.family_id WHERE r.release_date IS NOT NULL")
+    # The scores and their provisional flags as the release summary keeps them (computed from
+    # each release's view by the same rules): one query, not a view per release — a family
+    # can have 100,000 Hub fine-tunes.
+    score, provisional = (("s.osai_score", "s.osai_provisional") if measure == "osai"
+                          else ("s.mof_total", "s.mof_provisional"))
+    sql = (f"SELECT r.id, r.name, r.release_date, f.name, {score}, {provisional} "
+           "FROM releases r JOIN families f ON f.id = r.family_id "
+           "JOIN release_summary s ON s.release_id = r.id "
+           f"WHERE r.release_date IS NOT NULL AND {score} IS NOT NULL")
     args: list[str] = []
-    if family_ids is not None:
-        wanted = sorted({str(f) for f in family_ids if f})
-        if not wanted:
+    ids = _family_ids(cache, family_ids)  # first, so that releases are read by family
+    if ids is not None:
+        if not ids:
             return {}
-        marks = ", ".join("?" * len(wanted))
-        sql += f" AND (f.id IN ({marks}) OR f.name IN ({marks}))"
-        args = wanted + wanted
+        sql += f" AND r.family_id IN ({', '.join('?' * len(ids))})"
+        args += ids
+    crowded = list(crowded_families(cache, ids, most)) if most is not None else []
+    if crowded:
+        kept = sorted(set(keep))
+        sql += (f" AND (r.family_id NOT IN ({', '.join('?' * len(crowded))}) "
+                f"OR r.origin = 'curated' OR r.id IN ({', '.join('?' * len(kept))}))")
+        args += [*crowded, *kept]
     sql += " ORDER BY f.name COLLATE NOCASE, r.release_date, r.name"
     timeline: dict[str, list[dict[str, Any]]] = {}
-    for release_id, name, release_date, family in cache.conn.execute(sql, args).fetchall():
-        if parse_release_date(release_date) is None:
+    dates: dict[str, Any] = {}  # release dates repeat: each parsed once
+    for release_id, name, release_date, family, value, flag in cache.conn.execute(sql, args):
+        if release_date not in dates:
+            dates[release_date] = parse_release_date(release_date)
+        if dates[release_date] is None:
             continue
-        view = release_view(cache, release_id, detail=False)
-        if view is None:
-            continue
-        score = release_score(view, measure)
-        if score is None:
-            continue
-        part = view["osai"] if measure == "osai" else view["mof"]
         timeline.setdefault(family, []).append({
-            "id": release_id, "name": name, "release_date": release_date, "score": score,
-            "provisional": bool(part.get("provisional")),
+            "id": release_id, "name": name, "release_date": release_date, "score": value,
+            "provisional": bool(flag),
         })
     for points in timeline.values():
-        points.sort(key=lambda p: (parse_release_date(p["release_date"]), p["name"] or ""))
+        points.sort(key=lambda p: (dates[p["release_date"]], p["name"] or ""))
     return timeline
 
 

@@ -11,6 +11,7 @@ from openexplorer.compare import (
     cell_evidence,
     compare,
     comparison_json,
+    crowded_families,
     family_ids_of,
     family_timeline,
     parse_release_date,
@@ -161,3 +162,64 @@ def test_comparison_json_cites_its_sources(cache):
     assert document["snapshot_date"] == cache.get_meta("snapshot_built")
     assert {"mot"} <= {s["id"] for s in document["sources"]}
     assert all(s["citation"] for s in document["sources"])
+
+
+@pytest.mark.parametrize("measure", ["osai", "mof"])
+def test_the_timeline_is_what_each_releases_view_gives(cache, measure):
+    """Read from the release summary in one query: the same points as each release's view
+    (``release_score``, the framework's provisional flag) gives."""
+    from openexplorer.compare import release_score
+    from openexplorer.views import release_view
+
+    expected: dict[str, list[dict]] = {}
+    rows = cache.conn.execute(
+        "SELECT r.id, r.name, r.release_date, f.name FROM releases r "
+        "JOIN families f ON f.id = r.family_id WHERE r.release_date IS NOT NULL").fetchall()
+    for release_id, name, release_date, family in rows:
+        view = release_view(cache, release_id, detail=False)
+        score = release_score(view, measure) if view else None
+        if score is None or parse_release_date(release_date) is None:
+            continue
+        part = view["osai"] if measure == "osai" else view["mof"]
+        expected.setdefault(family, []).append({
+            "id": release_id, "name": name, "release_date": release_date, "score": score,
+            "provisional": bool(part.get("provisional"))})
+    for points in expected.values():
+        points.sort(key=lambda p: (parse_release_date(p["release_date"]), p["name"] or "",
+                                   p["id"]))
+    timeline = family_timeline(cache, measure=measure)
+    for points in timeline.values():  # (ties of date and name: by id, on both sides)
+        points.sort(key=lambda p: (parse_release_date(p["release_date"]), p["name"] or "",
+                                   p["id"]))
+    assert timeline == expected
+    assert sum(len(p) for p in timeline.values()) > 20  # (osai 300+, mof 32 here)
+
+
+def test_a_crowded_family_keeps_its_curated_releases_and_those_asked_for(tmp_path):
+    from openexplorer.records import ImportResult
+    from tests.test_watchlist import hub_record, snapshot_cache
+
+    cache = snapshot_cache(tmp_path / "c.sqlite")
+    cache.ingest(ImportResult(records=[
+        hub_record(f"someone/Llama-3.1-8B-ft-{i}", organization="someone",
+                   release_date=f"2025-0{1 + i % 9}-01") for i in range(30)]))
+    hub_only = {r[0] for r in cache.conn.execute(
+        "SELECT id FROM releases WHERE family_id = 'llama' AND origin = 'hub'")}
+    with cache.conn:  # scored as Hub metadata would score them (these records carry too little)
+        cache.conn.execute("UPDATE release_summary SET osai_score = 0.25, osai_provisional = 1 "
+                           "WHERE origin = 'hub'")
+    full = family_timeline(cache, ["llama", "olmo"])
+    llama = full["Llama"]
+    assert len(hub_only) == 30 and len([p for p in llama if p["id"] in hub_only]) == 30
+    dated = cache.conn.execute("SELECT count(*) FROM releases WHERE family_id = 'llama' "
+                               "AND release_date IS NOT NULL").fetchone()[0]
+    most = cache.conn.execute("SELECT count(*) FROM releases WHERE family_id = 'olmo' "
+                              "AND release_date IS NOT NULL").fetchone()[0]
+    assert dated > most  # Llama is crowded, OLMo is not
+    assert crowded_families(cache, ["llama", "OLMo"], most) == {"llama": ("Llama", dated)}
+    kept = sorted(hub_only)[0]
+    thinned = family_timeline(cache, ["llama", "olmo"], most=most, keep=[kept])
+    assert thinned["OLMo"] == full["OLMo"]
+    assert thinned["Llama"] == [p for p in llama if p["id"] not in hub_only or p["id"] == kept]
+    assert len(thinned["Llama"]) == len(llama) - 29
+    cache.close()

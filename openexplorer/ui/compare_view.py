@@ -47,6 +47,7 @@ from openexplorer.compare import (
     compare,
     comparison_json,
     family_ids_of,
+    crowded_families,
     family_timeline,
     timeline_gaps,
     timeline_of_views,
@@ -315,6 +316,9 @@ class CompareView(QWidget):
     releases_changed = Signal(list)
     release_requested = Signal(str)
     message = Signal(str)
+    #: A family with more dated releases than this is plotted with its curated releases and
+    #: those compared only (compare.family_timeline).
+    TIMELINE_MOST = 500
 
     def __init__(self, cache: Cache | None = None, parent: QWidget | None = None, *,
                  settings: QSettings | None = None) -> None:
@@ -620,13 +624,20 @@ class CompareView(QWidget):
             return
         views = comparison["releases"]
         measure = self._measure
+        notes = []
         if self._cache is not None:
-            families = family_ids_of(self._cache, [v["id"] for v in views])
-            timeline = family_timeline(self._cache, families, measure=measure)
+            ids = [v["id"] for v in views]
+            families = family_ids_of(self._cache, ids)
+            timeline = family_timeline(self._cache, families, measure=measure,
+                                       most=self.TIMELINE_MOST, keep=ids)
+            for name, count in crowded_families(self._cache, families,
+                                                self.TIMELINE_MOST).values():
+                notes.append(f"{name}: {count:,} dated releases, too many to plot; its curated "
+                             "ones and those compared are shown")
         else:
             timeline = timeline_of_views(views, measure)
         gaps = timeline_gaps(views, measure)
-        notes = ["Not on the timeline: " + "; ".join(gaps)] if gaps else []
+        notes += ["Not on the timeline: " + "; ".join(gaps)] if gaps else []
         footer = charts.source_line(["osai"] if measure == "osai" else ["mot"],
                                     comparison.get("snapshot_date"))
         self.timeline_chart.set_timeline(timeline, measure=measure,

@@ -155,6 +155,15 @@ def test_grouped_bars_with_legend_and_category_ticks(view):
     assert list(olmo.opts["height"]) == [100.0, 100.0, 100.0]
 
 
+def test_a_crowded_family_is_said_to_be_thinned_on_the_timeline(view, monkeypatch):
+    before = view.timeline_chart.timeline()
+    monkeypatch.setattr(type(view), "TIMELINE_MOST", 3)
+    view._fill_timeline()
+    notes = view.timeline_chart._notes
+    assert any(n.startswith("Llama: ") and "too many to plot" in n for n in notes)
+    assert view.timeline_chart.timeline() == before  # the snapshot's Llama releases: curated
+
+
 def test_family_timeline_of_the_compared_families(view, qtbot):
     chart = view.timeline_chart
     timeline = chart.timeline()
