@@ -507,7 +507,7 @@ class WatchlistView(QWidget):
             top = QTreeWidgetItem([
                 family.family + ("" if not family.acknowledged else "  (reviewed)"),
                 f"assessed until {family.assessed_until or '?'}",
-                f"{len(family.newer)} newer release{'' if len(family.newer) == 1 else 's'}; "
+                f"{len(family.newer):,} newer release{'' if len(family.newer) == 1 else 's'}; "
                 f"assessed: {', '.join(family.assessed[:4])}"
                 + ("…" if len(family.assessed) > 4 else ""),
             ])
