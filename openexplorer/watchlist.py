@@ -567,7 +567,7 @@ class WatchState:
 def state(cache: Cache, *, item_id: int | None = None, since: str | None = None,
           alerts_since: str | None = None, limit: int = 2000) -> WatchState:
     """The Watchlist tab's :class:`WatchState`; ``changes`` of the watch item ``item_id`` (or
-    of all) since ``since``, the newest ``limit``."""
+    of all) since ``since``, the newest ``limit`` (0: none read)."""
     watched = tuple(items(cache))
     covering = watched_releases(cache)
     releases: dict[int, int] = {i.id: 0 for i in watched}
@@ -594,6 +594,6 @@ def state(cache: Cache, *, item_id: int | None = None, since: str | None = None,
         unseen_ids=frozenset(c.id for c in unseen_list), families=families,
         stale=tuple(possibly_stale(cache)),
         changes=tuple(changes_since(cache, since, item=selected, limit=limit,
-                                    covering=covering)),
+                                    covering=covering)) if limit > 0 else (),
         alerts=(tuple(changes_since(cache, alerts_since, covering=covering))
                 if alerts_since is not None else None))
