@@ -26,7 +26,8 @@ sys.path.insert(0, str(HERE.parent))
 
 import suite  # noqa: E402
 
-ALL = ("search", "facets", "cold_start", "scroll", "refresh", "export", "memory")
+ALL = ("search", "facets", "cold_start", "scroll", "refresh", "export", "memory",
+       "interactions")
 START, END = "<!-- results:start -->", "<!-- results:end -->"
 
 
@@ -108,6 +109,13 @@ def details(results: list[suite.Result]) -> str:
         elif r.key == "export":
             out.append(f"* **export**: median PNG {ms(d['png_median'])}, SVG "
                        f"{ms(d['svg_median'])}.")
+        elif r.key == "interactions":
+            families = ", ".join(f"{name} ({count:,} releases)" for name, count in d["families"])
+            out.append("* **interactions**: " + "; ".join(
+                f"{what} {ms(seconds)}" for what, seconds in d["times"].items())
+                + f" (families: {families}); the Watchlist with the largest family watched "
+                f"shown after {ms(d['watchlist_shown'])}, the event loop's longest wait "
+                f"meanwhile {ms(d['watchlist_longest_wait'])}.")
         elif r.key == "memory":
             out.append(f"* **memory**: RSS {d['opened'] / suite.MB:,.0f} MB with the cache open, "
                        f"{d['shown'] / suite.MB:,.0f} MB with the window shown, "
@@ -193,6 +201,7 @@ def main(argv: list[str] | None = None) -> int:
                                                count=20 if quick else args.refresh_models),
         "export": lambda: suite.bench_export(path, repeat=1 if quick else 5),
         "memory": lambda: suite.bench_memory(path, phrases=phrases),
+        "interactions": lambda: suite.bench_interactions(path, rows=2000 if quick else 200_000),
     }
     results: list[suite.Result] = []
     for name in ALL:

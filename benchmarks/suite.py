@@ -680,6 +680,107 @@ def _refresh_round(cache_path: Path, bodies: list[dict], seed: int,
     return product, floor
 
 
+# -- other interactions at scale ------------------------------------------------------------------
+
+
+def _waiting(app: Any, busy: Callable[[], bool], limit: float = 120.0) -> tuple[float, float]:
+    """Run the event loop until ``busy()`` is false: (seconds it took, the longest wait of the
+    event loop meanwhile — how long a key pressed then would have waited)."""
+    started = last = time.perf_counter()
+    longest = 0.0
+    while busy() and time.perf_counter() - started < limit:
+        app.processEvents()
+        now = time.perf_counter()
+        longest, last = max(longest, now - last), now
+        time.sleep(0.002)
+    app.processEvents()
+    now = time.perf_counter()
+    return now - started, max(longest, now - last)
+
+
+def bench_interactions(cache_path: Path, *, rows: int = 200_000) -> Result:
+    """What a user does at Hub scale that once froze the window (docs/benchmarks.md), each
+    timed on the window's thread: Ctrl+A over ``rows`` loaded rows, then adding the selection
+    to a comparison and copying its ids; comparing a release of each of the three largest
+    families (the family timeline); opening the Watchlist with the largest family watched (read
+    on a pool thread: when it is shown, and the event loop's longest wait meanwhile). No target
+    in the issue: kept measured so that a return of those freezes shows."""
+    app = _app()
+    from openexplorer import watchlist
+    from openexplorer.cache import Cache
+    from openexplorer.ui.compare_view import CompareView
+    from openexplorer.ui.search_panel import SearchPanel
+    from openexplorer.ui.watchlist_view import WatchlistView
+
+    def timed(action: Callable[[], Any]) -> float:
+        started = time.perf_counter()
+        action()
+        app.processEvents()
+        return time.perf_counter() - started
+
+    cache = Cache.open(cache_path)
+    times: dict[str, float] = {}
+    panel = SearchPanel(cache)
+    panel.resize(1200, 800)
+    panel.show()
+    app.processEvents()
+    model = panel.model
+    while model.rowCount() < rows and model.canFetchMore():
+        model.fetchMore()
+    app.processEvents()
+    loaded = model.rowCount()
+    times["select all"] = timed(panel.table.selectAll)
+    times["add the selection to a comparison"] = timed(panel.ids_for_comparison)
+    times["copy the selection's ids"] = timed(panel.selected_ids)
+    panel.close()
+    panel.deleteLater()
+    app.processEvents()
+
+    families = cache.conn.execute(
+        "SELECT f.id, f.name, count(*) FROM releases r JOIN families f ON f.id = r.family_id "
+        "GROUP BY f.id ORDER BY count(*) DESC, f.id LIMIT 3").fetchall()
+    ids = [row[0] for family_id, _name, _count in families for row in cache.conn.execute(
+        "SELECT id FROM releases WHERE family_id = ? ORDER BY origin = 'hub', popularity DESC, "
+        "id LIMIT 1", (family_id,))]
+    import pyqtgraph  # noqa: F401 - imported once, as a window that has drawn a chart has
+
+    view = CompareView(cache)
+    view.resize(1300, 850)
+    view.show()
+    app.processEvents()
+    times["compare a release of each of the three largest families"] = timed(
+        lambda: view.set_releases(ids))
+    view.close()
+    view.deleteLater()
+    app.processEvents()
+
+    largest = families[0] if families else None
+    watched = watchlist.add(cache, "family", largest[0]) if largest else None
+    try:
+        started = time.perf_counter()
+        tab = WatchlistView(cache, background=True)
+        tab.resize(1300, 800)
+        tab.show()
+        built = time.perf_counter() - started
+        shown, longest = _waiting(app, tab.is_busy)
+        times["build the Watchlist tab"] = built
+        tab.close()
+        tab.deleteLater()
+        app.processEvents()
+    finally:
+        if watched is not None:
+            watchlist.remove(cache, watched.kind, watched.value)
+    cache.close()
+    worst = max(times.values())
+    return Result(
+        key="interactions", what=f"other interactions at scale, on the window's thread "
+        f"(worst; {loaded:,} rows loaded)", target="— (kept measured)", value=worst, unit="ms",
+        met=None,
+        details={"times": times, "rows": loaded, "compared": ids,
+                 "families": [(name, count) for _id, name, count in families],
+                 "watchlist_shown": built + shown, "watchlist_longest_wait": longest})
+
+
 # -- comparison chart -----------------------------------------------------------------------------
 
 

@@ -51,10 +51,13 @@ def test_the_whole_suite_runs_and_writes_the_results(tmp_path, qapp):
     assert text.startswith("# Benchmarks\n\nkept") and text.rstrip().endswith("also kept")
     assert "OLD-RESULTS" not in text
     for what in ("search as you type", "facet counts", "cold start", "scrolling",
-                 "refresh ingest", "8-release comparison", "peak memory"):
+                 "refresh ingest", "8-release comparison", "peak memory",
+                 "other interactions at scale"):
         assert what in text, what
     assert "failed" not in text
     with sqlite3.connect(cache) as conn:
+        # The interactions benchmark watched a family for a moment, and no longer.
+        assert conn.execute("SELECT count(*) FROM watchlist").fetchone()[0] == 0
         records = conn.execute("SELECT count(*) FROM records WHERE source = 'hub'").fetchone()[0]
         assert records == 300  # a few link to a curated release of the snapshot
         # The refresh benchmark put the models back as they were.
