@@ -192,20 +192,37 @@ def family_timeline(
            "FROM releases r JOIN families f ON f.id = r.family_id "
            "JOIN release_summary s ON s.release_id = r.id "
            f"WHERE r.release_date IS NOT NULL AND {score} IS NOT NULL")
-    args: list[str] = []
     ids = _family_ids(cache, family_ids)  # first, so that releases are read by family
-    if ids is not None:
-        if not ids:
-            return {}
-        sql += f" AND r.family_id IN ({', '.join('?' * len(ids))})"
-        args += ids
+    if ids == []:
+        return {}
     crowded = list(crowded_families(cache, ids, most)) if most is not None else []
+
+    def among(column: str, values: list[str]) -> str:
+        return f"{column} IN ({', '.join('?' * len(values))})"
+
+    # Each arm of the condition one index can answer (SQLite reads them one by one and joins
+    # the rows found): the plain families' releases, the crowded ones' curated releases, the
+    # releases kept — not a filter over a crowded family's 100,000 releases.
+    arms: list[str] = []
+    args: list[str] = []
+    plain = [i for i in ids if i not in crowded] if ids is not None else None
+    if plain is None:
+        if crowded:
+            arms.append(f"r.family_id NOT IN ({', '.join('?' * len(crowded))})")
+            args += crowded
+    elif plain:
+        arms.append(among("r.family_id", plain))
+        args += plain
     if crowded:
+        arms.append(f"({among('r.family_id', crowded)} AND r.origin = 'curated')")
+        args += crowded
         kept = sorted(set(keep))
-        sql += (f" AND (r.family_id NOT IN ({', '.join('?' * len(crowded))}) "
-                f"OR r.origin = 'curated' OR r.id IN ({', '.join('?' * len(kept))}))")
-        args += [*crowded, *kept]
-    sql += " ORDER BY f.name COLLATE NOCASE, r.release_date, r.name"
+        if kept:
+            arms.append(f"({among('r.id', kept)} AND {among('r.family_id', crowded)})")
+            args += [*kept, *crowded]
+    if arms:
+        sql += " AND (" + " OR ".join(arms) + ")"
+    sql += " ORDER BY f.name COLLATE NOCASE, r.release_date, r.name, r.id"  # (ties: by id)
     timeline: dict[str, list[dict[str, Any]]] = {}
     dates: dict[str, Any] = {}  # release dates repeat: each parsed once
     for release_id, name, release_date, family, value, flag in cache.conn.execute(sql, args):
