@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from openexplorer.cache import Cache
@@ -169,7 +169,7 @@ def crowded_families(cache: Cache, family_ids: list[str] | None,
 
 def family_timeline(
     cache: Cache, family_ids: list[str] | None = None, *, measure: str = "osai",
-    most: int | None = None, keep: Sequence[str] = (),
+    crowded: Collection[str] = (), keep: Sequence[str] = (),
 ) -> dict[str, list[dict[str, Any]]]:
     """Each family's dated, scored releases in release order, for the family timeline chart.
 
@@ -177,9 +177,9 @@ def family_timeline(
     index score, 0–1) or "mof" (the MOF total progress, 0–100). Releases without a usable date
     or without that figure are left out, and so are families with nothing left. A point:
     ``{id, name, release_date, score, provisional}`` (provisional: computed from Hub metadata).
-    ``most``: a family with more dated releases than that (:func:`crowded_families`) keeps
-    only its curated releases and those in ``keep`` — a line through 100,000 fine-tunes of the
-    Hub tells nothing, and takes seconds to draw.
+    ``crowded`` (family ids, :func:`crowded_families`): these families keep only their curated
+    releases and those in ``keep`` — a line through 100,000 fine-tunes of the Hub tells
+    nothing, and takes seconds to draw.
     """
     if measure not in MEASURES:
         raise ValueError(f"measure is one of {MEASURES}, not {measure!r}")
@@ -195,7 +195,7 @@ def family_timeline(
     ids = _family_ids(cache, family_ids)  # first, so that releases are read by family
     if ids == []:
         return {}
-    crowded = list(crowded_families(cache, ids, most)) if most is not None else []
+    crowded = sorted(c for c in crowded if ids is None or c in ids)
 
     def among(column: str, values: list[str]) -> str:
         return f"{column} IN ({', '.join('?' * len(values))})"
@@ -208,7 +208,7 @@ def family_timeline(
     plain = [i for i in ids if i not in crowded] if ids is not None else None
     if plain is None:
         if crowded:
-            arms.append(f"r.family_id NOT IN ({', '.join('?' * len(crowded))})")
+            arms.append(f"NOT {among('r.family_id', crowded)}")
             args += crowded
     elif plain:
         arms.append(among("r.family_id", plain))

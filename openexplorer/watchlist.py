@@ -420,17 +420,21 @@ def _families_in_scope(cache: Cache, watched_only: bool) -> dict[str, list[str]]
         return {r[0]: [] for r in cache.conn.execute("SELECT id FROM families ORDER BY id")}
     out: dict[str, list[str]] = {}
     for item in items(cache):
-        if item.kind == "family":
-            out.setdefault(item.value, []).append(item.label)
-            continue
-        column = "id" if item.kind == "release" else "organization_id"
-        for (family_id,) in cache.conn.execute(
-                f"SELECT DISTINCT family_id FROM releases WHERE {column} = ? "
-                "AND family_id IS NOT NULL", (item.value,)):
+        for family_id in _families_of(cache, item):
             labels = out.setdefault(family_id, [])
             if item.label not in labels:
                 labels.append(item.label)
     return out
+
+
+def _families_of(cache: Cache, item: WatchItem) -> list[str]:
+    """The families a watch item brings in (an organisation's: one query, not one per release)."""
+    if item.kind == "family":
+        return [item.value]
+    column = "id" if item.kind == "release" else "organization_id"
+    return [r[0] for r in cache.conn.execute(
+        f"SELECT DISTINCT family_id FROM releases WHERE {column} = ? AND family_id IS NOT NULL",
+        (item.value,))]
 
 
 def _first_seen(cache: Cache, release_ids: list[str]) -> dict[str, str]:
@@ -579,15 +583,7 @@ def state(cache: Cache, *, item_id: int | None = None, since: str | None = None,
     for change in unseen_list:
         for item in covering.get(change.release_id, ()):
             unseen[item.id] += 1
-    families: dict[int, frozenset[str]] = {}
-    for item in watched:
-        if item.kind == "family":
-            families[item.id] = frozenset({item.value})
-            continue
-        column = "id" if item.kind == "release" else "organization_id"
-        families[item.id] = frozenset(r[0] for r in cache.conn.execute(
-            f"SELECT DISTINCT family_id FROM releases WHERE {column} = ? "
-            "AND family_id IS NOT NULL", (item.value,)))
+    families = {item.id: frozenset(_families_of(cache, item)) for item in watched}
     selected = next((i for i in watched if i.id == item_id), None)
     return WatchState(
         items=watched, releases=releases, unseen=unseen,

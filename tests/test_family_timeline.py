@@ -218,11 +218,13 @@ def test_a_crowded_family_keeps_its_curated_releases_and_those_asked_for(tmp_pat
     assert dated > most  # Llama is crowded, OLMo is not
     assert crowded_families(cache, ["llama", "OLMo"], most) == {"llama": ("Llama", dated)}
     kept = sorted(hub_only)[0]
-    thinned = family_timeline(cache, ["llama", "olmo"], most=most, keep=[kept])
+    crowded = crowded_families(cache, ["llama", "olmo"], most)
+    thinned = family_timeline(cache, ["llama", "olmo"], crowded=crowded, keep=[kept])
     assert thinned["OLMo"] == full["OLMo"]
     assert thinned["Llama"] == [p for p in llama if p["id"] not in hub_only or p["id"] == kept]
     assert len(thinned["Llama"]) == len(llama) - 29
-    every = family_timeline(cache, None, most=most, keep=[kept])  # every family, Llama thinned
+    every = family_timeline(cache, None, crowded=crowded_families(cache, None, most),
+                            keep=[kept])  # every family, Llama thinned
     assert every["Llama"] == thinned["Llama"]
     assert {k: v for k, v in every.items() if k != "Llama"} == {
         k: v for k, v in family_timeline(cache).items() if k != "Llama"}

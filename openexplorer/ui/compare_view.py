@@ -628,10 +628,10 @@ class CompareView(QWidget):
         if self._cache is not None:
             ids = [v["id"] for v in views]
             families = family_ids_of(self._cache, ids)
+            crowded = crowded_families(self._cache, families, self.TIMELINE_MOST)
             timeline = family_timeline(self._cache, families, measure=measure,
-                                       most=self.TIMELINE_MOST, keep=ids)
-            for name, count in crowded_families(self._cache, families,
-                                                self.TIMELINE_MOST).values():
+                                       crowded=crowded, keep=ids)
+            for name, count in crowded.values():
                 notes.append(f"{name}: {count:,} dated releases, too many to plot; its curated "
                              "ones and those compared are shown")
         else:

@@ -499,12 +499,10 @@ class MainWindow(QMainWindow):
         self._first_signals = JobSignals(self)
         self._first_signals.ready.connect(self._on_first_release_read)
         self._first_signals.failed.connect(self._on_first_release_failed)
-        current = self.search.current_id()
         if self._cache.path is None:  # a cache without a file: on this thread
-            if current and self.model_page.view() is None:
-                self.show_release(current, switch=False)
-            self.search.start_facets()
+            self._first_release_here()
             return
+        current = self.search.current_id()
         # The page needs the licence catalogue, built on the pool thread too (~40 ms). The
         # facet count follows the page's paint (or FACETS_AFTER_MS): its first run imports
         # NumPy and loads the facet arrays, which would slow the page's painting threefold.
@@ -538,6 +536,10 @@ class MainWindow(QMainWindow):
         log.info("the first release is read on the window's thread: %s", error)
         self.model_page.set_reading(False)
         self._show_release_count(self._cache.count("releases"))
+        self._first_release_here()
+
+    def _first_release_here(self) -> None:
+        """The first release's page read on the window's own connection, then the facets."""
         current = self.search.current_id()
         if current and self.model_page.view() is None:
             self.show_release(current, switch=False)

@@ -268,13 +268,19 @@ def test_read_ahead_keeps_memory_bounded(cache, qtbot, monkeypatch):
     model.close()
 
 
-def test_a_page_scrolled_back_to_shows_its_rows_and_its_neighbours_are_read_ahead(
-        cache, qtbot, monkeypatch):
+def _scrolled_through(cache, qtbot, monkeypatch) -> ResultsModel:
+    """Every release loaded, by name, with only the last 3 pages kept in memory."""
     monkeypatch.setattr(ResultsModel, "PAGES_KEPT", 3)
     model = ResultsModel(cache)
     model.sort(column("name"), Qt.SortOrder.AscendingOrder)
     model.fetch_all()
     _settle(model, qtbot)
+    return model
+
+
+def test_a_page_scrolled_back_to_shows_its_rows_and_its_neighbours_are_read_ahead(
+        cache, qtbot, monkeypatch):
+    model = _scrolled_through(cache, qtbot, monkeypatch)
     assert not {0, 1, 2} & set(model._pages)
     total = model.rowCount()
     expected = summary.search(cache, "", Filters(), sort="name", limit=total)
@@ -301,11 +307,7 @@ def test_a_page_scrolled_back_to_shows_its_rows_and_its_neighbours_are_read_ahea
 
 def test_a_row_being_read_still_answers_for_its_data_and_id_at_once(cache, qtbot,
                                                                      monkeypatch):
-    monkeypatch.setattr(ResultsModel, "PAGES_KEPT", 3)
-    model = ResultsModel(cache)
-    model.sort(column("name"), Qt.SortOrder.AscendingOrder)
-    model.fetch_all()
-    _settle(model, qtbot)
+    model = _scrolled_through(cache, qtbot, monkeypatch)
     expected = summary.search(cache, "", Filters(), sort="name", limit=model.rowCount())
     row = 5
     assert model.cell(row, column("name"))[0] == "…"  # painting: asked of the reader
@@ -322,11 +324,7 @@ def test_rows_being_read_when_the_reader_fails_are_read_on_the_gui_thread(cache,
                                                                           monkeypatch):
     from openexplorer.ui import results_model
 
-    monkeypatch.setattr(ResultsModel, "PAGES_KEPT", 3)
-    model = ResultsModel(cache)
-    model.sort(column("name"), Qt.SortOrder.AscendingOrder)
-    model.fetch_all()
-    _settle(model, qtbot)
+    model = _scrolled_through(cache, qtbot, monkeypatch)
     expected = summary.search(cache, "", Filters(), sort="name", limit=model.rowCount())
 
     read_page = results_model.read_page
