@@ -43,7 +43,7 @@ def default_path(models: int, seed: int) -> Path:
 
 def _parse_range(task: tuple[int, int, int]) -> list[tuple[int, str, Any]]:
     """Models ``start`` … ``start + count - 1``: (index, repo id lower case, SourceRecord)."""
-    from openexplorer import hub_evidence
+    from openexplorer.hub import evidence as hub_evidence
 
     start, count, seed = task
     out = []
@@ -56,7 +56,7 @@ def _parse_range(task: tuple[int, int, int]) -> list[tuple[int, str, Any]]:
 
 def _records(parsed: list[tuple[int, str, Any]], seen: set[str], seed: int) -> list[Any]:
     """The batch's records, a repeated repo id renamed as :func:`synthetic.unique_bodies` does."""
-    from openexplorer import hub_evidence
+    from openexplorer.hub import evidence as hub_evidence
 
     records = []
     for i, key, record in parsed:
@@ -72,8 +72,8 @@ def _records(parsed: list[tuple[int, str, Any]], seen: set[str], seed: int) -> l
 def build(path: Path, models: int, seed: int = 1, *, processes: int = 1,
           progress: bool = True) -> dict[str, Any]:
     """Build (or finish building) the cache at ``path``; returns its ``bench_synthetic`` meta."""
-    from openexplorer.records import ImportResult
-    from openexplorer.store import open_cache
+    from openexplorer.core.records import ImportResult
+    from openexplorer.store.cache_file import open_cache
 
     path.parent.mkdir(parents=True, exist_ok=True)
     cache = open_cache(path)

@@ -22,7 +22,7 @@ from pathlib import Path
 CHILD = """
 import sys, time
 started = time.perf_counter()
-from openexplorer.store import open_cache
+from openexplorer.store.cache_file import open_cache
 cache = open_cache(sys.argv[1])
 releases = cache.count("releases")
 cache.close()

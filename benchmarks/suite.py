@@ -136,7 +136,7 @@ def ensure_cache(models: int, seed: int = 1, path: Path | None = None, *,
                  progress: bool = True) -> Path:
     """The synthetic cache of ``models`` Hub models (built once, through the product's ingest),
     opened once as the app opens it (migrations, facet index)."""
-    from openexplorer.store import open_cache
+    from openexplorer.store.cache_file import open_cache
 
     path = path or build_cache.default_path(models, seed)
     build_cache.build(path, models, seed, progress=progress,
@@ -233,8 +233,8 @@ def _timed(fn: Callable[[], Any], repeat: int) -> list[float]:
 
 def bench_search(cache_path: Path, floor_path: Path, *, repeat: int = 3,
                  phrases: Iterable[str] = PHRASES) -> Result:
-    from openexplorer import summary
-    from openexplorer.cache import Cache, quote_fts
+    from openexplorer.search import summary
+    from openexplorer.db.cache import Cache, quote_fts
 
     cache = Cache.open(cache_path, readonly=True)
     floor = sqlite3.connect(f"file:{floor_path}?mode=ro", uri=True)
@@ -276,9 +276,10 @@ def bench_search(cache_path: Path, floor_path: Path, *, repeat: int = 3,
 
 def bench_facets(cache_path: Path, floor_path: Path, *, repeat: int = 3,
                  searches: Iterable[tuple[str, dict[str, Any]]] = FACET_SEARCHES) -> Result:
-    from openexplorer import facet_index, summary
-    from openexplorer.cache import Cache, quote_fts
-    from openexplorer.summary import Filters
+    from openexplorer.search import facet_index
+    from openexplorer.search import summary
+    from openexplorer.db.cache import Cache, quote_fts
+    from openexplorer.search.summary import Filters
 
     cache = Cache.open(cache_path, readonly=True)
     floor = sqlite3.connect(f"file:{floor_path}?mode=ro", uri=True)
@@ -391,7 +392,7 @@ SEARCH_PANEL_ONLY = """
 import sys
 from PySide6.QtWidgets import QApplication, QMainWindow
 app = QApplication(sys.argv[:1])
-from openexplorer.store import open_cache
+from openexplorer.store.cache_file import open_cache
 from openexplorer.ui.search_panel import SearchPanel
 cache = open_cache(sys.argv[1], summaries_later=True)
 window = QMainWindow()
@@ -485,7 +486,7 @@ def bench_scroll(cache_path: Path, *, rows: int | None = None, jumps: int = 300,
     app = _app()
     from PySide6.QtCore import QModelIndex
 
-    from openexplorer.cache import Cache
+    from openexplorer.db.cache import Cache
     from openexplorer.ui.search_panel import SearchPanel
 
     cache = Cache.open(cache_path)
@@ -622,9 +623,9 @@ def _refresh_round(cache_path: Path, bodies: list[dict], seed: int,
     """Seconds of the product's ingest of ``bodies`` and of the floor's, one after the other."""
     import sqlite_utils
 
-    from openexplorer import hub_evidence
-    from openexplorer.cache import Cache
-    from openexplorer.records import ImportResult
+    from openexplorer.hub import evidence as hub_evidence
+    from openexplorer.db.cache import Cache
+    from openexplorer.core.records import ImportResult
 
     fetched = "2026-10-20T10:00:00Z"
     cache = Cache.open(cache_path)
@@ -706,8 +707,8 @@ def bench_interactions(cache_path: Path, *, rows: int = 200_000) -> Result:
     on a pool thread: when it is shown, and the event loop's longest wait meanwhile). No target
     in the issue: kept measured so that a return of those freezes shows."""
     app = _app()
-    from openexplorer import watchlist
-    from openexplorer.cache import Cache
+    from openexplorer.analyses import watchlist
+    from openexplorer.db.cache import Cache
     from openexplorer.ui.compare_view import CompareView
     from openexplorer.ui.search_panel import SearchPanel
     from openexplorer.ui.watchlist_view import WatchlistView
@@ -786,8 +787,8 @@ def bench_interactions(cache_path: Path, *, rows: int = 200_000) -> Result:
 
 def bench_export(cache_path: Path, *, repeat: int = 5) -> Result:
     _app()
-    from openexplorer import compare
-    from openexplorer.cache import Cache
+    from openexplorer.analyses import compare
+    from openexplorer.db.cache import Cache
     from openexplorer.ui.charts import export_comparison_chart
 
     cache = Cache.open(cache_path, readonly=True)
@@ -820,7 +821,7 @@ MEMORY = """
 import json, sys, time
 from PySide6.QtWidgets import QApplication
 app = QApplication(sys.argv[:1])
-from openexplorer.store import open_cache
+from openexplorer.store.cache_file import open_cache
 from openexplorer.ui.main_window import MainWindow
 
 def peak():

@@ -115,7 +115,7 @@ def _extension_commands() -> list[Any]:
 
 
 def _open(args: argparse.Namespace, *, seed: bool = True) -> Any:
-    from openexplorer.store import open_cache
+    from openexplorer.store.cache_file import open_cache
 
     return open_cache(args.db, seed=seed, summary_progress=_SummaryProgress(sys.stderr))
 
@@ -167,8 +167,8 @@ def _table(rows: list[dict[str, Any]], columns: Sequence[str]) -> str:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from openexplorer import summary
-    from openexplorer.views import release_view
+    from openexplorer.search import summary
+    from openexplorer.views.release import release_view
 
     if args.limit is not None and args.limit < 1:
         raise UsageError("--limit must be at least 1")
@@ -193,7 +193,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     )
     rows = summary.search(cache, args.query, filters, limit=args.limit)
     if args.format == "json":
-        from openexplorer.export import export_record
+        from openexplorer.analyses.export import export_record
 
         views = [release_view(cache, row["release_id"], detail=False) for row in rows]
         _emit(json.dumps([
@@ -209,7 +209,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         "osaid_verdict": r["osaid_verdict"],
     } for r in rows]
     if args.format == "csv":
-        from openexplorer.export import write_csv
+        from openexplorer.analyses.export import write_csv
 
         write_csv(table, sys.stdout)
     else:
@@ -219,8 +219,8 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    from openexplorer.export import release_markdown
-    from openexplorer.views import release_view
+    from openexplorer.analyses.export import release_markdown
+    from openexplorer.views.release import release_view
 
     cache = _open(args)
     release_id = cache.resolve(args.id)
@@ -235,8 +235,8 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    from openexplorer.compare import MAX_RELEASES, MIN_RELEASES, CompareError, compare
-    from openexplorer.export import comparison_csv, comparison_markdown
+    from openexplorer.analyses.compare import MAX_RELEASES, MIN_RELEASES, CompareError, compare
+    from openexplorer.analyses.export import comparison_csv, comparison_markdown
 
     if not MIN_RELEASES <= len(args.ids) <= MAX_RELEASES:
         raise UsageError(f"compare takes {MIN_RELEASES} to {MAX_RELEASES} releases, "
@@ -286,7 +286,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_refresh(args: argparse.Namespace) -> int:
     try:
-        from openexplorer.refresh import run_from_cli
+        from openexplorer.hub.refresh import run_from_cli
     except ImportError:
         print("openexplorer refresh: refreshing from the Hugging Face Hub is not available in "
               "this version; the bundled snapshot and imports work offline.", file=sys.stderr)
@@ -295,7 +295,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from openexplorer.export import iter_export, iter_summary_rows, write_csv, write_jsonl
+    from openexplorer.analyses.export import iter_export, iter_summary_rows, write_csv, write_jsonl
 
     cache = _open(args)
     out = sys.stdout if args.out == "-" else open(args.out, "w", encoding="utf-8", newline="")  # noqa: SIM115
@@ -331,7 +331,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from openexplorer.ui.app import main as run_app
 
         return run_app(db=args.db)
-    from openexplorer.cache import CacheError
+    from openexplorer.db.cache import CacheError
 
     handler = COMMANDS.get(args.command)
     if handler is None:
@@ -348,9 +348,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     except sqlite3.Error as exc:  # met after opening: a lock held too long, damage further in
-        from openexplorer.cache import CacheBusyError
-        from openexplorer.paths import default_cache_path
-        from openexplorer.store import DamagedCacheError, is_busy, is_damage
+        from openexplorer.db.cache import CacheBusyError
+        from openexplorer.core.paths import default_cache_path
+        from openexplorer.store.cache_file import DamagedCacheError, is_busy, is_damage
 
         path = Path(args.db) if args.db else default_cache_path()
         if is_busy(exc):

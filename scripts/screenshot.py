@@ -15,7 +15,7 @@ from pathlib import Path
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
-from openexplorer.store import open_cache
+from openexplorer.store.cache_file import open_cache
 from openexplorer.ui import theme
 from openexplorer.ui.main_window import MainWindow
 

@@ -419,7 +419,7 @@ class FakeHub:
 
     def client(self, **kw: Any) -> Any:
         """A HubClient on this server (anonymous, cards cached under the test's tmp_path)."""
-        from openexplorer.hub import HubClient
+        from openexplorer.hub.client import HubClient
 
         kw.setdefault("token", False)
         kw.setdefault("cache_dir", self.cache_dir)

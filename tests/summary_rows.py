@@ -1,7 +1,7 @@
 """Hand-built ``release_summary`` rows for the overview tests (no importers, no snapshot).
 
 ``make_summary_cache`` creates an empty cache in a file and fills its ``release_summary`` table
-with the rows given (every column :mod:`openexplorer.summary` writes), so the overview's figures
+with the rows given (every column :mod:`openexplorer.search.summary` writes), so the overview's figures
 can be checked against values computed by hand.
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from openexplorer.cache import Cache
-from openexplorer.summary import COLUMNS
+from openexplorer.db.cache import Cache
+from openexplorer.search.summary import COLUMNS
 
 #: (year, org_kind, origin, mof_class, mof_total, osai_score, osi_approved, provisional)
 ROWS: list[tuple[Any, ...]] = [

@@ -6,8 +6,8 @@ import sqlite3
 
 import pytest
 
-from openexplorer.cache import SCHEMA_VERSION, Cache, CacheError, SchemaTooNewError, quote_fts
-from openexplorer.records import Assessment, ImportResult, OrganizationInfo, SourceRecord
+from openexplorer.db.cache import SCHEMA_VERSION, Cache, CacheError, SchemaTooNewError, quote_fts
+from openexplorer.core.records import Assessment, ImportResult, OrganizationInfo, SourceRecord
 
 
 def _record(source: str, key: str, name: str, **kwargs: object) -> SourceRecord:
@@ -224,6 +224,6 @@ def test_a_release_known_by_name_takes_the_hub_id_a_later_source_gives(cache):
     ("  ", None),
 ])
 def test_country_spellings_are_unified(written, shown):
-    from openexplorer.identity import country_name
+    from openexplorer.core.identity import country_name
 
     assert country_name(written) == shown

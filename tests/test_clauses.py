@@ -1,4 +1,4 @@
-"""The licence clause matrix (openexplorer.clauses) and `openexplorer clauses`."""
+"""The licence clause matrix (openexplorer.analyses.clauses) and `openexplorer clauses`."""
 
 from __future__ import annotations
 
@@ -9,13 +9,13 @@ from collections import Counter
 
 import pytest
 
-from openexplorer import clauses
-from openexplorer.cache import Cache
+from openexplorer.analyses import clauses
+from openexplorer.db.cache import Cache
 from openexplorer.cli import main
-from openexplorer.clauses import CLAUSES, REVIEW, USABLE
-from openexplorer.hub_evidence import record_from_hub
-from openexplorer.records import ImportResult
-from openexplorer.store import open_cache
+from openexplorer.analyses.clauses import CLAUSES, REVIEW, USABLE
+from openexplorer.hub.evidence import record_from_hub
+from openexplorer.core.records import ImportResult
+from openexplorer.store.cache_file import open_cache
 
 LLAMA_31 = "LicenseRef-scancode-llama-3.1-license-2024"
 FETCHED = "2026-06-01T12:00:00Z"

@@ -14,14 +14,14 @@ from typing import Any
 
 import pytest
 
-from openexplorer import crossframework as cf
+from openexplorer.analyses import crossframework as cf
 from openexplorer.cli import main
 from openexplorer.frameworks import mof as mof_rules
 from openexplorer.frameworks import osai as osai_rules
-from openexplorer.hub_evidence import record_from_hub
-from openexplorer.records import ImportResult
-from openexplorer.store import open_cache
-from openexplorer.views import license_view, release_view
+from openexplorer.hub.evidence import record_from_hub
+from openexplorer.core.records import ImportResult
+from openexplorer.store.cache_file import open_cache
+from openexplorer.views.release import license_view, release_view
 
 APACHE = license_view("Apache-2.0")
 LLAMA31 = license_view("Llama 3.1 Community License Agreement")

@@ -1,4 +1,4 @@
-"""The EU AI Act open-source route pre-check (openexplorer.euaiact) and `openexplorer eu-check`."""
+"""The EU AI Act open-source route pre-check (openexplorer.analyses.euaiact) and `openexplorer eu-check`."""
 
 from __future__ import annotations
 
@@ -8,13 +8,13 @@ from typing import Any
 
 import pytest
 
-from openexplorer import euaiact
-from openexplorer.cache import Cache
+from openexplorer.analyses import euaiact
+from openexplorer.db.cache import Cache
 from openexplorer.cli import main
-from openexplorer.hub_evidence import record_from_hub
-from openexplorer.records import ImportResult
-from openexplorer.store import open_cache
-from openexplorer.views import release_view
+from openexplorer.hub.evidence import record_from_hub
+from openexplorer.core.records import ImportResult
+from openexplorer.store.cache_file import open_cache
+from openexplorer.views.release import release_view
 
 TODAY = dt.date(2026, 7, 1)
 FETCHED = "2026-06-01T12:00:00Z"

@@ -7,11 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from openexplorer import facet_index, hub_evidence, summary
-from openexplorer.cache import Cache
-from openexplorer.records import ImportResult
-from openexplorer.store import open_cache
-from openexplorer.summary import NONE, Filters
+from openexplorer.search import facet_index
+from openexplorer.hub import evidence as hub_evidence
+from openexplorer.search import summary
+from openexplorer.db.cache import Cache
+from openexplorer.core.records import ImportResult
+from openexplorer.store.cache_file import open_cache
+from openexplorer.search.summary import NONE, Filters
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 import synthetic  # noqa: E402

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from openexplorer.compare import (
+from openexplorer.analyses.compare import (
     cell_evidence,
     compare,
     comparison_json,
@@ -19,7 +19,7 @@ from openexplorer.compare import (
     timeline_gaps,
     timeline_of_views,
 )
-from openexplorer.store import open_cache
+from openexplorer.store.cache_file import open_cache
 
 THREE = ["meta-llama/llama-3.1-8b", "meta-llama/llama-2-70b", "allenai/olmo-7b"]
 
@@ -168,8 +168,8 @@ def test_comparison_json_cites_its_sources(cache):
 def test_the_timeline_is_what_each_releases_view_gives(cache, measure):
     """Read from the release summary in one query: the same points as each release's view
     (``release_score``, the framework's provisional flag) gives."""
-    from openexplorer.compare import release_score
-    from openexplorer.views import release_view
+    from openexplorer.analyses.compare import release_score
+    from openexplorer.views.release import release_view
 
     expected: dict[str, list[dict]] = {}
     rows = cache.conn.execute(
@@ -196,7 +196,7 @@ def test_the_timeline_is_what_each_releases_view_gives(cache, measure):
 
 
 def test_a_crowded_family_keeps_its_curated_releases_and_those_asked_for(tmp_path):
-    from openexplorer.records import ImportResult
+    from openexplorer.core.records import ImportResult
     from tests.test_watchlist import hub_record, snapshot_cache
 
     cache = snapshot_cache(tmp_path / "c.sqlite")

@@ -11,7 +11,7 @@ import huggingface_hub
 import pytest
 from huggingface_hub import constants
 
-from openexplorer.hub import KINDS, MODEL_EXPAND, HubClient, HubError
+from openexplorer.hub.client import KINDS, MODEL_EXPAND, HubClient, HubError
 from tests.fake_hub import FakeHub, Fault
 
 

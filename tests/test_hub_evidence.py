@@ -13,17 +13,17 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from openexplorer import hub_evidence
-from openexplorer.cache import Cache
+from openexplorer.hub import evidence as hub_evidence
+from openexplorer.db.cache import Cache
 from openexplorer.frameworks import mof, osai, osaid
-from openexplorer.hub_evidence import (
+from openexplorer.hub.evidence import (
     RULES,
     card_completeness,
     card_metadata,
     card_sections,
     record_from_hub,
 )
-from openexplorer.records import ImportResult, SourceRecord
+from openexplorer.core.records import ImportResult, SourceRecord
 from tests.conftest import REPO, SHARED_DATA
 
 FETCHED = "2025-03-21T12:00:00Z"
@@ -563,7 +563,7 @@ def test_modality_from_pipeline_tag() -> None:
 
 
 def test_licence_status_rules() -> None:
-    from openexplorer.licenses import identify
+    from openexplorer.core.licenses import identify
 
     status = hub_evidence.license_status
     assert status(identify("apache-2.0")) == "open"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from openexplorer.importers import epoch
-from openexplorer.records import ImportResult
+from openexplorer.core.records import ImportResult
 
 # FRAMEWORKS.md §5 (the 2026-01-26 mirror). "" = blank cell.
 MODEL_ACCESSIBILITY = {

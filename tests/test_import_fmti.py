@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from openexplorer.importers import fmti
-from openexplorer.records import ImportResult
+from openexplorer.core.records import ImportResult
 
 # FRAMEWORKS.md §4, developers spelled as in the score files ("AI21" there is "AI21 Labs" here,
 # and the May 2024 file calls Stability AI just "Stability").

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from openexplorer.importers import osai, osai_legacy, osi
-from openexplorer.records import ORG_KINDS, ImportResult
+from openexplorer.core.records import ORG_KINDS, ImportResult
 
 GOOD_FILE = """---
 # Organization tags:\r

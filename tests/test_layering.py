@@ -15,8 +15,8 @@ CORE_MODULES = sorted(
 
 
 def test_core_modules_exist():
-    assert {"openexplorer.cache", "openexplorer.cli", "openexplorer.frameworks.mof",
-            "openexplorer.importers.mot", "openexplorer.licenses"} <= set(CORE_MODULES)
+    assert {"openexplorer.db.cache", "openexplorer.cli", "openexplorer.frameworks.mof",
+            "openexplorer.importers.mot", "openexplorer.core.licenses"} <= set(CORE_MODULES)
 
 
 def test_core_imports_without_qt():

@@ -19,8 +19,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from openexplorer import licenses
-from openexplorer.licenses import (
+from openexplorer.core import licenses
+from openexplorer.core.licenses import (
     RESTRICTION_KINDS,
     LicenseInfo,
     Restriction,

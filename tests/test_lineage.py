@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from openexplorer.cache import Cache
-from openexplorer.hub_evidence import record_from_hub
-from openexplorer.lineage import base_chain, inherited_limits
-from openexplorer.records import Assessment, ImportResult, SourceRecord
+from openexplorer.db.cache import Cache
+from openexplorer.hub.evidence import record_from_hub
+from openexplorer.views.lineage import base_chain, inherited_limits
+from openexplorer.core.records import Assessment, ImportResult, SourceRecord
 
 FETCHED = "2025-03-21T12:00:00Z"
 

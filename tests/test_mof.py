@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from openexplorer.frameworks import mof
 from openexplorer.frameworks.mof import ComponentInput, evaluate
 from openexplorer.importers import mot
-from openexplorer.records import Assessment
+from openexplorer.core.records import Assessment
 
 # Where conftest looks for the data; used only to name the parametrized cases at collection.
 _DATA_GUESS = Path(

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from openexplorer import openwashing as ow
+from openexplorer.analyses import openwashing as ow
 from openexplorer.cli import main
-from openexplorer.hub_evidence import record_from_hub
-from openexplorer.records import ImportResult
-from openexplorer.views import license_view, release_view
+from openexplorer.hub.evidence import record_from_hub
+from openexplorer.core.records import ImportResult
+from openexplorer.views.release import license_view, release_view
 from tests.test_crossframework import LLAMA31, _epoch, _mof, _osai, make_view, snapshot_cache
 
 APACHE = license_view("Apache-2.0")

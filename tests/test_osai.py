@@ -16,7 +16,7 @@ import yaml
 from openexplorer.frameworks import osai
 from openexplorer.importers import osai as osai_import
 from openexplorer.importers import osai_legacy
-from openexplorer.records import Assessment
+from openexplorer.core.records import Assessment
 
 ALL_REFS = (
     "datasources_basemodel", "datasources_endmodel", "weights_basemodel", "weights_endmodel",

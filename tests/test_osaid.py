@@ -13,7 +13,7 @@ import pytest
 
 from openexplorer.frameworks import osaid
 from openexplorer.frameworks.osaid import verdict
-from openexplorer.records import Assessment
+from openexplorer.core.records import Assessment
 
 APPROVED = {"Apache-2.0": True, "MIT": True, "BSD-3-Clause": True, "GPL-3.0-only": True,
             "CC-BY-4.0": False, "CC-BY-NC-4.0": False, "Llama 2 Community License": False,

@@ -8,9 +8,9 @@ from statistics import mean
 
 import pytest
 
-from openexplorer import summary
-from openexplorer.overview import bin_edges, overview_stats, score_bin, to_filters
-from openexplorer.store import open_cache
+from openexplorer.search import summary
+from openexplorer.analyses.overview import bin_edges, overview_stats, score_bin, to_filters
+from openexplorer.store.cache_file import open_cache
 from tests.summary_rows import ROWS, make_summary_cache
 
 # Column positions in tests.summary_rows.ROWS

@@ -283,7 +283,7 @@ def test_methodology_links_resolve():
 
 @pytest.fixture
 def ui_cache(tmp_path):
-    from openexplorer.store import open_cache
+    from openexplorer.store.cache_file import open_cache
 
     cache = open_cache(tmp_path / "c.sqlite")
     yield cache

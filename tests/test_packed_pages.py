@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from openexplorer import summary
-from openexplorer.store import open_cache
+from openexplorer.search import summary
+from openexplorer.store.cache_file import open_cache
 from tests.test_facet_index import _ingest_synthetic
 from tests.test_sorted_search_walk import SEARCHES, SORTS
 

@@ -16,10 +16,10 @@ import pytest
 from huggingface_hub import constants
 
 from openexplorer import cli
-from openexplorer.cache import Cache
-from openexplorer.hub import HubClient
-from openexplorer.records import Assessment, ImportResult, SourceRecord
-from openexplorer.refresh import (
+from openexplorer.db.cache import Cache
+from openexplorer.hub.client import HubClient
+from openexplorer.core.records import Assessment, ImportResult, SourceRecord
+from openexplorer.hub.refresh import (
     DEFAULT_STALE_AFTER,
     RefreshProgress,
     RefreshReport,
@@ -643,7 +643,7 @@ def test_cli_refresh_offline_and_unreachable(fake_hub: FakeHub, db: Path,
 
 
 def test_terminal_progress_line(fake_hub: FakeHub, db: Path) -> None:
-    from openexplorer.refresh import run_from_cli
+    from openexplorer.hub.refresh import run_from_cli
 
     class Tty(io.StringIO):
         def isatty(self) -> bool:
@@ -662,8 +662,8 @@ def test_terminal_progress_line(fake_hub: FakeHub, db: Path) -> None:
 
 def test_a_release_known_by_a_repos_old_name_follows_the_rename(fake_hub: FakeHub,
                                                                   db: Path) -> None:
-    from openexplorer.cache import Cache
-    from openexplorer.records import ImportResult, SourceRecord
+    from openexplorer.db.cache import Cache
+    from openexplorer.core.records import ImportResult, SourceRecord
 
     with Cache.open(db) as cache:
         cache.ingest(ImportResult(records=[SourceRecord(
@@ -679,7 +679,7 @@ def test_a_release_known_by_a_repos_old_name_follows_the_rename(fake_hub: FakeHu
 
 
 def test_a_run_that_wrote_records_stamps_last_refresh(fake_hub: FakeHub, db: Path) -> None:
-    from openexplorer.cache import Cache
+    from openexplorer.db.cache import Cache
 
     clock = Clock()
     run(fake_hub, db, clock, ids=(FLAN,))

@@ -15,8 +15,10 @@ from typing import Any
 
 import pytest
 
-from openexplorer import facet_index, hub_evidence, summary
-from openexplorer.cache import (
+from openexplorer.search import facet_index
+from openexplorer.hub import evidence as hub_evidence
+from openexplorer.search import summary
+from openexplorer.db.cache import (
     _MIGRATIONS,
     SCHEMA_VERSION,
     Cache,
@@ -24,7 +26,7 @@ from openexplorer.cache import (
     _search_key,
     popularity_of,
 )
-from openexplorer.records import ImportResult, SourceRecord
+from openexplorer.core.records import ImportResult, SourceRecord
 
 DAY_1 = "2026-03-01T08:00:00+00:00"
 DAY_2 = "2026-03-02T08:00:00+00:00"
@@ -180,7 +182,7 @@ def test_a_new_commit_alone_writes_no_assessment_row() -> None:
 @pytest.mark.parametrize("commit", ["c" * 40, None, ""])
 def test_links_round_trip_relative_to_the_commit(urls: tuple[str, ...],
                                                  commit: str | None) -> None:
-    from openexplorer.cache import _urls_json, _urls_read
+    from openexplorer.db.cache import _urls_json, _urls_read
 
     stored = _urls_json(urls, commit)
     assert _urls_read(stored, commit) == urls
@@ -278,7 +280,7 @@ def test_a_release_with_two_hub_records_goes_the_full_way(
         monkeypatch: pytest.MonkeyPatch, replaced: list[str]) -> None:
     """Two repos of one release (a curated link): their dates decide which one the release's
     facts come from, so the fast path leaves such releases to the full path."""
-    from openexplorer import identity
+    from openexplorer.core import identity
 
     links = {("hub", "acme/tiny-llama-7b"): "tiny-llama",
              ("hub", "acme-legacy/tiny-llama-7b"): "tiny-llama"}

@@ -24,10 +24,10 @@ from pathlib import Path
 
 import pytest
 
-from openexplorer import cache as cache_module
+from openexplorer.db import cache as cache_module
 from openexplorer import cli
-from openexplorer.refresh import RefreshRequest, refresh
-from openexplorer.store import open_cache
+from openexplorer.hub.refresh import RefreshRequest, refresh
+from openexplorer.store.cache_file import open_cache
 from tests.fake_hub import FakeHub
 from tests.test_reliability_faults import stored
 
@@ -36,8 +36,8 @@ MODELS = 16
 
 WORKER = textwrap.dedent('''
     import json, sys
-    from openexplorer.hub import HubClient
-    from openexplorer.refresh import RefreshRequest, refresh
+    from openexplorer.hub.client import HubClient
+    from openexplorer.hub.refresh import RefreshRequest, refresh
     db, endpoint, cache_dir, ids = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
     report = refresh(HubClient(endpoint, token=False, cache_dir=cache_dir, timeout=5), db,
                      RefreshRequest(ids=tuple(ids), batch_size=1))

@@ -44,9 +44,9 @@ BATCH = 2
 
 ZYGOTE = r'''
 import json, os, sys, traceback
-from openexplorer.store import open_cache
-from openexplorer.hub import HubClient
-from openexplorer.refresh import RefreshRequest, refresh
+from openexplorer.store.cache_file import open_cache
+from openexplorer.hub.client import HubClient
+from openexplorer.hub.refresh import RefreshRequest, refresh
 
 def child(cmd):
     open_cache(cmd["db"]).close()
@@ -112,8 +112,8 @@ def _env(workdir: Path) -> dict[str, str]:
 
 def check_cache(db: Path, assessments: dict[str, int], downloads: set[int]) -> int:
     """The checks after a kill; returns how many Hub records were checked."""
-    from openexplorer.cache import popularity_of
-    from openexplorer.store import open_cache
+    from openexplorer.db.cache import popularity_of
+    from openexplorer.store.cache_file import open_cache
 
     if not db.exists():
         return 0  # killed before the new cache took its name: nothing half made is left
@@ -160,8 +160,8 @@ def run_crashes(shared_data: Path, workdir: Path, *, kills: int, seed: int = 202
                 progress: Any = None) -> CrashResult:
     """Kill refresh runs ``kills`` times; raises CrashFailure when a check fails. The caller must
     have switched huggingface_hub's offline mode off (for the final in-process check)."""
-    from openexplorer.hub import HubClient
-    from openexplorer.refresh import RefreshRequest, refresh
+    from openexplorer.hub.client import HubClient
+    from openexplorer.hub.refresh import RefreshRequest, refresh
 
     started = time.monotonic()
     rng = random.Random(seed)

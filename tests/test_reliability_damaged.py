@@ -18,10 +18,12 @@ from pathlib import Path
 
 import pytest
 
-from openexplorer import cli, recovery, store
-from openexplorer.cache import SCHEMA_VERSION, Cache, SchemaTooNewError
-from openexplorer.records import Assessment, ImportResult, SourceRecord
-from openexplorer.store import DamagedCacheError, open_cache
+from openexplorer import cli
+from openexplorer.store import recovery
+from openexplorer.store import cache_file as store
+from openexplorer.db.cache import SCHEMA_VERSION, Cache, SchemaTooNewError
+from openexplorer.core.records import Assessment, ImportResult, SourceRecord
+from openexplorer.store.cache_file import DamagedCacheError, open_cache
 
 REPO = Path(__file__).resolve().parent.parent
 CORRECTION_KEY = "my-llama-2-datasets"

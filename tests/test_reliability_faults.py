@@ -237,7 +237,7 @@ def run_soak(shared_data: Path, workdir: Path, *, requests: int, seed: int = 202
              rate: float = FAULT_RATE, progress: Any = None) -> SoakResult:
     """The soak; raises :class:`SoakFailure` when an invariant does not hold. The caller must have
     switched huggingface_hub's offline mode off."""
-    from openexplorer.refresh import RefreshRequest, RequestBudget, refresh
+    from openexplorer.hub.refresh import RefreshRequest, RequestBudget, refresh
 
     started = time.monotonic()
     clock = Clock()
@@ -378,7 +378,7 @@ def test_max_in_window() -> None:
 def test_two_repos_of_one_release_are_both_refreshed(fake_hub: FakeHub, tmp_path: Path) -> None:
     """Found by the crash soak: ``gpt2`` and ``openai-community/gpt2`` are one release; asking
     for one of them used to fetch the other (the release's hub_id) and skip it, unreported."""
-    from openexplorer.refresh import RefreshRequest, refresh
+    from openexplorer.hub.refresh import RefreshRequest, refresh
 
     db = tmp_path / "cache.sqlite"
     clock = Clock()

@@ -30,11 +30,15 @@ import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from openexplorer import cli, hub_evidence, recovery, store, summary
-from openexplorer.cache import Cache, quote_fts
+from openexplorer import cli
+from openexplorer.hub import evidence as hub_evidence
+from openexplorer.store import recovery
+from openexplorer.store import cache_file as store
+from openexplorer.search import summary
+from openexplorer.db.cache import Cache, quote_fts
 from openexplorer.importers import epoch, mot, osai, osai_legacy
-from openexplorer.records import ImportResult
-from openexplorer.store import open_cache
+from openexplorer.core.records import ImportResult
+from openexplorer.store.cache_file import open_cache
 
 CI_EXAMPLES = 120
 LONG_EXAMPLES = 10_000
@@ -178,7 +182,7 @@ raw_bodies = st.one_of(
     ["application/json", "text/html", "application/json; charset=latin-1", ""]))
 def test_hub_json_bodies_through_the_client(module_hub: Any, body: bytes,
                                             content_type: str) -> None:
-    from openexplorer.hub import HubError
+    from openexplorer.hub.client import HubError
     from tests.fake_hub import Fault
 
     module_hub.clear_faults()

@@ -20,8 +20,8 @@ from typing import Any
 import pytest
 
 from openexplorer import cli
-from openexplorer.refresh import RefreshRequest, refresh
-from openexplorer.store import open_cache
+from openexplorer.hub.refresh import RefreshRequest, refresh
+from openexplorer.store.cache_file import open_cache
 from tests.fake_hub import FakeHub
 
 HERMES = "NousResearch/Hermes-3-Llama-3.1-8B"

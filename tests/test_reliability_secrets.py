@@ -46,8 +46,9 @@ RUN = textwrap.dedent('''
 CRASH = textwrap.dedent('''
     import logging, sys
     logging.basicConfig(filename=sys.argv[1], level=logging.DEBUG)
-    from openexplorer import hub_evidence, refresh
-    from openexplorer.hub import HubClient
+    from openexplorer.hub import evidence as hub_evidence
+    from openexplorer.hub import refresh
+    from openexplorer.hub.client import HubClient
     def broken(*args, **kw):
         raise RuntimeError("a bug in the evidence code")
     hub_evidence.record_from_hub = broken
@@ -241,12 +242,12 @@ def test_card_text_is_plain_text_in_the_model_page(qtbot, monkeypatch: pytest.Mo
     from PySide6.QtGui import QDesktopServices
     from PySide6.QtWidgets import QLabel, QWidget
 
-    from openexplorer import hub_evidence
-    from openexplorer.records import Assessment, ImportResult, SourceRecord
-    from openexplorer.store import open_cache
+    from openexplorer.hub import evidence as hub_evidence
+    from openexplorer.core.records import Assessment, ImportResult, SourceRecord
+    from openexplorer.store.cache_file import open_cache
     from openexplorer.ui import model_page as page_module
     from openexplorer.ui.model_page import ModelPage
-    from openexplorer.views import release_view
+    from openexplorer.views.release import release_view
 
     body = {"id": "evil/model", "sha": "a" * 40, "tags": ["license:<script>x</script>"],
             "cardData": {"license": "<script>alert(1)</script>"},

@@ -16,10 +16,10 @@ pytest.importorskip("PySide6")
 
 from PySide6.QtGui import QImage  # noqa: E402
 
-from openexplorer import reportpack  # noqa: E402
+from openexplorer.ui import reportpack  # noqa: E402
 from openexplorer.cli import main  # noqa: E402
-from openexplorer.compare import CompareError, compare  # noqa: E402
-from openexplorer.sources import SOURCES  # noqa: E402
+from openexplorer.analyses.compare import CompareError, compare  # noqa: E402
+from openexplorer.core.sources import SOURCES  # noqa: E402
 from tests.test_watchlist import snapshot_cache  # noqa: E402
 
 IDS = ["allenai/OLMo-7B-Instruct", "meta-llama/Llama-3.1-8B-Instruct", "mot:Llama-2-7B"]

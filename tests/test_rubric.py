@@ -8,10 +8,10 @@ import math
 
 import pytest
 
-from openexplorer import rubric
+from openexplorer.analyses import rubric
 from openexplorer.cli import main
 from openexplorer.frameworks import mof, osai
-from openexplorer.store import open_cache
+from openexplorer.store.cache_file import open_cache
 from tests.test_watchlist import snapshot_cache
 
 

@@ -8,8 +8,8 @@ import pytest
 from keyring.backend import KeyringBackend
 from keyring.backends import fail
 
-from openexplorer import settings
-from openexplorer.settings import SETTINGS, SETTINGS_BY_NAME, coerce
+from openexplorer.core import settings
+from openexplorer.core.settings import SETTINGS, SETTINGS_BY_NAME, coerce
 
 
 class MemoryKeyring(KeyringBackend):

@@ -7,8 +7,8 @@ from collections import Counter
 
 import pytest
 
-from openexplorer import snapshot
-from openexplorer.cache import Cache
+from openexplorer.store import snapshot
+from openexplorer.db.cache import Cache
 
 
 @pytest.fixture(scope="module")

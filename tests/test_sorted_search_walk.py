@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from openexplorer import summary
-from openexplorer.store import open_cache
-from openexplorer.summary import NONE, Filters
+from openexplorer.search import summary
+from openexplorer.store.cache_file import open_cache
+from openexplorer.search.summary import NONE, Filters
 from tests.test_facet_index import _ingest_synthetic
 
 SORTS = ["relevance", "name", "organization", "release_date", "license", "mof", "osai_score",
@@ -67,7 +67,7 @@ def test_every_plan_reads_what_sqlites_own_plan_reads(cache, sort: str,
 
 
 def test_the_plan_is_chosen_by_the_matches_in_a_large_cache(cache, monkeypatch):
-    from openexplorer import facet_index
+    from openexplorer.search import facet_index
 
     assert facet_index.load(cache) is not None and facet_index.is_loaded(cache)
     assert summary._many(cache, "llama", Filters(), 150) is None  # a small cache: SQLite's

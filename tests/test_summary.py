@@ -6,12 +6,12 @@ from collections import Counter
 
 import pytest
 
-from openexplorer import summary
-from openexplorer.cache import Cache
-from openexplorer.records import Assessment, ImportResult, SourceRecord
-from openexplorer.store import open_cache
-from openexplorer.summary import Filters
-from openexplorer.views import release_view
+from openexplorer.search import summary
+from openexplorer.db.cache import Cache
+from openexplorer.core.records import Assessment, ImportResult, SourceRecord
+from openexplorer.store.cache_file import open_cache
+from openexplorer.search.summary import Filters
+from openexplorer.views.release import release_view
 
 
 @pytest.fixture(scope="module")

@@ -14,10 +14,10 @@ from typing import Any
 
 import pytest
 
-from openexplorer import summary
-from openexplorer.cache import Cache
-from openexplorer.store import open_cache
-from openexplorer.summary import Filters
+from openexplorer.search import summary
+from openexplorer.db.cache import Cache
+from openexplorer.store.cache_file import open_cache
+from openexplorer.search.summary import Filters
 
 EARLIER = "earlier-rules"
 

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from openexplorer import watchlist
-from openexplorer.cache import _MIGRATIONS, SCHEMA_VERSION, Cache
+from openexplorer.analyses import watchlist
+from openexplorer.db.cache import _MIGRATIONS, SCHEMA_VERSION, Cache
 from openexplorer.cli import main
-from openexplorer.records import Assessment, ImportResult, SourceRecord
-from openexplorer.store import open_cache
+from openexplorer.core.records import Assessment, ImportResult, SourceRecord
+from openexplorer.store.cache_file import open_cache
 
 LLAMA = "meta-llama/llama-3.1-8b-instruct"
 OLMO = "allenai/olmo-7b"
@@ -269,7 +269,7 @@ def test_unwatched_families_only_when_asked(cache):
 
 
 def test_imports_never_touch_the_user_tables(cache):
-    from openexplorer import rubric
+    from openexplorer.analyses import rubric
 
     watchlist.add(cache, "family", "OLMo")
     rubric.save_profile(cache, "Mine", {"license": 2})
@@ -282,7 +282,7 @@ def test_imports_never_touch_the_user_tables(cache):
 
     before = dump()
     ingest(cache, hub_record(OLMO, license_="apache-2.0", organization="AI2"))
-    from openexplorer import snapshot
+    from openexplorer.store import snapshot
     snapshot.install(cache)  # a rebuild from the snapshot
     assert dump() == before
 

@@ -57,7 +57,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _path(args: argparse.Namespace) -> Path:
-    from openexplorer.paths import default_cache_path
+    from openexplorer.core.paths import default_cache_path
 
     db = getattr(args, "db", None)
     return Path(db) if db else default_cache_path()
@@ -69,9 +69,9 @@ def run(args: argparse.Namespace, open_cache: Any) -> int:
 
 
 def _check(args: argparse.Namespace, open_cache: Any) -> int:
-    from openexplorer.cache import CacheError, SchemaTooNewError
-    from openexplorer.store import DamagedCacheError
-    from openexplorer.store import open_cache as open_path
+    from openexplorer.db.cache import CacheError, SchemaTooNewError
+    from openexplorer.store.cache_file import DamagedCacheError
+    from openexplorer.store.cache_file import open_cache as open_path
 
     path = _path(args)
     result: dict[str, Any] = {"path": str(path)}
@@ -105,7 +105,7 @@ def _check(args: argparse.Namespace, open_cache: Any) -> int:
 
 
 def _rebuild(args: argparse.Namespace, open_cache: Any) -> int:
-    from openexplorer import recovery
+    from openexplorer.store import recovery
 
     path = _path(args)
     report = recovery.rebuild(path, restore=not args.no_restore, force=args.force)
@@ -118,8 +118,8 @@ def _rebuild(args: argparse.Namespace, open_cache: Any) -> int:
 
 
 def _export(args: argparse.Namespace, open_cache: Any) -> int:
-    from openexplorer import recovery
-    from openexplorer.store import DamagedCacheError
+    from openexplorer.store import recovery
+    from openexplorer.store.cache_file import DamagedCacheError
 
     path = _path(args)
     try:
@@ -145,7 +145,7 @@ def _export(args: argparse.Namespace, open_cache: Any) -> int:
 
 
 def _restore(args: argparse.Namespace, open_cache: Any) -> int:
-    from openexplorer import recovery
+    from openexplorer.store import recovery
     from openexplorer.cli import UsageError
 
     if not args.file.exists():

@@ -3,7 +3,7 @@
 One row per licence with its number of releases; the clauses that decide commercial use, each
 citing the licence section it comes from (JSON, CSV and Markdown carry the clauses and links).
 ``--commercial-without-review`` keeps the licences usable commercially without legal review,
-``--needs-review`` the others. Rules: :mod:`openexplorer.clauses`. Not legal advice.
+``--needs-review`` the others. Rules: :mod:`openexplorer.analyses.clauses`. Not legal advice.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _table(matrix: list[Any]) -> str:
-    from openexplorer.clauses import BUCKETS, CLAUSES, bucket_counts
+    from openexplorer.analyses.clauses import BUCKETS, CLAUSES, bucket_counts
 
     header = ["licence", "releases", *(_SHORT[c] for c in CLAUSES), "review"]
     rows = [[lc.name, str(lc.releases), *(lc.cells[c].text for c in CLAUSES),
@@ -53,7 +53,7 @@ def _table(matrix: list[Any]) -> str:
 
 
 def run(args: argparse.Namespace, open_cache: Any) -> int:
-    from openexplorer import clauses
+    from openexplorer.analyses import clauses
 
     cache = open_cache()
     matrix = clauses.clause_matrix(cache)

@@ -2,7 +2,7 @@
 
 Prints the dated memo (Markdown, marked "not legal advice") or the pre-check as JSON; ``--out``
 writes the memo to a ``.md`` or ``.pdf`` file instead (PDF needs the desktop app's Qt modules,
-which run offscreen without a display). Rules: :mod:`openexplorer.euaiact`, docs/eu-ai-act.md.
+which run offscreen without a display). Rules: :mod:`openexplorer.analyses.euaiact`, docs/eu-ai-act.md.
 """
 
 from __future__ import annotations
@@ -42,9 +42,9 @@ def _hub_data(cache: Any, release_id: str) -> dict[str, Any] | None:
 
 
 def run(args: argparse.Namespace, open_cache: Any) -> int:
-    from openexplorer import euaiact
+    from openexplorer.analyses import euaiact
     from openexplorer.cli import UsageError
-    from openexplorer.views import release_view
+    from openexplorer.views.release import release_view
 
     try:
         today = dt.date.fromisoformat(args.today) if args.today else dt.date.today()

@@ -21,9 +21,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, open_cache: Callable[[], Any]) -> int:
-    from openexplorer import crossframework, openwashing
+    from openexplorer.analyses import crossframework
+    from openexplorer.analyses import openwashing
     from openexplorer.cli import UsageError
-    from openexplorer.views import release_view
+    from openexplorer.views.release import release_view
 
     card = _read_card(args.card)
     cache = open_cache()

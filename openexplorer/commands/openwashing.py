@@ -30,9 +30,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, open_cache: Callable[[], Any]) -> int:
-    from openexplorer import openwashing
+    from openexplorer.analyses import openwashing
     from openexplorer.cli import UsageError
-    from openexplorer.views import release_view
+    from openexplorer.views.release import release_view
 
     if args.limit is not None and args.limit < 1:
         raise UsageError("--limit must be at least 1")
@@ -68,7 +68,7 @@ def _emit(text: str) -> None:
 
 
 def _one_table(result: Any) -> str:
-    from openexplorer.openwashing import rules
+    from openexplorer.analyses.openwashing import rules
 
     lines = [f"{result.name} ({result.release_id})", f"gap: {result.gap:.2f}", "", "claims:"]
     seen: dict[tuple[str, str], int] = {}

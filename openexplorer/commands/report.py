@@ -2,7 +2,7 @@
 
 Writes the comparison chart (PNG, SVG), the data (CSV, JSON), a Markdown summary, a BibTeX file
 citing every source used and a README with the snapshot date and the command that redraws the
-figure offline (see :mod:`openexplorer.reportpack`).
+figure offline (see :mod:`openexplorer.ui.reportpack`).
 """
 
 from __future__ import annotations
@@ -23,9 +23,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, open_cache: Any) -> int:
-    from openexplorer import reportpack
+    from openexplorer.ui import reportpack
     from openexplorer.cli import UsageError
-    from openexplorer.compare import MAX_RELEASES, MIN_RELEASES, CompareError
+    from openexplorer.analyses.compare import MAX_RELEASES, MIN_RELEASES, CompareError
 
     if not MIN_RELEASES <= len(args.ids) <= MAX_RELEASES:
         raise UsageError(f"report takes {MIN_RELEASES} to {MAX_RELEASES} releases, "

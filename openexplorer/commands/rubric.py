@@ -55,7 +55,7 @@ def _rank(rank: int | None, change: int | None) -> str:
 
 
 def run(args: argparse.Namespace, open_cache: Any) -> int:
-    from openexplorer import rubric
+    from openexplorer.analyses import rubric
     from openexplorer.cli import UsageError
 
     if args.limit is not None and args.limit < 1:
@@ -124,7 +124,7 @@ def run(args: argparse.Namespace, open_cache: Any) -> int:
 
 
 def _list(cache: Any, weights: dict[str, float], fmt: str) -> int:
-    from openexplorer import rubric
+    from openexplorer.analyses import rubric
 
     if fmt == "json":
         sys.stdout.write(json.dumps({

@@ -21,7 +21,7 @@ def _db(parser: argparse.ArgumentParser) -> None:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from openexplorer.watchlist import KINDS
+    from openexplorer.analyses.watchlist import KINDS
 
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
     for name, text in (("add", "watch a release, family or organisation"),
@@ -50,7 +50,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, open_cache: Any) -> int:
-    from openexplorer import watchlist
+    from openexplorer.analyses import watchlist
     from openexplorer.cli import UsageError
 
     cache = open_cache()
@@ -98,7 +98,7 @@ def run(args: argparse.Namespace, open_cache: Any) -> int:
 
 
 def _list(cache: Any, fmt: str) -> int:
-    from openexplorer import watchlist
+    from openexplorer.analyses import watchlist
 
     state = watchlist.state(cache, limit=0)  # each watched release looked up once
     entries, stale, unseen = state.items, state.stale, state.unseen_ids

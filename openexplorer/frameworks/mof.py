@@ -19,7 +19,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Literal
 
-from openexplorer.records import Assessment
+from openexplorer.core.records import Assessment
 
 ContentType = Literal["code", "data", "document"]
 ClassName = Literal["I", "II", "III"]
@@ -338,6 +338,6 @@ def inputs_from_assessments(
 
 
 def evaluate_assessments(assessments: Iterable[Assessment]) -> MofResult:
-    """:func:`evaluate` from the stored form (see :mod:`openexplorer.records`)."""
+    """:func:`evaluate` from the stored form (see :mod:`openexplorer.core.records`)."""
     components, licenses = inputs_from_assessments(assessments)
     return evaluate(components, licenses)

@@ -26,7 +26,7 @@ from functools import lru_cache
 from importlib.resources import files
 from typing import Any
 
-from openexplorer.records import Assessment
+from openexplorer.core.records import Assessment
 
 FRAMEWORK = "osai"
 LEGACY_FRAMEWORK = "osai-legacy"

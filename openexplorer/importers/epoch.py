@@ -55,7 +55,7 @@ from openexplorer.importers.common import (
     source_version_near,
     urls_of,
 )
-from openexplorer.records import (
+from openexplorer.core.records import (
     Assessment,
     ImportProblem,
     ImportResult,
@@ -268,7 +268,7 @@ _SIZE = re.compile(r"(\d+(?:\.\d+)?)\s*([bmk])\b", re.I)
 
 def _same_model(name: str, hub_id: str) -> bool:
     """Whether a Hub repo plausibly holds the model Epoch names: same name, or same sizes."""
-    from openexplorer.identity import match_key
+    from openexplorer.core.identity import match_key
 
     repo = hub_id.split("/")[-1]
     ours, theirs = match_key(name) or "", match_key(repo) or ""

@@ -40,7 +40,7 @@ import re
 from pathlib import Path
 
 from openexplorer.importers.common import csv_rows, source_version_near
-from openexplorer.records import Assessment, ImportProblem, ImportResult, SourceRecord
+from openexplorer.core.records import Assessment, ImportProblem, ImportResult, SourceRecord
 
 SOURCE = "fmti"
 FRAMEWORK = "fmti"

@@ -22,7 +22,7 @@ from openexplorer.importers.common import (
     source_version_near,
     urls_of,
 )
-from openexplorer.records import Assessment, ImportProblem, ImportResult, SourceRecord
+from openexplorer.core.records import Assessment, ImportProblem, ImportResult, SourceRecord
 
 SOURCE = "mot"
 

@@ -47,7 +47,7 @@ from openexplorer.importers.common import (
     text_or_none,
     urls_of,
 )
-from openexplorer.records import (
+from openexplorer.core.records import (
     Assessment,
     ImportProblem,
     ImportResult,

@@ -25,7 +25,7 @@ from openexplorer.importers.common import (
     text_or_none,
     urls_of,
 )
-from openexplorer.records import Assessment, ImportProblem, ImportResult, SourceRecord
+from openexplorer.core.records import Assessment, ImportProblem, ImportResult, SourceRecord
 
 SOURCE = "osai-legacy"
 FRAMEWORK = "osai-legacy"

@@ -14,7 +14,7 @@ import csv
 from pathlib import Path
 
 from openexplorer.importers.common import source_version_near
-from openexplorer.records import Assessment, ImportProblem, ImportResult, SourceRecord
+from openexplorer.core.records import Assessment, ImportProblem, ImportResult, SourceRecord
 
 SOURCE = "osi"
 URL = "https://opensource.org/ai"

@@ -1,6 +1,6 @@
 """About OpenExplorer, and the data sources it draws on: licence, attribution, citation.
 
-Every source of :data:`openexplorer.sources.SOURCES` is listed with its address, the licence of
+Every source of :data:`openexplorer.core.sources.SOURCES` is listed with its address, the licence of
 its data, the attribution and the citation it asks for, and — when the cache knows them — the
 version of the source in the bundled data (meta ``snapshot_sources``) and the date the bundled
 data was built (meta ``snapshot_built``). Links open in the browser, http(s) only.
@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from openexplorer import __version__
-from openexplorer.sources import SOURCES, Source
+from openexplorer.core.sources import SOURCES, Source
 
 log = logging.getLogger(__name__)
 

@@ -12,9 +12,10 @@ from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from openexplorer import __version__, settings
-from openexplorer.cache import Cache, CacheError
-from openexplorer.store import open_cache
+from openexplorer import __version__
+from openexplorer.core import settings
+from openexplorer.db.cache import Cache, CacheError
+from openexplorer.store.cache_file import open_cache
 from openexplorer.ui import theme
 
 log = logging.getLogger(__name__)
@@ -68,8 +69,8 @@ def open_cache_or_recover(path: str | Path, parent: QWidget | None = None) -> Ca
     A cache from a newer OpenExplorer, or one that cannot be used otherwise, is refused with a
     message and never rebuilt (None).
     """
-    from openexplorer import recovery
-    from openexplorer.store import DamagedCacheError, SchemaTooNewError
+    from openexplorer.store import recovery
+    from openexplorer.store.cache_file import DamagedCacheError, SchemaTooNewError
 
     try:
         # A large cache's summaries follow a new version's rules in the background (MainWindow).

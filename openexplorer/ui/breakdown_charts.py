@@ -445,7 +445,7 @@ class MofTiles(TileChart):
         self.set_mof(None)
 
     def set_mof(self, view_mof: Mapping[str, Any] | None) -> None:
-        """``view["mof"]`` of :func:`openexplorer.views.release_view`."""
+        """``view["mof"]`` of :func:`openexplorer.views.release.release_view`."""
         self._mof = dict(view_mof or {})
         components = self._mof.get("components") or {}
         progress = self._mof.get("progress") or {}
@@ -509,7 +509,7 @@ class IndexTiles(TileChart):
         self.set_osai(None)
 
     def set_osai(self, view_osai: Mapping[str, Any] | None) -> None:
-        """``view["osai"]`` of :func:`openexplorer.views.release_view`."""
+        """``view["osai"]`` of :func:`openexplorer.views.release.release_view`."""
         view_osai = view_osai or {}
         dims: dict[str, str | None] = dict(view_osai.get("dimensions") or {})
         self._dimensions = dims

@@ -15,7 +15,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, Signal
 
-from openexplorer.cache import Cache
+from openexplorer.db.cache import Cache
 
 log = logging.getLogger(__name__)
 

@@ -62,8 +62,8 @@ import pyqtgraph as pg
 import pyqtgraph.exporters  # noqa: F401  -- `import pyqtgraph` does not load it (G12)
 
 from openexplorer import __version__
-from openexplorer.compare import MEASURE_LABELS, parse_release_date, score_series
-from openexplorer.sources import SOURCES
+from openexplorer.analyses.compare import MEASURE_LABELS, parse_release_date, score_series
+from openexplorer.core.sources import SOURCES
 from openexplorer.ui.theme import (
     LIGHT_CHART,
     STATUS_COLORS,
@@ -281,7 +281,7 @@ def draw_grouped_bars(
 ) -> list[pg.BarGraphItem]:
     """Grouped bars: one group per category, one bar (and legend entry) per release.
 
-    ``series`` is one entry of :func:`openexplorer.compare.score_series`. Missing values get a
+    ``series`` is one entry of :func:`openexplorer.analyses.compare.score_series`. Missing values get a
     grey "n/a" where their bar would be, so a 0 is never mistaken for "not assessed".
     """
     categories = series["categories"]
@@ -545,7 +545,7 @@ class TimelineChart(_Chart):
         notes: Sequence[str] = (),
         footer: str | None = None,
     ) -> None:
-        """``timeline`` is :func:`openexplorer.compare.family_timeline`'s result."""
+        """``timeline`` is :func:`openexplorer.analyses.compare.family_timeline`'s result."""
         self._timeline = timeline
         self._measure = measure
         self._highlight = set(highlight)

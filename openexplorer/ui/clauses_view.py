@@ -1,7 +1,7 @@
 """The licence × clause matrix: every licence in the cache, what it says on each clause that
 decides commercial use, and whether a team can ship it without asking a lawyer.
 
-One row per licence (:func:`openexplorer.clauses.clause_matrix`) with the number of releases
+One row per licence (:func:`openexplorer.analyses.clauses.clause_matrix`) with the number of releases
 using it; cells yes / no / unknown (commercial use: allowed / restricted / not allowed /
 unknown), coloured with the theme's status colours, each with the clause and its URL in the
 tooltip. A filter keeps the licences "usable commercially without legal review" or those that
@@ -33,9 +33,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from openexplorer import clauses
-from openexplorer.cache import Cache
-from openexplorer.clauses import BUCKETS, CLAUSE_LABELS, CLAUSES, REVIEW, USABLE, LicenseClauses
+from openexplorer.analyses import clauses
+from openexplorer.db.cache import Cache
+from openexplorer.analyses.clauses import BUCKETS, CLAUSE_LABELS, CLAUSES, REVIEW, USABLE, LicenseClauses
 from openexplorer.ui.cache_job import CacheReadJob, JobSignals
 from openexplorer.ui.theme import STATUS_COLORS, chart_colors
 

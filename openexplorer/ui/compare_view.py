@@ -38,8 +38,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from openexplorer.cache import Cache
-from openexplorer.compare import (
+from openexplorer.db.cache import Cache
+from openexplorer.analyses.compare import (
     MAX_RELEASES,
     MIN_RELEASES,
     CompareError,
@@ -52,9 +52,9 @@ from openexplorer.compare import (
     timeline_gaps,
     timeline_of_views,
 )
-from openexplorer.export import comparison_csv, comparison_markdown
+from openexplorer.analyses.export import comparison_csv, comparison_markdown
 from openexplorer.frameworks import osai
-from openexplorer.sources import SOURCES
+from openexplorer.core.sources import SOURCES
 from openexplorer.ui import charts
 from openexplorer.ui.export_dialog import ask_export_target
 from openexplorer.ui.theme import STATUS_COLORS, STATUS_LABELS
@@ -473,7 +473,7 @@ class CompareView(QWidget):
             self.releases_changed.emit(list(self._ids))
 
     def set_comparison(self, comparison: dict[str, Any]) -> None:
-        """Show a comparison computed elsewhere (``openexplorer.compare.compare``)."""
+        """Show a comparison computed elsewhere (``openexplorer.analyses.compare.compare``)."""
         before = list(self._ids)
         self._ids = [v["id"] for v in comparison["releases"]]
         self._error = ""
@@ -800,7 +800,7 @@ class CompareView(QWidget):
 
 def _subset(comparison: dict[str, Any], keep: list[int]) -> dict[str, Any]:
     """The comparison narrowed to the releases at ``keep`` (positions in release order)."""
-    from openexplorer.compare import differences
+    from openexplorer.analyses.compare import differences
 
     views = [comparison["releases"][i] for i in keep]
     return {

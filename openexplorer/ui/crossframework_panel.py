@@ -1,7 +1,7 @@
 """One release under every framework, side by side, with the disagreements and open-washing flags.
 
-:class:`CrossFrameworkPanel` renders :func:`openexplorer.crossframework.compare_frameworks` and
-:func:`openexplorer.openwashing.check` for a :func:`openexplorer.views.release_view` dict. It never
+:class:`CrossFrameworkPanel` renders :func:`openexplorer.analyses.crossframework.compare_frameworks` and
+:func:`openexplorer.analyses.openwashing.check` for a :func:`openexplorer.views.release.release_view` dict. It never
 reads the cache: the window hands it a view (and, when it has one, the model card's text).
 
 Safety: every text from a source is shown as plain text.
@@ -29,7 +29,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from openexplorer import crossframework, openwashing
+from openexplorer.analyses import crossframework
+from openexplorer.analyses import openwashing
 from openexplorer.ui import theme
 
 #: Table columns: (key, header).
@@ -239,7 +240,7 @@ class CrossFrameworkPanel(QWidget):
         return self._washing
 
     def show_view(self, view: Mapping[str, Any], card_text: str | None = None) -> None:
-        """Render a :func:`openexplorer.views.release_view` dict (``detail=True``); with the
+        """Render a :func:`openexplorer.views.release.release_view` dict (``detail=True``); with the
         model card's text, its claims are checked too."""
         self._view = dict(view)
         self._result = crossframework.compare_frameworks(self._view)

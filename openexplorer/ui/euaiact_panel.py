@@ -1,6 +1,6 @@
 """The EU AI Act open-source route pre-check of one release, and its memo (Markdown or PDF).
 
-:class:`EuAiActPanel` shows :func:`openexplorer.euaiact.precheck` for a release view: the overall
+:class:`EuAiActPanel` shows :func:`openexplorer.analyses.euaiact.precheck` for a release view: the overall
 result, each condition (a)–(e) with its pass / fail / unknown colour from the theme and its
 evidence lines (source, date, link), what the route does not remove (copyright policy,
 training-content summary, systemic risk with Epoch's training compute against 10^25 FLOP), and
@@ -44,7 +44,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from openexplorer import __version__, euaiact
+from openexplorer import __version__
+from openexplorer.analyses import euaiact
 from openexplorer.ui.charts import ensure_app, text_color_on
 from openexplorer.ui.theme import STATUS_COLORS
 

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from openexplorer.cache import Cache
+from openexplorer.db.cache import Cache
 from openexplorer.ui import theme
 from openexplorer.ui.cache_job import CacheReadJob, JobSignals
 from openexplorer.ui.lazy_tab import LazyTab
@@ -67,7 +67,7 @@ def _module_exists(name: str) -> bool:
 
 def _first_screen_facts(cache: Cache, release_id: str | None) -> tuple[dict | None, int]:
     """The first release's page and the number of releases (a count of a large cache)."""
-    from openexplorer.views import release_view
+    from openexplorer.views.release import release_view
 
     view = release_view(cache, release_id) if release_id else None
     return view, cache.count("releases")
@@ -550,7 +550,7 @@ class MainWindow(QMainWindow):
 
     @Slot(str)
     def show_release(self, release_id: str, switch: bool = True) -> None:
-        from openexplorer.views import release_view
+        from openexplorer.views.release import release_view
 
         view = release_view(self._cache, release_id)
         if view is None:
@@ -700,7 +700,7 @@ class MainWindow(QMainWindow):
         folder = QFileDialog.getExistingDirectory(self, "Write the report pack into", start)
         if not folder:
             return
-        from openexplorer import reportpack
+        from openexplorer.ui import reportpack
 
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
@@ -775,7 +775,7 @@ class MainWindow(QMainWindow):
 
     @Slot(list)
     def _refresh_ids(self, hub_ids: list[str]) -> None:
-        from openexplorer.refresh import RefreshRequest
+        from openexplorer.hub.refresh import RefreshRequest
 
         if self.refresh_controller.is_offline():
             self.statusBar().showMessage("Working offline: turn it off in the Hub menu", 5000)
@@ -827,7 +827,7 @@ class MainWindow(QMainWindow):
             return
         view = self._watchlist_tab.built_page() if self._watchlist_tab else None
         if view is None:
-            from openexplorer import watchlist
+            from openexplorer.analyses import watchlist
 
             try:
                 if not watchlist.items(self._cache):
@@ -843,7 +843,7 @@ class MainWindow(QMainWindow):
     def _start_summary_update(self) -> None:
         """A large cache opened by a new version keeps the earlier summaries until they are
         recomputed, in the background (summary_worker.py); the status bar says so."""
-        from openexplorer import summary
+        from openexplorer.search import summary
 
         if self._summary_updater is not None or self._cache.path is None \
                 or summary.is_current(self._cache):

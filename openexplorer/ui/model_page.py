@@ -1,6 +1,6 @@
 """The model page: one release under every framework at once, with its evidence and history.
 
-:class:`ModelPage` renders the dict of :func:`openexplorer.views.release_view`. It never reads
+:class:`ModelPage` renders the dict of :func:`openexplorer.views.release.release_view`. It never reads
 the cache itself: the window hands it a view, and it asks for other releases through signals.
 
 Safety: text from model cards and sources is shown as plain text (``Qt.PlainText`` labels,
@@ -312,7 +312,7 @@ class EvidenceTableModel(QAbstractTableModel):
                      for u in urls]
             return tooltip(lines + ["Click to open the first link; right-click for all."])
         if column == "source":
-            from openexplorer.sources import SOURCES
+            from openexplorer.core.sources import SOURCES
 
             source = SOURCES.get(str(row.get("source")))
             return tooltip([
@@ -903,7 +903,7 @@ class ModelPage(QWidget):
         self.evidence_model.set_rows([])
 
     def show_view(self, view: Mapping[str, Any]) -> None:
-        """Render a :func:`openexplorer.views.release_view` dict (``detail=True``)."""
+        """Render a :func:`openexplorer.views.release.release_view` dict (``detail=True``)."""
         self._view = dict(view)
         v = self._view
         self._reading = False
@@ -936,8 +936,8 @@ class ModelPage(QWidget):
         layout.activate()
 
     def markdown(self) -> str:
-        """The page as Markdown (openexplorer.export.release_markdown), sources cited."""
-        from openexplorer.export import release_markdown
+        """The page as Markdown (openexplorer.analyses.export.release_markdown), sources cited."""
+        from openexplorer.analyses.export import release_markdown
 
         if self._view is None:
             return ""

@@ -1,6 +1,6 @@
 """Open-washing: the releases whose openness claims outrun the evidence the most.
 
-:class:`OpenWashingView` shows :func:`openexplorer.openwashing.ranking` over the cache: a
+:class:`OpenWashingView` shows :func:`openexplorer.analyses.openwashing.ranking` over the cache: a
 horizontal bar chart of the largest claim–evidence gaps (coloured by where the claim was found)
 and a table with the claim and the flags of every ranked release; the selected release's flags
 are listed in full below. Double-clicking a row (or a bar) asks the window to open the release
@@ -35,8 +35,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from openexplorer import openwashing
-from openexplorer.cache import Cache
+from openexplorer.analyses import openwashing
+from openexplorer.db.cache import Cache
 from openexplorer.ui import theme
 from openexplorer.ui.crossframework_panel import gap_status
 

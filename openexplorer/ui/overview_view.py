@@ -3,7 +3,7 @@
 Openness by release year and by organisation kind (mean index score, mean MOF progress, share
 with an MOF class), the distribution of MOF classes and a histogram of index scores. Every bar
 says in its tooltip how many releases it rests on; clicking a bar asks the search to show those
-releases (``filter_requested``). The figures come from :func:`openexplorer.overview.overview_stats`.
+releases (``filter_requested``). The figures come from :func:`openexplorer.analyses.overview.overview_stats`.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from openexplorer.overview import empty_stats, overview_stats
+from openexplorer.analyses.overview import empty_stats, overview_stats
 from openexplorer.ui import theme
 from openexplorer.ui.cache_job import CacheReadJob, JobSignals
 
@@ -343,7 +343,7 @@ class OverviewView(QWidget):
             ``{"origin": "curated", "year": 2024}``, ``{"org_kind": "big-tech"}``,
             ``{"mof_class": "II"}``, ``{"mof_class": "none"}`` or
             ``{"osai_score_min": 0.5, "osai_score_max": 0.6}`` (``origin`` is there when only
-            curated releases are counted). :func:`openexplorer.overview.to_filters` turns it
+            curated releases are counted). :func:`openexplorer.analyses.overview.to_filters` turns it
             into the search's ``Filters``.
         stats_changed(): new figures are drawn (after :meth:`refresh_stats`).
     """

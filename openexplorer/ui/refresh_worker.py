@@ -1,6 +1,6 @@
 """Hub refresh in the background: a worker on a QThread and the controller that owns it.
 
-``RefreshWorker`` is a thin Qt wrapper around the pure ``openexplorer.refresh.refresh()``. It lives
+``RefreshWorker`` is a thin Qt wrapper around the pure ``openexplorer.hub.refresh.refresh()``. It lives
 on a worker thread, builds its Hub client there and hands ``refresh()`` the cache *path*, so the
 refresh opens its own SQLite connection on that thread and is the only writer (STYLE.md §7).
 
@@ -108,13 +108,13 @@ def describe_error(exc: BaseException) -> str:
 
 
 def _default_refresh() -> RefreshFn:
-    from openexplorer.refresh import refresh
+    from openexplorer.hub.refresh import refresh
 
     return refresh
 
 
 def _default_client() -> Any:
-    from openexplorer.hub import HubClient
+    from openexplorer.hub.client import HubClient
 
     return HubClient()
 
@@ -141,8 +141,8 @@ class RefreshWorker(QObject):
         now: Callable[[], datetime] | None = None,
         sleep: Callable[[float], None] | None = None,
     ) -> None:
-        """``refresh`` defaults to ``openexplorer.refresh.refresh`` and ``client_factory`` to
-        ``openexplorer.hub.HubClient`` (both imported and called in the worker thread)."""
+        """``refresh`` defaults to ``openexplorer.hub.refresh.refresh`` and ``client_factory`` to
+        ``openexplorer.hub.client.HubClient`` (both imported and called in the worker thread)."""
         super().__init__()  # no parent: it is moved to the worker thread
         self._cache_path = Path(cache_path) if cache_path is not None else None
         self._refresh = refresh
@@ -218,7 +218,7 @@ class RefreshWorker(QObject):
         stay under the Hub's per-5-minute limit together (None: let the run make its own)."""
         if getattr(request, "tier", None) or getattr(request, "api_budget", None):
             return None
-        from openexplorer.refresh import RequestBudget, budget_for
+        from openexplorer.hub.refresh import RequestBudget, budget_for
 
         tier = "free" if getattr(client, "has_token", False) else "anonymous"
         if self._budget is None or self._budget_tier != tier:
@@ -278,7 +278,7 @@ class RefreshController(QObject):
         """Build the controller; nothing runs and no thread starts until :meth:`start`.
 
         ``cache`` is the GUI thread's (read) cache. ``refresh``, ``request_type`` and
-        ``client_factory`` default to ``openexplorer.refresh`` / ``openexplorer.hub`` (imported
+        ``client_factory`` default to ``openexplorer.hub.refresh`` / ``openexplorer.hub.client`` (imported
         when first needed).
         ``offline`` defaults to the ``hub/offline`` setting. With ``periodic``, the first
         stale check runs ``first_check_ms`` after the timer is switched on, then every
@@ -346,7 +346,7 @@ class RefreshController(QObject):
         hours = self._setting_float(SETTING_STALE_AFTER_HOURS, None)
         if hours is not None and hours > 0:
             return timedelta(hours=hours)
-        from openexplorer.refresh import DEFAULT_STALE_AFTER
+        from openexplorer.hub.refresh import DEFAULT_STALE_AFTER
 
         return DEFAULT_STALE_AFTER
 
@@ -494,7 +494,7 @@ class RefreshController(QObject):
 
     def _request_type_fn(self) -> Callable[..., Any]:
         if self._request_type is None:
-            from openexplorer.refresh import RefreshRequest
+            from openexplorer.hub.refresh import RefreshRequest
 
             self._request_type = RefreshRequest
         return self._request_type

@@ -1,6 +1,6 @@
 """Search results as a Qt table model, fetched page by page, with small inline openness bars.
 
-:class:`ResultsModel` wraps :func:`openexplorer.summary.search`: it grows a page at a time as
+:class:`ResultsModel` wraps :func:`openexplorer.search.summary.search`: it grows a page at a time as
 the table scrolls (``canFetchMore`` / ``fetchMore``, :attr:`ResultsModel.PAGE_SIZE` rows at a
 time), each page read from the indexes after the last row of the one before (keyset paging, as
 fast at row 900,000 as at row 0), and keeps only the last :attr:`ResultsModel.PAGES_KEPT` pages it
@@ -8,7 +8,7 @@ read in memory: a page scrolled past is read again, from where it started, when 
 Pages are read on a :class:`PageReader` thread (its own read-only connection) ahead of the view,
 so a scroll frame does not wait for SQLite; the view paints through :meth:`ResultsModel.multiData`
 and :meth:`ResultsModel.cell`, from each shown row's cells worked out once. It sorts in SQL
-(clicking a header maps the column to a :data:`openexplorer.summary.SORTS` key) and resets on a
+(clicking a header maps the column to a :data:`openexplorer.search.summary.SORTS` key) and resets on a
 new query, filters or sort. :class:`OpennessBarDelegate` paints the MOF column
 (three tiny bars for Class III / II / I progress), the Index column (a bar of the score) and the
 OSAID column (a status dot), in the theme's status colours, each look drawn once and kept.
@@ -48,9 +48,9 @@ from PySide6.QtGui import QColor, QFont, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 from shiboken6 import isValid
 
-from openexplorer import summary
-from openexplorer.cache import Cache
-from openexplorer.summary import NONE, Filters
+from openexplorer.search import summary
+from openexplorer.db.cache import Cache
+from openexplorer.search.summary import NONE, Filters
 from openexplorer.ui.theme import STATUS_COLORS
 
 log = logging.getLogger(__name__)
@@ -202,7 +202,7 @@ def read_page(cache: Cache, search: _Search, after: Any, *,
               packed: bool = False) -> tuple[list[tuple[Any, ...]], Any]:
     """One page of ``search`` after the key ``after`` (None: the first), as the tuples a model
     keeps, and the key after its last row (None when the page is empty). ``packed`` on the
-    reader's thread (see :func:`openexplorer.summary.search`)."""
+    reader's thread (see :func:`openexplorer.search.summary.search`)."""
     rows = summary.search(cache, search.query, search.filters, sort=search.sort,
                           descending=search.descending, limit=search.limit, after=after,
                           columns=FIELDS, packed=packed)  # tuples: no Python per row
@@ -426,7 +426,7 @@ class ResultsModel(QAbstractTableModel):
     go long ago) is asked of the reader at once, its rows painted as being read ("…") and
     repainted when it arrives, so a frame never waits for the disk (waiting even 3 ms for the
     reader got the page in time for 1 jump in 10 at a million rows). The reader gets a page in
-    one step from SQLite (:func:`~openexplorer.summary.search`, ``packed``), so a GUI thread
+    one step from SQLite (:func:`~openexplorer.search.summary.search`, ``packed``), so a GUI thread
     painting back to back cannot starve it row by row. Everything else that needs a row now
     (its id, its data, :meth:`fetchMore`) reads it at once: on the GUI thread, or waiting for
     the reader when it is reading that page.
@@ -498,7 +498,7 @@ class ResultsModel(QAbstractTableModel):
         return self._sort_order
 
     def sort_key(self) -> str:
-        """The :data:`openexplorer.summary.SORTS` key in use."""
+        """The :data:`openexplorer.search.summary.SORTS` key in use."""
         if self._sort_column < 0:
             return "relevance"
         return COLUMNS[self._sort_column][2] or "relevance"

@@ -1,6 +1,6 @@
 """Your own rubric: weights on the left, the ranking and its robustness on the right.
 
-The weights are the 30 criteria of :mod:`openexplorer.rubric` (licence openness, the MOF's 17
+The weights are the 30 criteria of :mod:`openexplorer.analyses.rubric` (licence openness, the MOF's 17
 components, the index's 12 dimensions), grouped as the frameworks group them. Choosing a
 profile loads its weights; changing a weight re-ranks at once. The ranking shows each release's
 rank under the rubric beside its rank under the MOF and the index and how far it moved; the
@@ -41,8 +41,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from openexplorer import rubric
-from openexplorer.cache import Cache
+from openexplorer.analyses import rubric
+from openexplorer.db.cache import Cache
 from openexplorer.ui import theme
 from openexplorer.ui.cache_job import CacheReadJob, JobSignals
 

@@ -9,7 +9,7 @@ large cache — are computed after the pause on a worker thread with its own rea
 connection; a newer search supersedes a running one, and the window never waits for them.
 A cache without a file (``Cache.memory()``) counts on the GUI thread instead.
 
-Every count and every result comes from :mod:`openexplorer.summary` (``search``, ``count``,
+Every count and every result comes from :mod:`openexplorer.search.summary` (``search``, ``count``,
 ``facet_counts``); a facet's own counts ignore its own choice, so checking one value never hides
 the others.
 """
@@ -72,9 +72,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from openexplorer import summary
-from openexplorer.cache import Cache
-from openexplorer.summary import FACETS, NONE, Filters
+from openexplorer.search import summary
+from openexplorer.db.cache import Cache
+from openexplorer.search.summary import FACETS, NONE, Filters
 from openexplorer.ui import collector
 from openexplorer.ui.results_model import (
     COLUMN_KEYS,
@@ -124,7 +124,7 @@ def compute_facets(cache: Cache, query: str, filters: Filters,
                    superseded: Callable[[], bool] = lambda: False) -> dict[str, Any] | None:
     """Everything the facet column shows, for one query and filters; None if superseded.
 
-    One :func:`openexplorer.summary.facet_summary` (a single pass over the query's matches).
+    One :func:`openexplorer.search.summary.facet_summary` (a single pass over the query's matches).
     """
     if superseded():
         return None
@@ -711,7 +711,7 @@ class SearchPanel(QWidget):
         release_activated(str): a release was opened (double-click or Return on a row).
         current_release_changed(str): the current row moved to another release.
         compare_requested(list): "Add to comparison" on the selected releases (their ids).
-        filters_changed(object): the :class:`~openexplorer.summary.Filters` changed.
+        filters_changed(object): the :class:`~openexplorer.search.summary.Filters` changed.
         facets_updated(): the facet counts and the status line show the current search.
         message(str): something for the status bar ("Copied 1,204 lines").
     """
@@ -980,7 +980,7 @@ class SearchPanel(QWidget):
     def apply_filter(self, facet: Mapping[str, Any]) -> None:
         """Merge a chart's filter into the current ones and search again.
 
-        ``facet`` maps :class:`~openexplorer.summary.Filters` fields (or the overview's
+        ``facet`` maps :class:`~openexplorer.search.summary.Filters` fields (or the overview's
         ``osai_score_min`` / ``osai_score_max``) to a value or a list of values, e.g.
         ``{"year": 2024}``, ``{"org_kind": "big-tech"}``, ``{"mof_class": "II"}`` or
         ``{"osai_score_min": 0.5, "osai_score_max": 0.6}``. A facet named replaces that facet's
@@ -1026,7 +1026,7 @@ class SearchPanel(QWidget):
     def ids_for_comparison(self) -> list[str]:
         """The first selected releases, as many as can fill a comparison whatever it already
         holds and one more (so that the window can tell there were too many)."""
-        from openexplorer.compare import MAX_RELEASES  # (not on the start's path)
+        from openexplorer.analyses.compare import MAX_RELEASES  # (not on the start's path)
 
         return self.selected_ids(limit=2 * MAX_RELEASES + 1)
 

@@ -1,6 +1,6 @@
 """Settings: the Hub token (keyring only), refresh, theme, cache location.
 
-The widgets are generated from :data:`openexplorer.settings.SETTINGS`; values persist to the
+The widgets are generated from :data:`openexplorer.core.settings.SETTINGS`; values persist to the
 QSettings object the dialog is given. The token is different: it is saved to (or removed from)
 the system keyring at once, with its own buttons, and the dialog only ever says *whether* a token
 is set and where it comes from — never the token itself, which is never written to QSettings.
@@ -35,9 +35,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from openexplorer import settings as settings_mod
-from openexplorer.paths import default_cache_path
-from openexplorer.settings import SETTINGS, Setting
+from openexplorer.core import settings as settings_mod
+from openexplorer.core.paths import default_cache_path
+from openexplorer.core.settings import SETTINGS, Setting
 from openexplorer.ui import theme
 
 log = logging.getLogger(__name__)
@@ -63,7 +63,7 @@ def _choose_cache_file(parent: QWidget, current: str) -> str | None:
 
 
 class SettingsDialog(QDialog):
-    """Edit the settings of :data:`openexplorer.settings.SETTINGS` and the Hub token.
+    """Edit the settings of :data:`openexplorer.core.settings.SETTINGS` and the Hub token.
 
     Signals:
         settings_changed(dict): on OK, the settings whose value changed, by name.

@@ -4,7 +4,7 @@ After an update, the summaries a large cache keeps for search, facets and sortin
 under the earlier rules; recomputing them takes about ten minutes at a million releases. The
 window opens at once with the earlier figures (the release pages are computed on read, always
 under the current rules) while :class:`SummaryUpdater` runs
-:func:`openexplorer.summary.update_to_rules` on a thread of its own, with its own connection,
+:func:`openexplorer.search.summary.update_to_rules` on a thread of its own, with its own connection,
 a batch of releases per transaction. Closing the window stops it between batches; the next start
 goes on from where it stopped. Same thread discipline as the refresh (refresh_worker.py): one
 QThread owned by the controller, quit and joined when the worker reports, signals to slots.
@@ -38,8 +38,8 @@ class SummaryWorker(QObject):
 
     @Slot()
     def run(self) -> None:
-        from openexplorer import summary
-        from openexplorer.cache import Cache
+        from openexplorer.search import summary
+        from openexplorer.db.cache import Cache
 
         try:
             cache = Cache.open(self._path)

@@ -42,8 +42,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from openexplorer import watchlist
-from openexplorer.cache import Cache
+from openexplorer.analyses import watchlist
+from openexplorer.db.cache import Cache
 from openexplorer.ui import theme
 from openexplorer.ui.cache_job import CacheReadJob, JobSignals
 

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from openexplorer.sources import SOURCES
+from openexplorer.core.sources import SOURCES
 
 log = logging.getLogger(__name__)
 

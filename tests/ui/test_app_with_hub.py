@@ -11,8 +11,8 @@ pytest.importorskip("PySide6")
 
 from PySide6.QtCore import QSettings  # noqa: E402
 
-from openexplorer.refresh import RefreshRequest  # noqa: E402
-from openexplorer.store import open_cache  # noqa: E402
+from openexplorer.hub.refresh import RefreshRequest  # noqa: E402
+from openexplorer.store.cache_file import open_cache  # noqa: E402
 from openexplorer.ui.main_window import MainWindow  # noqa: E402
 from openexplorer.ui.refresh_worker import RefreshController  # noqa: E402
 from tests.fake_hub import FakeHub, Fault  # noqa: E402

@@ -20,8 +20,8 @@ from PySide6.QtSvg import QSvgRenderer  # noqa: E402
 from PySide6.QtWidgets import QLabel  # noqa: E402
 
 from openexplorer.cli import main  # noqa: E402
-from openexplorer.compare import compare  # noqa: E402
-from openexplorer.store import open_cache  # noqa: E402
+from openexplorer.analyses.compare import compare  # noqa: E402
+from openexplorer.store.cache_file import open_cache  # noqa: E402
 from openexplorer.ui import charts  # noqa: E402
 
 THREE = ["meta-llama/llama-3.1-8b", "meta-llama/llama-2-70b", "allenai/olmo-7b"]
@@ -152,7 +152,7 @@ def test_export_widget_any_widget(tmp_path, qtbot, suffix):
 
 @pytest.mark.parametrize("suffix", [".png", ".svg", ".pdf"])
 def test_export_widget_timeline_chart(cache, tmp_path, qtbot, suffix):
-    from openexplorer.compare import family_timeline
+    from openexplorer.analyses.compare import family_timeline
 
     chart = charts.TimelineChart(colors=charts.LIGHT_CHART)
     qtbot.addWidget(chart)

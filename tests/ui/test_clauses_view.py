@@ -10,8 +10,8 @@ pytest.importorskip("PySide6")
 
 from PySide6.QtGui import QColor  # noqa: E402
 
-from openexplorer import clauses  # noqa: E402
-from openexplorer.store import open_cache  # noqa: E402
+from openexplorer.analyses import clauses  # noqa: E402
+from openexplorer.store.cache_file import open_cache  # noqa: E402
 from openexplorer.ui.clauses_view import (  # noqa: E402
     COLUMNS,
     LICENSE_ROLE,

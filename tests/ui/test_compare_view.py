@@ -15,8 +15,8 @@ from PySide6.QtCore import QSettings, Qt  # noqa: E402
 from PySide6.QtGui import QGuiApplication, QImage  # noqa: E402
 from PySide6.QtSvg import QSvgRenderer  # noqa: E402
 
-from openexplorer.compare import compare  # noqa: E402
-from openexplorer.store import open_cache  # noqa: E402
+from openexplorer.analyses.compare import compare  # noqa: E402
+from openexplorer.store.cache_file import open_cache  # noqa: E402
 from openexplorer.ui import theme  # noqa: E402
 from openexplorer.ui.compare_view import STATUS_ROLE, CompareView, wrap_name  # noqa: E402
 from openexplorer.ui.export_dialog import FORMATS, resolve_target  # noqa: E402

@@ -12,9 +12,10 @@ pytest.importorskip("PySide6")
 from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from openexplorer import crossframework, openwashing  # noqa: E402
-from openexplorer.hub_evidence import record_from_hub  # noqa: E402
-from openexplorer.records import ImportResult  # noqa: E402
+from openexplorer.analyses import crossframework
+from openexplorer.analyses import openwashing  # noqa: E402
+from openexplorer.hub.evidence import record_from_hub  # noqa: E402
+from openexplorer.core.records import ImportResult  # noqa: E402
 from openexplorer.ui import theme  # noqa: E402
 from tests.test_crossframework import snapshot_cache  # noqa: E402
 from openexplorer.ui.crossframework_panel import (  # noqa: E402
@@ -22,7 +23,7 @@ from openexplorer.ui.crossframework_panel import (  # noqa: E402
     STATUS_ROLE,
     CrossFrameworkPanel,
 )
-from openexplorer.views import release_view  # noqa: E402
+from openexplorer.views.release import release_view  # noqa: E402
 
 LLAMA_BODY = "meta-llama__Llama-3.1-8B-Instruct__20250321__0daf2c.json"
 LLAMA_CARD = "NousResearch_Meta-Llama-3.1-8B-Instruct.md"

@@ -16,9 +16,9 @@ pytest.importorskip("PySide6")
 from PySide6.QtCore import QSettings, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication, QMessageBox  # noqa: E402
 
-from openexplorer import store  # noqa: E402
-from openexplorer.cache import SCHEMA_VERSION  # noqa: E402
-from openexplorer.store import open_cache  # noqa: E402
+from openexplorer.store import cache_file as store  # noqa: E402
+from openexplorer.db.cache import SCHEMA_VERSION  # noqa: E402
+from openexplorer.store.cache_file import open_cache  # noqa: E402
 from openexplorer.ui import app as app_module  # noqa: E402
 from openexplorer.ui.app import REBUILD_BUTTON, open_cache_or_recover  # noqa: E402
 

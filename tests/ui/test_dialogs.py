@@ -15,9 +15,9 @@ from PySide6.QtGui import QGuiApplication, QPalette  # noqa: E402
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QLineEdit  # noqa: E402
 
 from openexplorer import __version__  # noqa: E402
-from openexplorer.cache import Cache  # noqa: E402
-from openexplorer.settings import SETTINGS  # noqa: E402
-from openexplorer.sources import SOURCES  # noqa: E402
+from openexplorer.db.cache import Cache  # noqa: E402
+from openexplorer.core.settings import SETTINGS  # noqa: E402
+from openexplorer.core.sources import SOURCES  # noqa: E402
 from openexplorer.ui import refresh_worker, theme  # noqa: E402
 from openexplorer.ui.about_dialog import AboutDialog  # noqa: E402
 from openexplorer.ui.settings_dialog import SettingsDialog  # noqa: E402

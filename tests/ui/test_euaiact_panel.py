@@ -10,8 +10,8 @@ pytest.importorskip("PySide6")
 
 from PySide6.QtWidgets import QFileDialog  # noqa: E402
 
-from openexplorer import euaiact  # noqa: E402
-from openexplorer.store import open_cache  # noqa: E402
+from openexplorer.analyses import euaiact  # noqa: E402
+from openexplorer.store.cache_file import open_cache  # noqa: E402
 from openexplorer.ui.euaiact_panel import (  # noqa: E402
     PRECHECK_COLORS,
     EuAiActPanel,
@@ -19,7 +19,7 @@ from openexplorer.ui.euaiact_panel import (  # noqa: E402
     write_memo_pdf,
 )
 from openexplorer.ui.theme import STATUS_COLORS  # noqa: E402
-from openexplorer.views import release_view  # noqa: E402
+from openexplorer.views.release import release_view  # noqa: E402
 
 TODAY = dt.date(2026, 7, 1)
 

@@ -15,7 +15,7 @@ pytest.importorskip("PySide6")
 from PySide6.QtCore import QSettings, Qt  # noqa: E402
 from PySide6.QtGui import QFontInfo, QGuiApplication  # noqa: E402
 
-from openexplorer.store import open_cache  # noqa: E402
+from openexplorer.store.cache_file import open_cache  # noqa: E402
 from openexplorer.ui.main_window import SETTING_COMPARISON, MainWindow  # noqa: E402
 
 TIMEOUT = 5000
@@ -238,17 +238,17 @@ def test_start_up_imports_only_what_the_first_screen_needs(tmp_path, cache):
         "from PySide6.QtCore import QSettings\n"
         "from PySide6.QtWidgets import QApplication\n"
         "app = QApplication([])\n"
-        "from openexplorer.store import open_cache\n"
+        "from openexplorer.store.cache_file import open_cache\n"
         "from openexplorer.ui.main_window import MainWindow\n"
         f"cache = open_cache({str(cache.path)!r})\n"
         f"settings = QSettings({str(tmp_path / 's.ini')!r}, QSettings.Format.IniFormat)\n"
         "window = MainWindow(cache, settings=settings)\n"
         "window.show()\n"
         "heavy = ['pyqtgraph', 'sqlite_utils', 'keyring', 'yaml', 'numpy',\n"
-        "         'openexplorer.views', 'openexplorer.licenses', 'license_expression',\n"
+        "         'openexplorer.views.release', 'openexplorer.core.licenses', 'license_expression',\n"
         "         'openexplorer.frameworks.mof', 'openexplorer.frameworks.osai',\n"
-        "         'openexplorer.sources',\n"
-        "         'openexplorer.snapshot', 'openexplorer.ui.compare_view',\n"
+        "         'openexplorer.core.sources',\n"
+        "         'openexplorer.store.snapshot', 'openexplorer.ui.compare_view',\n"
         "         'openexplorer.ui.overview_view', 'openexplorer.ui.clauses_view',\n"
         "         'openexplorer.ui.openwashing_view', 'openexplorer.ui.rubric_view',\n"
         "         'openexplorer.ui.watchlist_view', 'openexplorer.ui.euaiact_panel']\n"
@@ -313,7 +313,7 @@ def test_answers_arriving_after_the_window_closed_touch_no_closed_cache(qtbot, s
                                                                         tmp_path):
     from datetime import UTC, datetime
 
-    from openexplorer.refresh import RefreshReport
+    from openexplorer.hub.refresh import RefreshReport
 
     own = open_cache(tmp_path / "closing.sqlite")
     win = MainWindow(own, settings=settings)
@@ -334,7 +334,7 @@ def test_answers_arriving_after_the_window_closed_touch_no_closed_cache(qtbot, s
 
 
 def test_a_late_first_release_never_replaces_the_one_chosen_meanwhile(window, cache):
-    from openexplorer.views import release_view
+    from openexplorer.views.release import release_view
 
     first = window.search.current_id()
     chosen = next(r for r in ("allenai/olmo-7b", "allenai/olmo-2-1124-7b") if r != first)

@@ -15,9 +15,9 @@ from PySide6.QtCore import QPoint, Qt, QUrl  # noqa: E402
 from PySide6.QtGui import QDesktopServices, QGuiApplication  # noqa: E402
 from PySide6.QtWidgets import QApplication, QLabel  # noqa: E402
 
-from openexplorer.export import release_markdown  # noqa: E402
+from openexplorer.analyses.export import release_markdown  # noqa: E402
 from openexplorer.frameworks import mof  # noqa: E402
-from openexplorer.store import open_cache  # noqa: E402
+from openexplorer.store.cache_file import open_cache  # noqa: E402
 from openexplorer.ui import theme  # noqa: E402
 from openexplorer.ui.breakdown_charts import (  # noqa: E402
     IndexScoreChart,
@@ -32,7 +32,7 @@ from openexplorer.ui.model_page import (  # noqa: E402
     ModelPage,
     is_safe_url,
 )
-from openexplorer.views import release_view  # noqa: E402
+from openexplorer.views.release import release_view  # noqa: E402
 
 OLMO = "allenai/olmo-7b"
 
@@ -323,9 +323,9 @@ def test_a_provisional_view_shows_the_badge(page, cache):
 
 
 def test_a_hub_only_release_is_marked(page, shared_data: Path, tmp_path):
-    from openexplorer.cache import Cache
-    from openexplorer.hub_evidence import record_from_hub
-    from openexplorer.records import ImportResult
+    from openexplorer.db.cache import Cache
+    from openexplorer.hub.evidence import record_from_hub
+    from openexplorer.core.records import ImportResult
 
     raw = json.loads((shared_data / "hub-samples/api/model_info"
                       / "HuggingFaceH4__zephyr-7b-beta__20250321__31822c.json").read_text())
@@ -435,9 +435,9 @@ def test_a_click_on_the_empty_page_does_nothing(page, qtbot):
 
 def test_the_page_fits_beside_the_search_panel(qtbot, tmp_path):
     # Long licence names or Epoch labels must wrap, not widen the page past the window.
-    from openexplorer.store import open_cache
+    from openexplorer.store.cache_file import open_cache
     from openexplorer.ui.model_page import ModelPage
-    from openexplorer.views import release_view
+    from openexplorer.views.release import release_view
 
     cache = open_cache(tmp_path / "fit.sqlite")
     page = ModelPage()

@@ -8,8 +8,8 @@ pytest.importorskip("PySide6")
 
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from openexplorer import openwashing  # noqa: E402
-from openexplorer.cache import Cache  # noqa: E402
+from openexplorer.analyses import openwashing  # noqa: E402
+from openexplorer.db.cache import Cache  # noqa: E402
 from openexplorer.ui import theme  # noqa: E402
 from tests.test_crossframework import snapshot_cache  # noqa: E402
 from openexplorer.ui.openwashing_view import (  # noqa: E402

@@ -12,7 +12,7 @@ from PySide6.QtCore import QEvent, Qt  # noqa: E402
 from PySide6.QtGui import QColor  # noqa: E402
 from PySide6.QtWidgets import QApplication, QToolTip  # noqa: E402
 
-from openexplorer.overview import overview_stats  # noqa: E402
+from openexplorer.analyses.overview import overview_stats  # noqa: E402
 from openexplorer.ui import theme  # noqa: E402
 from openexplorer.ui.overview_view import OverviewView  # noqa: E402
 from tests.summary_rows import ROWS, make_summary_cache  # noqa: E402

@@ -26,7 +26,7 @@ def test_the_scan_gives_pyside6s_answer_for_every_module_loaded():
     assert ours == theirs
     assert any(ours) and not all(ours)  # both answers occur
     assert scan(sys.modules["openexplorer.ui.main_window"])
-    assert not scan(sys.modules["openexplorer.summary"])
+    assert not scan(sys.modules["openexplorer.search.summary"])
 
 
 def test_the_scan_keeps_linecache_empty_of_the_modules_it_reads():

@@ -17,8 +17,8 @@ pytest.importorskip("PySide6")
 
 from PySide6.QtCore import QObject, QSettings, Qt, Signal, Slot  # noqa: E402
 
-from openexplorer.cache import Cache  # noqa: E402
-from openexplorer.store import open_cache  # noqa: E402
+from openexplorer.db.cache import Cache  # noqa: E402
+from openexplorer.store.cache_file import open_cache  # noqa: E402
 from openexplorer.ui import refresh_worker  # noqa: E402
 from openexplorer.ui.main_window import MainWindow  # noqa: E402
 from openexplorer.ui.refresh_worker import (  # noqa: E402
@@ -28,7 +28,7 @@ from openexplorer.ui.refresh_worker import (  # noqa: E402
     describe_error,
 )
 
-from openexplorer.refresh import RefreshProgress, RefreshReport, RefreshRequest  # noqa: E402
+from openexplorer.hub.refresh import RefreshProgress, RefreshReport, RefreshRequest  # noqa: E402
 from openexplorer.ui.refresh_status import ERROR  # noqa: E402
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
@@ -253,7 +253,7 @@ def test_an_exception_becomes_failed_with_a_clear_message(qtbot, make_controller
 
 
 def test_the_real_refresh_reports_a_refused_hub_as_a_whole_run_failure(qtbot, make_controller):
-    # refresh=None: openexplorer.refresh.refresh itself; the client says offline, so the run
+    # refresh=None: openexplorer.hub.refresh.refresh itself; the client says offline, so the run
     # stops before any request and says why in report.failed ("*").
     controller = make_controller(None, client_factory=lambda: FakeClient(offline=True))
     worker = controller._worker

@@ -10,9 +10,9 @@ from PySide6.QtCore import QModelIndex, Qt  # noqa: E402
 from PySide6.QtGui import QColor  # noqa: E402
 from PySide6.QtWidgets import QTableView  # noqa: E402
 
-from openexplorer import summary  # noqa: E402
-from openexplorer.store import open_cache  # noqa: E402
-from openexplorer.summary import Filters  # noqa: E402
+from openexplorer.search import summary  # noqa: E402
+from openexplorer.store.cache_file import open_cache  # noqa: E402
+from openexplorer.search.summary import Filters  # noqa: E402
 from openexplorer.ui import theme  # noqa: E402
 from openexplorer.ui.results_model import (  # noqa: E402
     BAR_ROLE,
@@ -345,7 +345,7 @@ def test_rows_being_read_when_the_reader_fails_are_read_on_the_gui_thread(cache,
 
 
 def test_a_cache_without_a_file_reads_pages_on_the_gui_thread(monkeypatch):
-    from openexplorer.cache import Cache
+    from openexplorer.db.cache import Cache
 
     monkeypatch.setattr(ResultsModel, "PAGES_KEPT", 1)
     memory = Cache.memory()

@@ -9,7 +9,7 @@ pytest.importorskip("PySide6")
 
 from PySide6.QtCore import Qt  # noqa: E402
 
-from openexplorer import rubric  # noqa: E402
+from openexplorer.analyses import rubric  # noqa: E402
 from openexplorer.ui import theme  # noqa: E402
 from openexplorer.ui.rubric_view import (  # noqa: E402
     RANKING_COLUMNS,

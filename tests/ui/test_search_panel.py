@@ -10,10 +10,10 @@ pytest.importorskip("PySide6")
 
 from PySide6.QtCore import QItemSelectionModel, QPoint, Qt  # noqa: E402
 
-from openexplorer import summary  # noqa: E402
-from openexplorer.cache import Cache  # noqa: E402
-from openexplorer.store import open_cache  # noqa: E402
-from openexplorer.summary import FACETS, Filters  # noqa: E402
+from openexplorer.search import summary  # noqa: E402
+from openexplorer.db.cache import Cache  # noqa: E402
+from openexplorer.store.cache_file import open_cache  # noqa: E402
+from openexplorer.search.summary import FACETS, Filters  # noqa: E402
 from openexplorer.ui import theme  # noqa: E402
 from openexplorer.ui.results_model import COLUMN_KEYS, ROW_ROLE, ResultsModel  # noqa: E402
 from openexplorer.ui.search_panel import FACET_LIMIT, SearchPanel, merge_filter  # noqa: E402
@@ -311,7 +311,7 @@ def test_a_large_selection_is_read_in_bulk_for_copying_and_comparing(panel, cach
                                                                      monkeypatch):
     from PySide6.QtGui import QGuiApplication
 
-    from openexplorer.compare import MAX_RELEASES
+    from openexplorer.analyses.compare import MAX_RELEASES
 
     total = _load_all(panel, qtbot)
     monkeypatch.setattr(ResultsModel, "PAGES_KEPT", 2)

@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QSettings
 
-from openexplorer import summary
-from openexplorer.cache import Cache
-from openexplorer.store import open_cache
+from openexplorer.search import summary
+from openexplorer.db.cache import Cache
+from openexplorer.store.cache_file import open_cache
 from openexplorer.ui.main_window import MainWindow
 
 TIMEOUT = 60_000

@@ -14,8 +14,8 @@ from PySide6.QtCore import QSettings  # noqa: E402
 from PySide6.QtGui import QImage  # noqa: E402
 from PySide6.QtSvg import QSvgRenderer  # noqa: E402
 
-from openexplorer import summary  # noqa: E402
-from openexplorer.store import open_cache  # noqa: E402
+from openexplorer.search import summary  # noqa: E402
+from openexplorer.store.cache_file import open_cache  # noqa: E402
 from openexplorer.ui.main_window import MainWindow  # noqa: E402
 
 TIMEOUT = 5000

@@ -12,8 +12,8 @@ pytest.importorskip("PySide6")
 
 from PySide6.QtGui import QFontMetrics  # noqa: E402
 
-from openexplorer import watchlist  # noqa: E402
-from openexplorer.records import Assessment, ImportResult, SourceRecord  # noqa: E402
+from openexplorer.analyses import watchlist  # noqa: E402
+from openexplorer.core.records import Assessment, ImportResult, SourceRecord  # noqa: E402
 from openexplorer.ui import theme  # noqa: E402
 from openexplorer.ui.watchlist_view import STALE_TEXT, WatchlistView  # noqa: E402
 from tests.test_watchlist import snapshot_cache  # noqa: E402

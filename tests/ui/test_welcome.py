@@ -17,8 +17,8 @@ from PySide6.QtCore import QSettings  # noqa: E402
 from PySide6.QtGui import QAction  # noqa: E402
 from PySide6.QtWidgets import QWidget  # noqa: E402
 
-from openexplorer.sources import SOURCES  # noqa: E402
-from openexplorer.store import open_cache  # noqa: E402
+from openexplorer.core.sources import SOURCES  # noqa: E402
+from openexplorer.store.cache_file import open_cache  # noqa: E402
 from openexplorer.ui import welcome  # noqa: E402
 from openexplorer.ui.main_window import MainWindow  # noqa: E402
 from openexplorer.ui.refresh_worker import SETTING_OFFLINE  # noqa: E402

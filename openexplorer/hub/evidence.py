@@ -34,8 +34,8 @@ from openexplorer.frameworks import mof as mof_rules
 from openexplorer.frameworks import osai as osai_rules
 from openexplorer.frameworks.osaid import is_open_content
 from openexplorer.importers.common import load_yaml
-from openexplorer.licenses import LicenseInfo, identify
-from openexplorer.records import Assessment, SourceRecord
+from openexplorer.core.licenses import LicenseInfo, identify
+from openexplorer.core.records import Assessment, SourceRecord
 
 __all__ = [
     "CARD_SECTION_GROUPS",
@@ -437,7 +437,7 @@ def _base_models(meta: dict[str, Any], tags: list[str], body: dict[str, Any]
                  ) -> tuple[list[dict[str, Any]], list[str]]:
     """([{id, relation, source}], card ids as written). The Hub's ``base_model:`` tags are its
     resolved view (renames followed); the card's ``base_model`` is used when there are none."""
-    from openexplorer.identity import canonical_hub_id
+    from openexplorer.core.identity import canonical_hub_id
 
     tagged: list[dict[str, Any]] = []
     seen: set[str] = set()

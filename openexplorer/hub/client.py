@@ -12,7 +12,7 @@ Environment: ``HF_ENDPOINT``, ``HF_TOKEN`` (or the stored ``hf auth login``), ``
 once, at import (TECH-NOTES G7), so the endpoint and cache folder are passed explicitly.
 Telemetry is off (G8).
 
-Retries belong to :mod:`openexplorer.refresh`, not to the library. huggingface_hub 2.4 retries
+Retries belong to :mod:`openexplorer.hub.refresh`, not to the library. huggingface_hub 2.4 retries
 paged listings (``list_models`` → ``http_backoff``) up to 5 times on connection errors, timeouts,
 408, 429 and 5xx, sleeping with ``time.sleep`` (23 s before an unreachable Hub fails, G9;
 ``Retry-After`` + 1 s on a 429), and ``hf_hub_download`` retries a failed HEAD the same way when
@@ -343,7 +343,7 @@ def _default_cache_dir() -> str | None:
 
 def _stored_token() -> str | None:
     """HF_TOKEN, else the token saved in the system keyring (Settings), else the Hub login."""
-    from openexplorer import settings
+    from openexplorer.core import settings
 
     try:
         return settings.get_token()

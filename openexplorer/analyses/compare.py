@@ -7,7 +7,7 @@ import re
 from collections.abc import Collection, Sequence
 from typing import Any
 
-from openexplorer.cache import Cache
+from openexplorer.db.cache import Cache
 from openexplorer.frameworks import mof, osai
 
 MIN_RELEASES, MAX_RELEASES = 2, 8
@@ -90,7 +90,7 @@ def differences(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
 
 def compare(cache: Cache, ids: list[str]) -> dict[str, Any]:
     """Views of 2–8 releases in release order, their component matrix and what changed."""
-    from openexplorer.views import release_view
+    from openexplorer.views.release import release_view
 
     if not MIN_RELEASES <= len(ids) <= MAX_RELEASES:
         raise CompareError(f"compare takes {MIN_RELEASES} to {MAX_RELEASES} releases, "
@@ -386,7 +386,7 @@ def comparison_json(comparison: dict[str, Any], snapshot_date: str | None = None
     """The comparison as JSON, with the snapshot date and the sources it cites."""
     import json
 
-    from openexplorer.sources import SOURCES
+    from openexplorer.core.sources import SOURCES
 
     used = sorted({s["source"] for v in comparison["releases"] for s in v["sources"]}
                   & SOURCES.keys())

@@ -11,12 +11,12 @@ rubric profiles, what changes they have seen). Recovery therefore goes:
    that :func:`restore_user_data` (``openexplorer cache restore-user FILE``) can load again;
 3. :func:`set_aside` renames the damaged file (and its ``-wal``/``-shm``) to
    ``<name>.damaged-<time><suffix>`` — never deleted, never overwritten;
-4. :func:`openexplorer.store.open_cache` builds a new cache from the bundled snapshot, and the
+4. :func:`openexplorer.store.cache_file.open_cache` builds a new cache from the bundled snapshot, and the
    export is restored into it.
 
 :func:`rebuild` does all four and returns a :class:`RebuildReport` that says what was kept
 where. A cache written by a newer OpenExplorer is never rebuilt
-(:class:`~openexplorer.cache.SchemaTooNewError`): its data is not ours to replace.
+(:class:`~openexplorer.db.cache.SchemaTooNewError`): its data is not ours to replace.
 """
 
 from __future__ import annotations
@@ -34,8 +34,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from openexplorer.cache import Cache, CacheError, SchemaTooNewError
-from openexplorer.records import Assessment, ImportResult, SourceRecord
+from openexplorer.db.cache import Cache, CacheError, SchemaTooNewError
+from openexplorer.core.records import Assessment, ImportResult, SourceRecord
 
 log = logging.getLogger(__name__)
 
@@ -308,7 +308,7 @@ def backup_path(cache_path: str | Path) -> Path:
 def save_backup(cache: Cache) -> Path | None:
     """Keep a copy of the user's own data beside the cache (when it has any, and it changed).
 
-    :func:`openexplorer.store.open_cache` calls this on every open, so a cache damaged beyond
+    :func:`openexplorer.store.cache_file.open_cache` calls this on every open, so a cache damaged beyond
     reading still leaves the user's data as it was when the cache was last opened. Never raises.
     """
     if cache.path is None:
@@ -411,7 +411,7 @@ def _record_from(raw: dict[str, Any]) -> SourceRecord:
 
 def _relink(cache: Cache, key: str, release_id: str) -> None:
     """Put the restored correction ``key`` back on ``release_id`` (it was linked there before)."""
-    from openexplorer import summary
+    from openexplorer.search import summary
 
     row = cache.conn.execute("SELECT release_id FROM records WHERE source = 'user' AND key = ?",
                              (key,)).fetchone()
@@ -560,7 +560,7 @@ def rebuild(path: str | Path, *, restore: bool = True, force: bool = False,
     Refuses (:class:`SchemaTooNewError`) a cache from a newer OpenExplorer, and (RecoveryError)
     a cache that is not damaged unless ``force``.
     """
-    from openexplorer.store import DamagedCacheError, open_cache
+    from openexplorer.store.cache_file import DamagedCacheError, open_cache
 
     path = Path(path)
     report = RebuildReport(path=path)

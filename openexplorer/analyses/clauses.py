@@ -24,7 +24,7 @@ share_alike        share-alike / copyleft (from the table, or the ScanCode categ
 Each cell (:class:`Cell`) is ``yes`` / ``no`` / ``unknown`` (commercial use: its four values) and
 carries the clauses it comes from (:class:`ClauseRef`: summary, clause, URL). The facts are the
 restrictions table we maintain (``resources/license_restrictions.yml``, read through
-:func:`openexplorer.licenses.identify`) plus ``resources/license_clauses.yml``.
+:func:`openexplorer.core.licenses.identify`) plus ``resources/license_clauses.yml``.
 
 "no" needs knowledge: a cell says no only when the licence's terms are known — a free or open
 licence by its ScanCode category (Permissive, Public Domain, Copyleft, Copyleft Limited), an
@@ -54,7 +54,7 @@ from typing import Any
 
 import yaml
 
-from openexplorer import licenses
+from openexplorer.core import licenses
 
 __all__ = [
     "BUCKETS",
@@ -596,7 +596,7 @@ def _md(text: Any) -> str:
 
 def matrix_markdown(matrix: Sequence[LicenseClauses], snapshot_date: str | None = None) -> str:
     """The matrix as Markdown: the table, then each restriction with its clause and link."""
-    from openexplorer.export import citations  # export imports views; keep this module light
+    from openexplorer.analyses.export import citations  # export imports views; keep this module light
 
     header = ["licence", "releases", *(CLAUSE_LABELS[c].lower() for c in CLAUSES),
               "legal review"]

@@ -134,7 +134,7 @@ def read(store: Mapping[str, Any] | Any) -> dict[str, Any]:
 
 def cache_path(values: Mapping[str, Any]) -> str:
     """The cache file to open: the ``cache/path`` setting, else the default location."""
-    from openexplorer.paths import default_cache_path
+    from openexplorer.core.paths import default_cache_path
 
     configured = str(values.get("cache/path") or "").strip()
     return os.path.expanduser(configured) if configured else str(default_cache_path())

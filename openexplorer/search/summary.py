@@ -1,6 +1,6 @@
 """Headline figures per release, for facets, sorting and charts over a large cache.
 
-The framework views are computed from assessments on read (:mod:`openexplorer.views`). Facet
+The framework views are computed from assessments on read (:mod:`openexplorer.views.release`). Facet
 counts and sorting over hundreds of thousands of releases cannot compute every view per
 keystroke, so each release's headline figures are kept in ``release_summary`` — a derived table,
 recomputed for the releases an import or refresh touched, and recomputed whole whenever the rules
@@ -25,8 +25,9 @@ from functools import cache
 from importlib.resources import files
 from typing import Any
 
-from openexplorer import __version__, facet_index
-from openexplorer.cache import (
+from openexplorer import __version__
+from openexplorer.search import facet_index
+from openexplorer.db.cache import (
     SEARCH_KEY_ROWID_MASK,
     Cache,
     _search_key,
@@ -117,13 +118,13 @@ def summarize(view: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-#: The summary columns the facet arrays hold (openexplorer.facet_index).
+#: The summary columns the facet arrays hold (openexplorer.search.facet_index).
 _FACET_COLUMNS = (*facet_index.CODED, "osi_approved", *facet_index.FLOATS)
 
 
 def update(cache: Cache, release_ids: Iterable[str]) -> int:
     """Recompute the summary rows of these releases (inside the caller's transaction, if any)."""
-    from openexplorer.views import release_view  # views import the cache, not the other way
+    from openexplorer.views.release import release_view  # views import the cache, not the other way
 
     marks = ", ".join("?" for _ in COLUMNS)
     sql = f"INSERT OR REPLACE INTO release_summary ({', '.join(COLUMNS)}) VALUES ({marks})"
@@ -216,7 +217,7 @@ def ensure_summaries(cache: Cache, *, defer_over: int | None = None,
     earlier figures meanwhile. Otherwise a cache of more than :data:`BACKGROUND_OVER` releases
     is brought up to date by :func:`update_to_rules` here, in batches (``progress(done,
     total)`` after each; an interruption keeps the batches done), a smaller one rebuilt in one
-    transaction. Also builds the facet arrays (:mod:`openexplorer.facet_index`) of a cache that
+    transaction. Also builds the facet arrays (:mod:`openexplorer.search.facet_index`) of a cache that
     has none yet.
     """
     if is_current(cache) or (defer_over is not None and cache.count("releases") > defer_over):
@@ -772,7 +773,7 @@ def facet_counts(
     """For each facet, its values with how many releases match (the facet's own choice aside).
 
     Values are ordered by count, then value; NULL is reported as :data:`NONE`. Counted over the
-    facet arrays (:mod:`openexplorer.facet_index`): one pass over the query's matches, whatever
+    facet arrays (:mod:`openexplorer.search.facet_index`): one pass over the query's matches, whatever
     the number of facets; in SQL when the cache has no arrays (:func:`facet_counts_sql`).
     """
     counter = _counter(cache, query, filters)

@@ -3,7 +3,7 @@
 Counting facets with ``GROUP BY`` reads a release's summary row once per facet and per match —
 over a million releases that is seconds for a common word. Here every facet column of
 ``release_summary`` is kept as an array indexed by the release's rowid in ``releases`` (the low
-32 bits of the text index's rowid, :data:`openexplorer.cache.SEARCH_KEY_ROWID_MASK`): text values
+32 bits of the text index's rowid, :data:`openexplorer.db.cache.SEARCH_KEY_ROWID_MASK`): text values
 as small integer codes (``facet_values`` gives the value of each code; 0 is NULL), the index score
 and the parameters as floats (NaN is NULL), ``osi_approved`` as 0 (NULL), 1 (no) or 2 (yes).
 A query's matches come out of the text index as one list of rowids; each facet is then one
@@ -11,12 +11,12 @@ A query's matches come out of the text index as one list of rowids; each facet i
 
 The entries are stored in the cache row by row — 64 bytes per release, 4096 releases to a BLOB
 of ``facet_chunks`` — so that a refresh writing a release changes one page (incremental BLOB
-I/O), and read back as columns. :func:`update` writes them; :func:`openexplorer.summary.update`
+I/O), and read back as columns. :func:`update` writes them; :func:`openexplorer.search.summary.update`
 calls it inside the same transaction as the summary rows, so they can never disagree with the
 summary. A reader loads them once per change (``meta.facet_generation``: about half a second at a
 million releases) and keeps them per cache file.
 
-:func:`openexplorer.summary.facet_counts` and :func:`~openexplorer.summary.count` use them;
+:func:`openexplorer.search.summary.facet_counts` and :func:`~openexplorer.search.summary.count` use them;
 without them (a read-only cache from before they existed) the summary counts in SQL, which is
 also the reference the tests compare this with.
 """
@@ -34,13 +34,13 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import numpy as np
 
-    from openexplorer.cache import Cache
+    from openexplorer.db.cache import Cache
 
 log = logging.getLogger(__name__)
 
 #: Bump when what is stored changes (the index is then rebuilt on open).
 FORMAT = "1"
-#: Facet columns stored as codes (the keys of openexplorer.summary.FACETS, their columns).
+#: Facet columns stored as codes (the keys of openexplorer.search.summary.FACETS, their columns).
 CODED = ("license_category", "commercial_use", "mof_class", "osaid_verdict", "org_kind",
          "organization", "country", "modality", "year", "origin", "gated")
 FLOATS = ("osai_score", "parameters")
@@ -353,7 +353,7 @@ def matches(cache: Cache, match: str, size: int) -> np.ndarray:
     """The rowids of the releases matching an FTS ``match`` string (in the text index's order)."""
     import numpy as np
 
-    from openexplorer.cache import SEARCH_KEY_ROWID_MASK
+    from openexplorer.db.cache import SEARCH_KEY_ROWID_MASK
 
     text = cache.conn.execute(
         f"SELECT group_concat(rowid & {SEARCH_KEY_ROWID_MASK}) FROM releases_fts "
@@ -415,7 +415,7 @@ class FacetCounter:
     def _masks(self, cols: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         import numpy as np
 
-        from openexplorer.summary import FACETS, NONE
+        from openexplorer.search.summary import FACETS, NONE
 
         f = self.filters
         masks: dict[str, np.ndarray] = {}
@@ -519,7 +519,7 @@ class FacetCounter:
     def facet(self, name: str, column: str, limit: int) -> list[tuple[Any, int]]:
         import numpy as np
 
-        from openexplorer.summary import NONE
+        from openexplorer.search.summary import NONE
 
         values = self.arrays.values[column]
         mask = self.mask([name])

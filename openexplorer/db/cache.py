@@ -11,7 +11,7 @@ A plain SQLite file with readable table names (open it with Datasette or the sql
 ``meta``           schema version, snapshot date
 
 Framework views (MOF class, index score, OSAID verdict) are computed from ``assessments`` on read
-(see :mod:`openexplorer.views`), never stored, so a rule change needs no migration.
+(see :mod:`openexplorer.views.release`), never stored, so a rule change needs no migration.
 
 One writer at a time: writes happen in a single transaction per batch; WAL lets readers go on.
 """
@@ -28,8 +28,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from openexplorer import identity
-from openexplorer.records import Assessment, ImportResult, OrganizationInfo, SourceRecord
+from openexplorer.core import identity
+from openexplorer.core.records import Assessment, ImportResult, OrganizationInfo, SourceRecord
 
 log = logging.getLogger(__name__)
 
@@ -259,7 +259,7 @@ _MIGRATIONS: list[str] = [
         VALUES (new.rowid, new.name, new.hub_id, new.family, new.organization, new.tags);
     END;
     """,
-    # 2: headline figures per release, derived from the views (see openexplorer.summary), so
+    # 2: headline figures per release, derived from the views (see openexplorer.search.summary), so
     # facets and sorting over a large cache are indexed queries. Rebuilt when the rules change.
     """
     CREATE TABLE release_summary (
@@ -289,7 +289,7 @@ _MIGRATIONS: list[str] = [
     CREATE INDEX summary_release_date ON release_summary(release_date);
     """,
     # 3: the user's own lists, never touched by an import or refresh: what they watch
-    # (openexplorer.watchlist), their rubric profiles (openexplorer.rubric), and what they have
+    # (openexplorer.analyses.watchlist), their rubric profiles (openexplorer.analyses.rubric), and what they have
     # already seen of the changes to watched items.
     """
     CREATE TABLE watchlist (
@@ -325,7 +325,7 @@ _MIGRATIONS: list[str] = [
     #   looked for them in every record's JSON, seconds at a million, before the window showed),
     #   and releases are indexed by popularity (the watchlist's completions: the 5,000 most
     #   downloaded names, a sort of the whole table before).
-    # - Facet counts read the summary's facet columns as arrays (openexplorer.facet_index):
+    # - Facet counts read the summary's facet columns as arrays (openexplorer.search.facet_index):
     #   ``facet_chunks`` holds a 64-byte entry per release (by its rowid), 4096 to a BLOB,
     #   ``facet_values`` the value of each code; a deleted release is noted in ``facet_stale``.
     #   They are filled from the summary on the next open (summary.ensure_summaries).
@@ -657,7 +657,7 @@ class Cache:
                     rescored.add(target.release_id)
             report.touched = touched
             if summarize and touched:
-                from openexplorer import summary  # computed from the views, which use the cache
+                from openexplorer.search import summary  # computed from the views, which use the cache
 
                 # Releases that only gained downloads keep their scores: only the summary's
                 # counters are written (unless another record of the import touched them).

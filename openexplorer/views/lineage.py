@@ -5,7 +5,7 @@ A fine-tune inherits from its base: the base's licence still binds whoever uses 
 fine-tune's card declares), and data the base never disclosed stays undisclosed.
 
 The chain follows ``data["base_models"]`` of the newest Hub record (source ``hub``) of each
-release, as :func:`openexplorer.hub_evidence.record_from_hub` writes it. Release ids are the
+release, as :func:`openexplorer.hub.evidence.record_from_hub` writes it. Release ids are the
 lower-cased Hub repo ids; renamed repos are followed through ``resources/hub_renames.csv``.
 A base that is not in the cache ends its branch (``known`` false); a base that is already an
 ancestor on the same path is a cycle and ends it too. Pure: reads the cache, writes nothing.
@@ -16,10 +16,10 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from openexplorer.identity import canonical_hub_id
+from openexplorer.core.identity import canonical_hub_id
 
 if TYPE_CHECKING:
-    from openexplorer.cache import Cache
+    from openexplorer.db.cache import Cache
 
 __all__ = ["base_chain", "inherited_limits"]
 
@@ -137,7 +137,7 @@ def _restriction_labels(license_id: str | None, kinds: list[str]) -> list[str]:
     """Short labels of a licence's restrictions, in order, each kind once."""
     thresholds: dict[str, Any] = {}
     if license_id:
-        from openexplorer.licenses import identify
+        from openexplorer.core.licenses import identify
 
         for restriction in identify(license_id).restrictions:
             if restriction.threshold is not None:
@@ -191,7 +191,7 @@ def _license_line(base_id: str, license: dict[str, Any]) -> str | None:  # noqa:
 def inherited_limits(cache: Cache, release_id: str) -> list[str]:
     """One line per limit a release inherits from a base model, nearest base first.
 
-    From each base's view (:func:`openexplorer.views.release_view`, keys ``license``, ``osai``
+    From each base's view (:func:`openexplorer.views.release.release_view`, keys ``license``, ``osai``
     and ``mof`` only): a licence that is not open (its restrictions named), training data or
     training code or weights the index rates closed (weights also when partial, e.g. gated), a
     MOT record that reaches no MOF class. For a base the index has not rated, the view's
@@ -199,7 +199,7 @@ def inherited_limits(cache: Cache, release_id: str) -> list[str]:
     ("Hub evidence, automated" instead of "index"). A base outside the cache gives one line
     saying its limits are unknown.
     """
-    from openexplorer.views import release_view  # lazily: views imports the cache
+    from openexplorer.views.release import release_view  # lazily: views imports the cache
 
     lines: list[str] = []
     for entry in base_chain(cache, release_id):

@@ -2,7 +2,7 @@
 
 Every import and refresh writes each fact it changes (licence id or text, gating, model card,
 weight files, a framework's rating…) to the cache's ``changes`` table with the old and new value
-(:mod:`openexplorer.cache`). The watchlist picks out the changes to watched releases — a watched
+(:mod:`openexplorer.db.cache`). The watchlist picks out the changes to watched releases — a watched
 family or organisation covers all its releases, present and future:
 
 * :func:`changes_since` — what changed since a date, newest first;
@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal
 
-from openexplorer import identity
-from openexplorer.cache import Cache
+from openexplorer.core import identity
+from openexplorer.db.cache import Cache
 
 Kind = Literal["release", "family", "organization"]
 KINDS: tuple[str, ...] = ("release", "family", "organization")
@@ -409,7 +409,7 @@ class StaleFamily:
 
 
 def _date(text: str | None) -> date | None:
-    from openexplorer.compare import parse_release_date
+    from openexplorer.analyses.compare import parse_release_date
 
     return parse_release_date(text)
 

@@ -31,8 +31,8 @@ from pathlib import Path
 from typing import Any
 
 from openexplorer import __version__
-from openexplorer.cache import Cache
-from openexplorer.sources import SOURCES
+from openexplorer.db.cache import Cache
+from openexplorer.core.sources import SOURCES
 
 #: The files of a pack, in the order :func:`write` returns them.
 FILES = ("comparison.png", "comparison.svg", "comparison.csv", "comparison.json", "summary.md",
@@ -52,7 +52,7 @@ class BibEntry:
     fields: tuple[tuple[str, str], ...]
 
 
-#: One entry per source in :data:`openexplorer.sources.SOURCES`.
+#: One entry per source in :data:`openexplorer.core.sources.SOURCES`.
 BIBTEX: dict[str, BibEntry] = {
     "mot": BibEntry("white2024mof", "misc", (
         ("author", "White, M. and others"),
@@ -198,11 +198,11 @@ def write(cache: Cache, ids: Sequence[str], folder: str | Path, *,
           now: datetime | None = None) -> list[Path]:
     """Write a report pack for the releases ``ids`` (2 to 8) into ``folder``; the files written.
 
-    Raises :class:`openexplorer.compare.CompareError` for a wrong count or an unknown id, and
+    Raises :class:`openexplorer.analyses.compare.CompareError` for a wrong count or an unknown id, and
     :class:`ReportPackError` when the folder cannot be written or the chart cannot be drawn.
     """
-    from openexplorer.compare import compare, comparison_json
-    from openexplorer.export import citations, comparison_csv
+    from openexplorer.analyses.compare import compare, comparison_json
+    from openexplorer.analyses.export import citations, comparison_csv
 
     comparison = compare(cache, list(ids))
     folder = Path(folder)
@@ -260,7 +260,7 @@ def write(cache: Cache, ids: Sequence[str], folder: str | Path, *,
 
 def _summary(comparison: dict[str, Any], snapshot: str | None, last_refresh: str | None,
              made: datetime, used: list[str], citations: Any) -> str:
-    from openexplorer.export import comparison_markdown
+    from openexplorer.analyses.export import comparison_markdown
 
     names = ", ".join(v["name"] for v in comparison["releases"])
     stamp = [f"*Data snapshot {snapshot or 'unknown'}"

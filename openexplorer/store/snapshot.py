@@ -17,17 +17,17 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from openexplorer import summary
-from openexplorer.cache import Cache, IngestReport
+from openexplorer.search import summary
+from openexplorer.db.cache import Cache, IngestReport
 from openexplorer.importers import epoch, fmti, mot, osai, osai_legacy, osi
-from openexplorer.records import (
+from openexplorer.core.records import (
     Assessment,
     ImportProblem,
     ImportResult,
     OrganizationInfo,
     SourceRecord,
 )
-from openexplorer.sources import SOURCES
+from openexplorer.core.sources import SOURCES
 
 log = logging.getLogger(__name__)
 

@@ -8,9 +8,9 @@ import json
 from collections.abc import Iterable, Iterator
 from typing import IO, Any
 
-from openexplorer.cache import Cache
-from openexplorer.sources import SOURCES
-from openexplorer.views import release_view, summary_row
+from openexplorer.db.cache import Cache
+from openexplorer.core.sources import SOURCES
+from openexplorer.views.release import release_view, summary_row
 
 
 def export_record(view: dict[str, Any]) -> dict[str, Any]:

@@ -23,10 +23,10 @@ from functools import cache
 from importlib.resources import files
 from typing import TYPE_CHECKING
 
-from openexplorer.records import SourceRecord
+from openexplorer.core.records import SourceRecord
 
 if TYPE_CHECKING:
-    from openexplorer.cache import Cache
+    from openexplorer.db.cache import Cache
 
 
 def slug(text: str) -> str:

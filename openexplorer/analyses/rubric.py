@@ -48,8 +48,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from openexplorer import licenses
-from openexplorer.cache import Cache
+from openexplorer.core import licenses
+from openexplorer.db.cache import Cache
 from openexplorer.frameworks import mof, osai
 
 Missing = Literal["skip", "zero"]
@@ -283,7 +283,7 @@ def delete_profile(cache: Cache, name: str) -> bool:
 
 def license_value(text: str | None) -> float | None:
     """Licence openness of a licence as written: 1, 0.5, 0, or None when unknown."""
-    from openexplorer.hub_evidence import license_status
+    from openexplorer.hub.evidence import license_status
 
     if text is None or not str(text).strip():
         return None
@@ -295,7 +295,7 @@ def criterion_values(view_or_summary: Mapping[str, Any], *,
                      include_provisional: bool = True) -> dict[str, float | None]:
     """Each criterion's value (0, 0.5, 1) for a release, None where evidence is missing.
 
-    Takes a release view (:func:`openexplorer.views.release_view` with ``detail=True``: exact,
+    Takes a release view (:func:`openexplorer.views.release.release_view` with ``detail=True``: exact,
     per component) or a ``release_summary`` row (coarse: each MOF component takes its class's
     progress, each index dimension its group's score — a summary keeps no per-component status).
     ``include_provisional=False`` treats a breakdown from Hub metadata as missing evidence.
@@ -409,7 +409,7 @@ def candidates(cache: Cache, *, curated_only: bool = True) -> list[Candidate]:
     ``curated_only``: curated releases and curated evidence only; otherwise Hub-only releases
     too, with Hub-derived breakdowns counted where no curated assessment exists.
     """
-    from openexplorer.views import mof_view, osai_view
+    from openexplorer.views.release import mof_view, osai_view
 
     sql = ("SELECT release_id, name, organization, family, release_date, license_id, "
            "mof_provisional, osai_provisional, mof_class FROM release_summary "

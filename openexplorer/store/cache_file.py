@@ -13,14 +13,14 @@
 
   :class:`DamagedCacheError`
       the file is truncated, overwritten, or not a database any more. The app offers to rebuild
-      it (:func:`openexplorer.recovery.rebuild`: the damaged file is kept aside, the user's own
+      it (:func:`openexplorer.store.recovery.rebuild`: the damaged file is kept aside, the user's own
       data exported first), the command line says how (``openexplorer cache rebuild``);
-  :class:`~openexplorer.cache.SchemaTooNewError`
+  :class:`~openexplorer.db.cache.SchemaTooNewError`
       a newer OpenExplorer wrote it: never rebuilt or changed, the user updates the app or picks
       another file;
   :class:`CacheBusyError`
       another program holds a lock on it for longer than the busy timeout;
-  :class:`~openexplorer.cache.CacheError`
+  :class:`~openexplorer.db.cache.CacheError`
       anything else (not an OpenExplorer cache, a folder we may not write to…).
 """
 
@@ -34,9 +34,9 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from openexplorer import summary
-from openexplorer.cache import Cache, CacheBusyError, CacheError, SchemaTooNewError
-from openexplorer.paths import default_cache_path
+from openexplorer.search import summary
+from openexplorer.db.cache import Cache, CacheBusyError, CacheError, SchemaTooNewError
+from openexplorer.core.paths import default_cache_path
 
 log = logging.getLogger(__name__)
 
@@ -201,7 +201,7 @@ def _move_orphans(path: Path) -> None:
 
 def _create_from_snapshot(path: Path) -> None:
     """Build a new cache at ``path`` from the snapshot; ``path`` appears only when complete."""
-    from openexplorer import snapshot  # only for a new cache: its importers slow every start
+    from openexplorer.store import snapshot  # only for a new cache: its importers slow every start
 
     path.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale_builds(path)
@@ -243,9 +243,9 @@ def open_cache(path: str | Path | None = None, *, seed: bool = True,
     ``check=False`` skips the integrity check (it costs about 2 ms per MB of cache; by default
     only files up to :data:`CHECK_MAX_BYTES` are checked, ``check="always"`` checks any size).
     ``backup`` keeps the copy of the user's own data beside the cache up to date
-    (:func:`openexplorer.recovery.save_backup`). ``summaries_later``: a large cache whose
+    (:func:`openexplorer.store.recovery.save_backup`). ``summaries_later``: a large cache whose
     summaries were computed under other rules is opened as it is, for the caller to bring up to
-    date in the background (:func:`openexplorer.summary.update_to_rules`; the app does);
+    date in the background (:func:`openexplorer.search.summary.update_to_rules`; the app does);
     otherwise it is brought up to date here, ``summary_progress(done, total)`` after each batch.
     Raises :class:`DamagedCacheError`, :class:`SchemaTooNewError`, :class:`CacheBusyError` or
     :class:`CacheError`; see the module docstring.
@@ -264,7 +264,7 @@ def open_cache(path: str | Path | None = None, *, seed: bool = True,
     try:
         if seed and cache.is_empty() and cache.get_meta("snapshot_built") is None:
             # An existing empty cache (created by `Cache.open`, or a zero-byte file).
-            from openexplorer import snapshot
+            from openexplorer.store import snapshot
 
             report = snapshot.install(cache)
             log.info("empty cache %s filled from the bundled snapshot: %d records", path,
@@ -283,7 +283,7 @@ def open_cache(path: str | Path | None = None, *, seed: bool = True,
     if backup and not created:
         # The user's own data, kept beside the cache in case. Not for a cache just built: a copy
         # left by the file it replaces (deleted by hand) stays until `cache restore-user`.
-        from openexplorer import recovery
+        from openexplorer.store import recovery
 
         recovery.save_backup(cache)
     return cache

@@ -1,10 +1,10 @@
 """Refreshing Hub metadata into the cache: a pure loop (no Qt), with progress and cancel callbacks.
 
-:func:`refresh` reads models from the Hub through a :class:`~openexplorer.hub.HubClient` — a
+:func:`refresh` reads models from the Hub through a :class:`~openexplorer.hub.client.HubClient` — a
 listing (``search``/``author``, pages of expanded metadata, no request per model), the given ids
 (``model_info``), or, with neither, every release whose Hub data is older than ``stale_after``
 (:func:`due_ids`) — fetches each card (and the licences of the datasets it names), turns each
-model into a Hub record (:func:`openexplorer.hub_evidence.record_from_hub`) and writes the records
+model into a Hub record (:func:`openexplorer.hub.evidence.record_from_hub`) and writes the records
 in batches, one ``Cache.ingest`` (one transaction) per batch, on its own connection: it runs on
 a worker thread and is the only writer. The cache logs every fact that changed.
 
@@ -44,10 +44,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, NamedTuple, TextIO
 
-from openexplorer import hub_evidence
-from openexplorer.cache import Cache, CacheError
-from openexplorer.hub import HubClient, HubError, ModelInfo, rate_limit_state
-from openexplorer.records import ImportResult, SourceRecord
+from openexplorer.hub import evidence as hub_evidence
+from openexplorer.db.cache import Cache, CacheError
+from openexplorer.hub.client import HubClient, HubError, ModelInfo, rate_limit_state
+from openexplorer.core.records import ImportResult, SourceRecord
 
 log = logging.getLogger(__name__)
 
@@ -763,7 +763,7 @@ def run_from_cli(args: Any, cache: Cache, *, stream: TextIO | None = None,
     Returns 0 when all went well (or some models failed: a warning says which), 1 when offline,
     when the Hub was unreachable or when everything failed, 130 on Ctrl-C.
     """
-    from openexplorer.hub import is_offline
+    from openexplorer.hub.client import is_offline
 
     out = stream or sys.stderr
     if is_offline():

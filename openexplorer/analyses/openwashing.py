@@ -33,9 +33,9 @@ from typing import Any
 
 import yaml
 
-from openexplorer.crossframework import effective_license, use_restrictions
+from openexplorer.analyses.crossframework import effective_license, use_restrictions
 from openexplorer.frameworks.osaid import is_open_content
-from openexplorer.licenses import identify
+from openexplorer.core.licenses import identify
 
 __all__ = [
     "ASPECTS",
@@ -167,7 +167,7 @@ def claims(text: str | None, *, source: str = "text", where: str = "") -> list[C
     if not text or not isinstance(text, str):
         return []
     if source == "card" or text.lstrip().startswith("---"):
-        from openexplorer.hub_evidence import card_metadata
+        from openexplorer.hub.evidence import card_metadata
 
         _meta, body = card_metadata(text)
         text = body if body or _meta else text
@@ -563,7 +563,7 @@ def _claim_gap(claim: Claim, evidence: Mapping[str, Evidence]) -> float:
 def check(view: Mapping[str, Any], card_text: str | None = None) -> OpenWashingResult:
     """Every claim about the release next to the evidence, one flag per mismatch, and the gap.
 
-    ``view`` is a :func:`openexplorer.views.release_view` dict (``detail=True``);
+    ``view`` is a :func:`openexplorer.views.release.release_view` dict (``detail=True``);
     ``card_text`` the model card (README.md) when the caller has it.
     """
     found = release_claims(view, card_text)
@@ -653,7 +653,7 @@ def ranking(cache: Any, limit: int = 50, *, min_gap: float = 0.0) -> list[OpenWa
     search stops once the ``limit``-th gap found is at least the next bound — the result is
     the same as checking every release, at a fraction of the cost.
     """
-    from openexplorer.views import release_view
+    from openexplorer.views.release import release_view
 
     limit = max(1, int(limit))
     results: list[OpenWashingResult] = []

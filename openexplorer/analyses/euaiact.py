@@ -12,7 +12,7 @@ never applies to GPAI models with systemic risk, and never covers the copyright 
 (Art. 53(1)(c)) or the public summary of the training content (Art. 53(1)(d)).
 
 :func:`precheck` checks five conditions against the evidence in a release view
-(:func:`openexplorer.views.release_view`), each ``pass``, ``fail`` or ``unknown`` with evidence
+(:func:`openexplorer.views.release.release_view`), each ``pass``, ``fail`` or ``unknown`` with evidence
 lines (source, date, what it says, link):
 
 (a) **weights public** — the Hub lists weight files and the repository is not gated or private;
@@ -30,7 +30,7 @@ lines (source, date, what it says, link):
     ``modelcard`` open or partial, or a card on the Hub. Fails when the index or the Hub says
     there is none.
 (d) **free and open-source licence** — the release's licence (and the licence the MOT resolves
-    for the weights, when different), identified by :func:`openexplorer.licenses.identify`:
+    for the weights, when different), identified by :func:`openexplorer.core.licenses.identify`:
     fails on any restriction of use recorded in ``license_restrictions.yml`` (non-commercial,
     acceptable-use policy, field-of-use, output-use bans, user or revenue thresholds, regional),
     on "no licence", and on a licence whose category is proprietary (ScanCode "Proprietary
@@ -66,7 +66,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-from openexplorer import licenses
+from openexplorer.core import licenses
 from openexplorer.frameworks import mof
 
 __all__ = [
@@ -780,7 +780,7 @@ def memo_lines(check: PreCheck) -> Sequence[str]:
 
 def memo_markdown(check: PreCheck, view: dict[str, Any], snapshot_date: str | None) -> str:
     """The pre-check as a dated Markdown memo, marked "not legal advice", citing its sources."""
-    from openexplorer.export import citations  # export imports views; keep this module light
+    from openexplorer.analyses.export import citations  # export imports views; keep this module light
 
     org = view.get("organization") or check.organization
     out = [

@@ -1,6 +1,6 @@
 """One release under every openness framework, side by side, with every disagreement explained.
 
-:func:`compare_frameworks` takes a :func:`openexplorer.views.release_view` dict (``detail=True``,
+:func:`compare_frameworks` takes a :func:`openexplorer.views.release.release_view` dict (``detail=True``,
 so Epoch and FMTI are in it) and gives a :class:`CrossFrameworkView`: one :class:`FrameworkRow`
 per framework — the Model Openness Framework (as the MOT computes it), the European Open Source
 AI Index, the OSAID verdict we compute, OSI's own published validation, the FMTI (developer
@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from openexplorer.frameworks import osai as osai_rules
-from openexplorer.views import license_view
+from openexplorer.views.release import license_view
 
 __all__ = [
     "FRAMEWORKS",
@@ -215,7 +215,7 @@ def _norm_name(text: str | None) -> str:
 
 
 def effective_license(view: Mapping[str, Any]) -> dict[str, Any]:
-    """The release's licence as :func:`openexplorer.views.license_view` describes it; when the
+    """The release's licence as :func:`openexplorer.views.release.license_view` describes it; when the
     release names none, the licence the MOT record gives its final weights."""
     lic = dict(view.get("license") or {})
     if lic.get("recognised") or lic.get("as_written"):

@@ -1,7 +1,7 @@
 """The field at a glance: openness by release year, by organisation kind, MOF classes, index scores.
 
 Pure Python over the cache's derived ``release_summary`` table (one row per release, see
-:mod:`openexplorer.summary`). Every figure carries the number of releases it rests on, so a chart
+:mod:`openexplorer.search.summary`). Every figure carries the number of releases it rests on, so a chart
 can say "mean 0.54 over 37 scored releases (of 120)".
 
 Scales: the index score is 0–1 (``osai_score``); the MOF total is a percentage, 0–100
@@ -10,10 +10,10 @@ Scales: the index score is 0–1 (``osai_score``); the MOF total is a percentage
 Each category also carries the search filter it stands for (``"filter"``): ``year``,
 ``org_kind``, ``mof_class``, ``osai_score_min`` / ``osai_score_max``, and ``origin``
 (``"curated"`` when the overview counts curated releases only). ``"none"``
-(:data:`openexplorer.summary.NONE`) stands for "not set", as in the search facets
+(:data:`openexplorer.search.summary.NONE`) stands for "not set", as in the search facets
 (``{"mof_class": "none"}``: releases without an MOF class). An index score bin includes its
 minimum and excludes its maximum, except the last, 0.9–1.0, which includes 1.0;
-:func:`to_filters` turns a filter into the search's :class:`~openexplorer.summary.Filters` with
+:func:`to_filters` turns a filter into the search's :class:`~openexplorer.search.summary.Filters` with
 exactly the releases the bar counts.
 """
 
@@ -24,7 +24,7 @@ import sqlite3
 from collections.abc import Mapping
 from typing import Any
 
-from openexplorer.summary import NONE, Filters
+from openexplorer.search.summary import NONE, Filters
 
 #: Organisation kinds in chart order, with the label a user reads.
 ORG_KINDS: tuple[tuple[str | None, str], ...] = (
@@ -188,7 +188,7 @@ def overview_stats(
 ) -> dict[str, Any]:
     """Openness of the field from the cache's ``release_summary`` table.
 
-    ``cache`` is an :class:`openexplorer.cache.Cache` (anything with a sqlite3 ``conn``).
+    ``cache`` is an :class:`openexplorer.db.cache.Cache` (anything with a sqlite3 ``conn``).
     With ``curated_only`` (the default), only releases from the curated sources count, not the
     Hub-only models a refresh added.
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from openexplorer import licenses, lineage
-from openexplorer.cache import Cache
+from openexplorer.core import licenses
+from openexplorer.views import lineage
+from openexplorer.db.cache import Cache
 from openexplorer.frameworks import mof, osai, osaid
 
 
