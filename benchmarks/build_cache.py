@@ -74,6 +74,7 @@ def build(path: Path, models: int, seed: int = 1, *, processes: int = 1,
     """Build (or finish building) the cache at ``path``; returns its ``bench_synthetic`` meta."""
     from openexplorer.core.records import ImportResult
     from openexplorer.store.cache_file import open_cache
+    from openexplorer.store.ingest import ingest
 
     path.parent.mkdir(parents=True, exist_ok=True)
     cache = open_cache(path)
@@ -99,7 +100,7 @@ def build(path: Path, models: int, seed: int = 1, *, processes: int = 1,
                                                     (tasks[position + len(pending)],)))
                 parsed = pending.popleft().get() if pool else _parse_range(tasks[position])
                 records = _records(parsed, seen, seed)
-                cache.ingest(ImportResult(records=records), now=NOW)
+                ingest(cache, ImportResult(records=records), now=NOW)
                 done += len(records)
                 elapsed = seconds + time.perf_counter() - started
                 state = {"models": models, "seed": seed, "done": done,

@@ -10,8 +10,10 @@ import pytest
 
 from openexplorer.db.cache import Cache
 from openexplorer.hub.evidence import record_from_hub
-from openexplorer.views.lineage import base_chain, inherited_limits
+from openexplorer.views.lineage import base_chain
+from openexplorer.views.release import inherited_limits
 from openexplorer.core.records import Assessment, ImportResult, SourceRecord
+from openexplorer.store import ingest as store
 
 FETCHED = "2025-03-21T12:00:00Z"
 
@@ -38,7 +40,7 @@ def cache(tmp_path: Path):
 
 
 def ingest(cache: Cache, *records: SourceRecord) -> None:
-    cache.ingest(ImportResult(records=list(records)))
+    store.ingest(cache, ImportResult(records=list(records)))
 
 
 def ids(chain: list[dict[str, Any]]) -> list[str]:

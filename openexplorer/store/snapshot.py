@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from openexplorer.search import summary
-from openexplorer.db.cache import Cache, IngestReport
+from openexplorer.db.cache import Cache
 from openexplorer.importers import epoch, fmti, mot, osai, osai_legacy, osi
 from openexplorer.core.records import (
     Assessment,
@@ -28,6 +28,7 @@ from openexplorer.core.records import (
     SourceRecord,
 )
 from openexplorer.core.sources import SOURCES
+from openexplorer.store.ingest import IngestReport, ingest
 
 log = logging.getLogger(__name__)
 
@@ -130,8 +131,8 @@ def install(cache: Cache, path: Path | None = None) -> IngestReport:
     total = IngestReport()
     stamp = f"{document['built']}T00:00:00+00:00"
     for part in document["parts"]:
-        report = cache.ingest(_to_result(part), now=stamp, record_changes=False,
-                              summarize=False)
+        report = ingest(cache, _to_result(part), now=stamp, record_changes=False,
+                        summarize=False)
         total.records += report.records
         total.releases_created += report.releases_created
         total.releases_linked += report.releases_linked
