@@ -5,7 +5,7 @@
 
 The cache starts as a new user's does (``store.open_cache``: the bundled snapshot), then takes
 the synthetic models of :mod:`synthetic` in batches exactly as a Hub refresh writes them:
-``hub_evidence.record_from_hub`` on each body (parse, evidence), then ``Cache.ingest`` (link,
+``hub_evidence.record_from_hub`` on each body (parse, evidence), then ``store.ingest`` (link,
 merge, ``changes``, release summaries with the framework scores, the FTS index), one transaction
 per batch. The parsing runs in a second process; nothing bypasses the product's tables.
 

@@ -8,17 +8,17 @@ from typing import Any
 
 import pytest
 
+from openexplorer.core.records import Assessment, ImportResult, SourceRecord
 from openexplorer.db.cache import Cache
 from openexplorer.hub.evidence import record_from_hub
+from openexplorer.store import ingest as store
 from openexplorer.views.lineage import base_chain
 from openexplorer.views.release import inherited_limits
-from openexplorer.core.records import Assessment, ImportResult, SourceRecord
-from openexplorer.store import ingest as store
 
 FETCHED = "2025-03-21T12:00:00Z"
 
 
-def hub_record(repo: str, *bases: str, license: str = "apache-2.0",  # noqa: A002
+def hub_record(repo: str, *bases: str, license: str = "apache-2.0",
                relation: str = "finetune", gated: Any = False,
                datasets: tuple[str, ...] = ()) -> SourceRecord:
     """A Hub body as the API writes it: base models in tags, licence in card and tags."""

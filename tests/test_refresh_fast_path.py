@@ -15,13 +15,12 @@ from typing import Any
 
 import pytest
 
-from openexplorer.search import facet_index
-from openexplorer.hub import evidence as hub_evidence
-from openexplorer.search import summary
+from openexplorer.core.records import ImportResult, SourceRecord
 from openexplorer.db.cache import SCHEMA_VERSION, Cache, popularity_of
 from openexplorer.db.fts import popularity_sql, search_key_sql
 from openexplorer.db.schema import MIGRATIONS
-from openexplorer.core.records import ImportResult, SourceRecord
+from openexplorer.hub import evidence as hub_evidence
+from openexplorer.search import facet_index, summary
 from openexplorer.store import ingest as store
 from openexplorer.store.ingest import IngestReport
 

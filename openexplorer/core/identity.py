@@ -122,7 +122,7 @@ def organization_for(name: str | None) -> Organization | None:
 
 @cache
 def _family_patterns() -> list[tuple[re.Pattern[str], str]]:
-    return [(re.compile(row["pattern"], re.I), row["family"])
+    return [(re.compile(row["pattern"], re.IGNORECASE), row["family"])
             for row in _resource_rows("families.csv")]
 
 

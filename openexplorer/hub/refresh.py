@@ -5,7 +5,7 @@ listing (``search``/``author``, pages of expanded metadata, no request per model
 (``model_info``), or, with neither, every release whose Hub data is older than ``stale_after``
 (:func:`due_ids`) — fetches each card (and the licences of the datasets it names), turns each
 model into a Hub record (:func:`openexplorer.hub.evidence.record_from_hub`) and writes the records
-in batches, one ``Cache.ingest`` (one transaction) per batch, on its own connection: it runs on
+in batches, one ``store.ingest`` (one transaction) per batch, on its own connection: it runs on
 a worker thread and is the only writer. The cache logs every fact that changed.
 
 What can go wrong, and what happens then:

@@ -34,9 +34,9 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from openexplorer.search import summary
-from openexplorer.db.cache import Cache, CacheBusyError, CacheError, SchemaTooNewError
 from openexplorer.core.paths import default_cache_path
+from openexplorer.db.cache import Cache, CacheBusyError, CacheError, SchemaTooNewError
+from openexplorer.search import summary
 from openexplorer.store.userdata import save_backup
 
 log = logging.getLogger(__name__)

@@ -91,7 +91,7 @@ def ingest(
                 report.changes += _store_record(cache, record, target, now, record_changes)
             report.records += 1
             touched |= _releases_affected(cache, record, target)
-            if volatile_only:  # its facts and scores are as they were
+            if volatile_only and target.release_id:  # its facts and scores are as they were
                 downloads[target.release_id] = record.data.get("downloads")
             elif target.release_id:
                 # At once, so later records of this import can match it by name.

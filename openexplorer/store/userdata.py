@@ -16,6 +16,7 @@ import base64
 import contextlib
 import json
 import logging
+import os
 import shutil
 import sqlite3
 import tempfile
@@ -366,7 +367,7 @@ def merge_backup(found: UserData, backup: UserData) -> UserData:
 
 def record_from(raw: dict[str, Any]) -> SourceRecord:
     """The correction an export entry describes (:class:`UserData` ``records``)."""
-    values = {name: raw.get(name) for name in _RECORD_FIELDS}
+    values: dict[str, Any] = {name: raw.get(name) for name in _RECORD_FIELDS}
     values["key"] = str(values["key"] or "")
     values["name"] = str(values["name"] or "")
     values["source"] = "user"

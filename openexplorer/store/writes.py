@@ -146,7 +146,8 @@ def rebuild_release(cache: Cache, release_id: str, *, now: str | None = None,
         organization_display = found[0] if found else organization_name
     hub = next((r for r in rows if r[0] == "hub"), None)
     hub_data = json.loads(hub[12]) if hub and hub[12] else {}
-    tags = hub_data.get("tags") if isinstance(hub_data.get("tags"), list) else []
+    hub_tags = hub_data.get("tags")
+    tags: list[Any] = hub_tags if isinstance(hub_tags, list) else []
     merged.update(
         family_id=family_id, family=family_name, organization_id=organization_id,
         organization=organization_display,

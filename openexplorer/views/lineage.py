@@ -74,9 +74,9 @@ def base_chain(cache: Cache, release_id: str, *, max_depth: int = 10) -> list[di
         bases = _bases(found[1])
         if depth >= max_depth:
             if bases and out:
-                for entry in out:
-                    if entry.get("release_id") == child:
-                        entry["truncated"] = True
+                for earlier in out:
+                    if earlier.get("release_id") == child:
+                        earlier["truncated"] = True
             continue
         for base in bases:
             rid = _release_id_for(cache, base["id"].strip())
@@ -147,7 +147,7 @@ def _restriction_labels(license_id: str | None, kinds: list[str]) -> list[str]:
     return out
 
 
-def _license_is_open(license: dict[str, Any]) -> bool:  # noqa: A002 - the view's key
+def _license_is_open(license: dict[str, Any]) -> bool:
     from openexplorer.frameworks.mof import is_open_license
     from openexplorer.frameworks.osaid import is_open_content
 
@@ -158,7 +158,7 @@ def _license_is_open(license: dict[str, Any]) -> bool:  # noqa: A002 - the view'
     return bool(license.get("osi_approved")) or is_open_license(lid) or is_open_content(lid)
 
 
-def _license_line(base_id: str, license: dict[str, Any]) -> str | None:  # noqa: A002
+def _license_line(base_id: str, license: dict[str, Any]) -> str | None:
     lid = license.get("id")
     if lid is None:
         return f"licence of base model {base_id} not identified"
