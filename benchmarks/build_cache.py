@@ -5,7 +5,7 @@
 
 The cache starts as a new user's does (``store.open_cache``: the bundled snapshot), then takes
 the synthetic models of :mod:`synthetic` in batches exactly as a Hub refresh writes them:
-``hub_evidence.record_from_hub`` on each body (parse, evidence), then ``Cache.ingest`` (link,
+``hub_evidence.record_from_hub`` on each body (parse, evidence), then ``store.ingest`` (link,
 merge, ``changes``, release summaries with the framework scores, the FTS index), one transaction
 per batch. The parsing runs in a second process; nothing bypasses the product's tables.
 
@@ -74,6 +74,7 @@ def build(path: Path, models: int, seed: int = 1, *, processes: int = 1,
     """Build (or finish building) the cache at ``path``; returns its ``bench_synthetic`` meta."""
     from openexplorer.core.records import ImportResult
     from openexplorer.store.cache_file import open_cache
+    from openexplorer.store.ingest import ingest
 
     path.parent.mkdir(parents=True, exist_ok=True)
     cache = open_cache(path)
@@ -99,7 +100,7 @@ def build(path: Path, models: int, seed: int = 1, *, processes: int = 1,
                                                     (tasks[position + len(pending)],)))
                 parsed = pending.popleft().get() if pool else _parse_range(tasks[position])
                 records = _records(parsed, seen, seed)
-                cache.ingest(ImportResult(records=records), now=NOW)
+                ingest(cache, ImportResult(records=records), now=NOW)
                 done += len(records)
                 elapsed = seconds + time.perf_counter() - started
                 state = {"models": models, "seed": seed, "done": done,

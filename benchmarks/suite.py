@@ -626,6 +626,7 @@ def _refresh_round(cache_path: Path, bodies: list[dict], seed: int,
     from openexplorer.hub import evidence as hub_evidence
     from openexplorer.db.cache import Cache
     from openexplorer.core.records import ImportResult
+    from openexplorer.store.ingest import ingest
 
     fetched = "2026-10-20T10:00:00Z"
     cache = Cache.open(cache_path)
@@ -635,7 +636,7 @@ def _refresh_round(cache_path: Path, bodies: list[dict], seed: int,
         for start in range(0, len(bodies), batch):
             part = [hub_evidence.record_from_hub(b, None, fetched_at=fetched)
                     for b in bodies[start:start + batch]]
-            cache.ingest(ImportResult(records=part), now="2026-10-20T10:00:00+00:00")
+            ingest(cache, ImportResult(records=part), now="2026-10-20T10:00:00+00:00")
             records += part
         product = time.perf_counter() - started
         # Back as they were (the same path, not timed).
@@ -649,8 +650,8 @@ def _refresh_round(cache_path: Path, bodies: list[dict], seed: int,
             restore.append(hub_evidence.record_from_hub(original, None,
                                                         fetched_at=build_cache.FETCHED_AT))
         for start in range(0, len(restore), batch):
-            cache.ingest(ImportResult(records=restore[start:start + batch]),
-                         now=build_cache.NOW, record_changes=False)
+            ingest(cache, ImportResult(records=restore[start:start + batch]),
+                          now=build_cache.NOW, record_changes=False)
         conn.execute("DELETE FROM changes WHERE changed_at = '2026-10-20T10:00:00+00:00'")
         conn.commit()
     finally:

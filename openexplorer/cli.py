@@ -267,12 +267,14 @@ def cmd_compare(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     import importlib
 
+    from openexplorer.store.ingest import ingest
+
     if not args.path.exists():
         raise UsageError(f"{args.path}: no such file or folder")
     module = importlib.import_module(f"openexplorer.importers.{args.source.replace('-', '_')}")
     result = module.read(args.path)
     cache = _open(args, seed=False)
-    report = cache.ingest(result)
+    report = ingest(cache, result)
     for problem in report.problems:
         print(f"skipped {problem}", file=sys.stderr)
     print(

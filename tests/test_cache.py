@@ -8,6 +8,7 @@ import pytest
 
 from openexplorer.db.cache import SCHEMA_VERSION, Cache, CacheError, SchemaTooNewError, quote_fts
 from openexplorer.core.records import Assessment, ImportResult, OrganizationInfo, SourceRecord
+from openexplorer.store.ingest import ingest
 
 
 def _record(source: str, key: str, name: str, **kwargs: object) -> SourceRecord:
@@ -65,7 +66,7 @@ def test_records_with_the_same_hub_id_form_one_release(cache):
         _record("epoch", "OLMo-7B", "OLMo-7B", hub_id="allenai/olmo-7b",
                 release_date="2024-02-01"),
     ])
-    report = cache.ingest(result)
+    report = ingest(cache, result)
     assert report.records == 2
     assert report.releases_created == 1
     release = cache.release("allenai/olmo-7b")
@@ -77,10 +78,10 @@ def test_records_with_the_same_hub_id_form_one_release(cache):
 
 
 def test_record_without_hub_id_links_by_unique_name(cache):
-    cache.ingest(ImportResult(records=[
+    ingest(cache, ImportResult(records=[
         _record("mot", "Llama-2-70B", "Llama-2-70B", hub_id="meta-llama/Llama-2-70b-hf"),
     ]))
-    cache.ingest(ImportResult(records=[
+    ingest(cache, ImportResult(records=[
         _record("epoch", "Llama 2-70B", "Llama 2-70B"),  # the MOT's name, spelled otherwise
         _record("epoch", "Llama-2-70b-hf", "Llama 2 70b hf"),  # the Hub repo's name
         _record("epoch", "Llama 2-7B", "Llama 2-7B"),  # not known: a release of its own
@@ -94,10 +95,10 @@ def test_record_without_hub_id_links_by_unique_name(cache):
 def test_reimport_replaces_a_record_and_logs_what_changed(cache):
     first = _record("osai", "OLMo", "OLMo", hub_id="allenai/OLMo-2",
                     assessments=[Assessment("osai", "paper", "partial")])
-    cache.ingest(ImportResult(records=[first]), now="2026-01-01T00:00:00+00:00")
+    ingest(cache, ImportResult(records=[first]), now="2026-01-01T00:00:00+00:00")
     second = _record("osai", "OLMo", "OLMo", hub_id="allenai/OLMo-2",
                      assessments=[Assessment("osai", "paper", "open")])
-    report = cache.ingest(ImportResult(records=[second]), now="2026-02-01T00:00:00+00:00")
+    report = ingest(cache, ImportResult(records=[second]), now="2026-02-01T00:00:00+00:00")
     assert cache.count("records") == 1
     assert report.changes == 1
     changes = cache.changes_for("allenai/olmo-2")
@@ -108,10 +109,10 @@ def test_reimport_replaces_a_record_and_logs_what_changed(cache):
 def test_user_corrections_are_never_overwritten(cache):
     user = _record("user", "allenai/olmo-2/paper", "OLMo", hub_id="allenai/OLMo-2",
                    assessments=[Assessment("osai", "paper", "open")])
-    cache.ingest(ImportResult(records=[user]))
+    ingest(cache, ImportResult(records=[user]))
     again = _record("user", "allenai/olmo-2/paper", "OLMo", hub_id="allenai/OLMo-2",
                     assessments=[Assessment("osai", "paper", "closed")])
-    report = cache.ingest(ImportResult(records=[again]))
+    report = ingest(cache, ImportResult(records=[again]))
     assert report.skipped_user == 1
     status = cache.conn.execute(
         "SELECT status FROM assessments JOIN records ON records.id = record_id "
@@ -120,19 +121,19 @@ def test_user_corrections_are_never_overwritten(cache):
 
 
 def test_a_failing_ingest_leaves_the_cache_as_it_was(cache, monkeypatch):
-    cache.ingest(ImportResult(records=[_record("mot", "A", "Model A", hub_id="org/a")]))
+    ingest(cache, ImportResult(records=[_record("mot", "A", "Model A", hub_id="org/a")]))
     before = cache.count("records")
 
     bad = _record("mot", "B", "Model B", hub_id="org/b")
     bad.assessments = [Assessment("mof", "x", None)]  # type: ignore[arg-type]  # NOT NULL
     with pytest.raises(sqlite3.IntegrityError):
-        cache.ingest(ImportResult(records=[_record("mot", "C", "Model C", hub_id="org/c"), bad]))
+        ingest(cache, ImportResult(records=[_record("mot", "C", "Model C", hub_id="org/c"), bad]))
     assert cache.count("records") == before
     assert cache.release("org/c") is None
 
 
 def test_organisations_are_canonicalised_with_kind(cache):
-    cache.ingest(ImportResult(
+    ingest(cache, ImportResult(
         records=[_record("mot", "m", "Llama-3-8B", organization="Meta AI",
                          hub_id="meta-llama/Meta-Llama-3-8B")],
         organizations=[OrganizationInfo("Meta", kind="company", source="epoch")],
@@ -145,12 +146,12 @@ def test_organisations_are_canonicalised_with_kind(cache):
 @pytest.mark.parametrize("text", ["llama-3", 'he said "open"', "a:b", "NEAR(a b)", "*", "-x",
                                   "OR", "ünïcödé", "x" * 10_000, ")(", "^a", ""])
 def test_search_never_passes_raw_fts_syntax(cache, text):
-    cache.ingest(ImportResult(records=[_record("mot", "L", "Llama-3-8B", hub_id="m/llama-3-8b")]))
+    ingest(cache, ImportResult(records=[_record("mot", "L", "Llama-3-8B", hub_id="m/llama-3-8b")]))
     cache.search(text)  # must not raise
 
 
 def test_search_finds_by_name_prefix_and_hyphenated_terms(cache):
-    cache.ingest(ImportResult(records=[
+    ingest(cache, ImportResult(records=[
         _record("mot", "L3", "Llama-3.1-8B", hub_id="meta-llama/Llama-3.1-8B"),
         _record("mot", "O", "OLMo-7B", hub_id="allenai/OLMo-7B"),
     ]))
@@ -165,7 +166,7 @@ def test_quote_fts_quotes_every_term():
 
 
 def test_resolve_accepts_id_hub_id_and_name(cache):
-    cache.ingest(ImportResult(records=[
+    ingest(cache, ImportResult(records=[
         _record("mot", "OLMo-7B", "OLMo-7B", hub_id="allenai/OLMo-7B"),
         _record("osai-legacy", "xyz", "Some Project"),
     ]))
@@ -177,7 +178,7 @@ def test_resolve_accepts_id_hub_id_and_name(cache):
 
 
 def test_family_releases_are_ordered_by_date(cache):
-    cache.ingest(ImportResult(records=[
+    ingest(cache, ImportResult(records=[
         _record("epoch", "b", "Llama 3.1-8B", hub_id="meta-llama/Llama-3.1-8B",
                 release_date="2024-07-23"),
         _record("epoch", "a", "Llama 2-7B", hub_id="meta-llama/Llama-2-7b",
@@ -189,7 +190,7 @@ def test_family_releases_are_ordered_by_date(cache):
 
 
 def test_iter_release_ids_pages_through_everything(cache):
-    cache.ingest(ImportResult(records=[
+    ingest(cache, ImportResult(records=[
         _record("mot", f"m{i}", f"Model {i}", hub_id=f"org/model-{i:03d}") for i in range(25)
     ]))
     ids = list(cache.iter_release_ids(batch=7))
@@ -197,12 +198,12 @@ def test_iter_release_ids_pages_through_everything(cache):
 
 
 def test_a_release_known_by_name_takes_the_hub_id_a_later_source_gives(cache):
-    cache.ingest(ImportResult(records=[
+    ingest(cache, ImportResult(records=[
         _record("mot", "Llama-2-70B", "Llama-2-70B",
                 assessments=[Assessment("mof", "Model card", "present")]),
     ]))
     assert cache.release("mot:Llama-2-70B") is not None
-    cache.ingest(ImportResult(records=[
+    ingest(cache, ImportResult(records=[
         _record("epoch", "Llama 2-70B", "Llama 2-70B", hub_id="meta-llama/Llama-2-70b",
                 release_date="2023-07-18"),
     ]))

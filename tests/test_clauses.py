@@ -16,6 +16,7 @@ from openexplorer.analyses.clauses import CLAUSES, REVIEW, USABLE
 from openexplorer.hub.evidence import record_from_hub
 from openexplorer.core.records import ImportResult
 from openexplorer.store.cache_file import open_cache
+from openexplorer.store.ingest import ingest
 
 LLAMA_31 = "LicenseRef-scancode-llama-3.1-license-2024"
 FETCHED = "2026-06-01T12:00:00Z"
@@ -171,7 +172,7 @@ def test_hub_gates_excluding_the_eu_are_regional_restrictions(tmp_path):
                                                   if eu else {})}}
 
     with Cache.open(tmp_path / "hub.sqlite") as small:
-        small.ingest(ImportResult(records=[
+        ingest(small, ImportResult(records=[
             record_from_hub(body("acme/open", False), fetched_at=FETCHED),
             record_from_hub(body("acme/no-eu", True), fetched_at=FETCHED)]))
         mit = row(clauses.clause_matrix(small), "MIT")

@@ -22,6 +22,7 @@ from openexplorer.hub.evidence import record_from_hub
 from openexplorer.core.records import ImportResult
 from openexplorer.store.cache_file import open_cache
 from openexplorer.views.release import license_view, release_view
+from openexplorer.store.ingest import ingest
 
 APACHE = license_view("Apache-2.0")
 LLAMA31 = license_view("Llama 3.1 Community License Agreement")
@@ -353,7 +354,7 @@ def test_gated_hub_release_rows_are_provisional_where_inferred(cache, shared_dat
     the Hub (no curated index entry) marked provisional."""
     body = json.loads((shared_data / "hub-samples" / "api" / "model_info" /
                        "meta-llama__Llama-3.1-8B-Instruct__20250321__0daf2c.json").read_text())
-    cache.ingest(ImportResult(records=[record_from_hub(body, fetched_at="2025-03-21T10:00:00Z")]))
+    ingest(cache, ImportResult(records=[record_from_hub(body, fetched_at="2025-03-21T10:00:00Z")]))
     view = release_view(cache, cache.resolve("meta-llama/Llama-3.1-8B-Instruct"))
     assert view["hub"]["gated"] == "manual"
     result = cf.compare_frameworks(view)

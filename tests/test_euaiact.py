@@ -15,6 +15,7 @@ from openexplorer.hub.evidence import record_from_hub
 from openexplorer.core.records import ImportResult
 from openexplorer.store.cache_file import open_cache
 from openexplorer.views.release import release_view
+from openexplorer.store.ingest import ingest
 
 TODAY = dt.date(2026, 7, 1)
 FETCHED = "2026-06-01T12:00:00Z"
@@ -284,7 +285,7 @@ def test_eu_check_reads_the_eu_gate_from_the_hub_record(capsys, tmp_path):
             "siblings": [{"rfilename": "model.safetensors"}, {"rfilename": "README.md"}],
             "cardData": {"license": "apache-2.0", "extra_gated_eu_disallowed": True}}
     with Cache.open(tmp_path / "hub.sqlite") as small:
-        small.ingest(ImportResult(records=[record_from_hub(body, fetched_at=FETCHED)]))
+        ingest(small, ImportResult(records=[record_from_hub(body, fetched_at=FETCHED)]))
     assert main(["--db", str(tmp_path / "hub.sqlite"), "eu-check", "acme/eu-gated",
                  "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)

@@ -14,6 +14,7 @@ from openexplorer.db.cache import Cache
 from openexplorer.core.records import ImportResult
 from openexplorer.store.cache_file import open_cache
 from openexplorer.search.summary import NONE, Filters
+from openexplorer.store.ingest import ingest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 import synthetic  # noqa: E402
@@ -36,7 +37,7 @@ FILTERS = [
 def _ingest_synthetic(cache: Cache, start: int, count: int) -> None:
     records = [hub_evidence.record_from_hub(body, None, fetched_at="2026-10-01T00:00:00Z")
                for _, body in synthetic.unique_bodies(count, seed=7, start=start)]
-    cache.ingest(ImportResult(records=records))
+    ingest(cache, ImportResult(records=records))
 
 
 @pytest.fixture(scope="module")

@@ -20,6 +20,7 @@ from openexplorer.analyses.compare import (
     timeline_of_views,
 )
 from openexplorer.store.cache_file import open_cache
+from openexplorer.store.ingest import ingest
 
 THREE = ["meta-llama/llama-3.1-8b", "meta-llama/llama-2-70b", "allenai/olmo-7b"]
 
@@ -200,7 +201,7 @@ def test_a_crowded_family_keeps_its_curated_releases_and_those_asked_for(tmp_pat
     from tests.test_watchlist import hub_record, snapshot_cache
 
     cache = snapshot_cache(tmp_path / "c.sqlite")
-    cache.ingest(ImportResult(records=[
+    ingest(cache, ImportResult(records=[
         hub_record(f"someone/Llama-3.1-8B-ft-{i}", organization="someone",
                    release_date=f"2025-0{1 + i % 9}-01") for i in range(30)]))
     hub_only = {r[0] for r in cache.conn.execute(

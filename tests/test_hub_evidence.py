@@ -24,6 +24,7 @@ from openexplorer.hub.evidence import (
     record_from_hub,
 )
 from openexplorer.core.records import ImportResult, SourceRecord
+from openexplorer.store.ingest import ingest
 from tests.conftest import REPO, SHARED_DATA
 
 FETCHED = "2025-03-21T12:00:00Z"
@@ -423,8 +424,8 @@ def test_gemma_revisions_differ_in_licence_not_in_gating(shared_data: Path) -> N
 def test_gemma_licence_change_reaches_the_change_log(shared_data: Path, tmp_path: Path) -> None:
     records = _gemma(shared_data)
     with Cache.open(tmp_path / "cache.sqlite") as cache:
-        cache.ingest(ImportResult(records=[records["fa36ef4"]]), now="2024-02-21T12:00:00+00:00")
-        cache.ingest(ImportResult(records=[records["af758b2"]]), now="2024-02-21T15:00:00+00:00")
+        ingest(cache, ImportResult(records=[records["fa36ef4"]]), now="2024-02-21T12:00:00+00:00")
+        ingest(cache, ImportResult(records=[records["af758b2"]]), now="2024-02-21T15:00:00+00:00")
         changes = {c["field"]: c for c in cache.changes_for("google/gemma-2b-it")}
     assert changes["license"]["old"] is None
     assert changes["license"]["new"] == "gemma-terms-of-use"

@@ -8,15 +8,17 @@ from typing import Any
 
 import pytest
 
+from openexplorer.core.records import Assessment, ImportResult, SourceRecord
 from openexplorer.db.cache import Cache
 from openexplorer.hub.evidence import record_from_hub
-from openexplorer.views.lineage import base_chain, inherited_limits
-from openexplorer.core.records import Assessment, ImportResult, SourceRecord
+from openexplorer.store import ingest as store
+from openexplorer.views.lineage import base_chain
+from openexplorer.views.release import inherited_limits
 
 FETCHED = "2025-03-21T12:00:00Z"
 
 
-def hub_record(repo: str, *bases: str, license: str = "apache-2.0",  # noqa: A002
+def hub_record(repo: str, *bases: str, license: str = "apache-2.0",
                relation: str = "finetune", gated: Any = False,
                datasets: tuple[str, ...] = ()) -> SourceRecord:
     """A Hub body as the API writes it: base models in tags, licence in card and tags."""
@@ -38,7 +40,7 @@ def cache(tmp_path: Path):
 
 
 def ingest(cache: Cache, *records: SourceRecord) -> None:
-    cache.ingest(ImportResult(records=list(records)))
+    store.ingest(cache, ImportResult(records=list(records)))
 
 
 def ids(chain: list[dict[str, Any]]) -> list[str]:

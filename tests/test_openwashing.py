@@ -13,6 +13,7 @@ from openexplorer.cli import main
 from openexplorer.hub.evidence import record_from_hub
 from openexplorer.core.records import ImportResult
 from openexplorer.views.release import license_view, release_view
+from openexplorer.store.ingest import ingest
 from tests.test_crossframework import LLAMA31, _epoch, _mof, _osai, make_view, snapshot_cache
 
 APACHE = license_view("Apache-2.0")
@@ -246,7 +247,7 @@ def cache(tmp_path_factory):
 def test_llama_31_instruct_with_its_real_card_and_hub_metadata(cache, shared_data):
     body = json.loads((shared_data / "hub-samples" / "api" / "model_info" /
                        "meta-llama__Llama-3.1-8B-Instruct__20250321__0daf2c.json").read_text())
-    report = cache.ingest(ImportResult(records=[
+    report = ingest(cache, ImportResult(records=[
         record_from_hub(body, fetched_at="2025-03-21T10:00:00Z")]))
     [release_id] = report.touched
     card = (shared_data / "hub-samples" / "cards" / "llama" /

@@ -29,6 +29,7 @@ from openexplorer.hub.refresh import (
     due_ids,
     refresh,
 )
+from openexplorer.store.ingest import ingest
 from tests.fake_hub import FakeHub, Fault
 
 
@@ -478,7 +479,7 @@ def test_a_model_the_hub_refused_waits_longer_each_time(fake_hub: FakeHub, db: P
     run's list. A model read again forgets its failures."""
     gone = "nobody/deleted-model"
     with Cache.open(db) as cache:
-        cache.ingest(ImportResult(records=[SourceRecord(
+        ingest(cache, ImportResult(records=[SourceRecord(
             source="epoch", key=key, name=key, hub_id=hub_id,
             assessments=[Assessment("epoch", "weights", "open")])
             for key, hub_id in (("Flan", FLAN), ("Gone", gone))]))
@@ -534,7 +535,7 @@ def test_the_backoff_is_capped_and_ignores_case() -> None:
 
 def test_due_ids_and_a_stale_only_refresh(fake_hub: FakeHub, db: Path) -> None:
     with Cache.open(db) as cache:
-        cache.ingest(ImportResult(records=[SourceRecord(
+        ingest(cache, ImportResult(records=[SourceRecord(
             source="epoch", key="Flan-T5 XXL", name="Flan-T5 XXL", hub_id=FLAN,
             assessments=[Assessment("epoch", "weights", "open")])]))
         assert due_ids(cache, DEFAULT_STALE_AFTER, datetime(2026, 1, 5, tzinfo=UTC)) == [FLAN]
@@ -666,7 +667,7 @@ def test_a_release_known_by_a_repos_old_name_follows_the_rename(fake_hub: FakeHu
     from openexplorer.core.records import ImportResult, SourceRecord
 
     with Cache.open(db) as cache:
-        cache.ingest(ImportResult(records=[SourceRecord(
+        ingest(cache, ImportResult(records=[SourceRecord(
             source="epoch", key="BERT-Large", name="BERT", hub_id="bert-base-uncased")]))
     report = run(fake_hub, db, ids=("bert-base-uncased",))
     assert report.renamed == {"bert-base-uncased": "google-bert/bert-base-uncased"}

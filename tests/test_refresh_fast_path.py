@@ -1,4 +1,4 @@
-"""A refresh that brings nothing new but the Hub's counters (Cache._refresh_record).
+"""A refresh that brings nothing new but the Hub's counters (the fast way of store.ingest.ingest).
 
 The Hub answers for the same model a day later with more downloads, a new commit and a new
 modification date. The record then keeps its rows (only its volatile fields and the links naming
@@ -15,18 +15,14 @@ from typing import Any
 
 import pytest
 
-from openexplorer.search import facet_index
-from openexplorer.hub import evidence as hub_evidence
-from openexplorer.search import summary
-from openexplorer.db.cache import (
-    _MIGRATIONS,
-    SCHEMA_VERSION,
-    Cache,
-    _popularity_sql,
-    _search_key,
-    popularity_of,
-)
 from openexplorer.core.records import ImportResult, SourceRecord
+from openexplorer.db.cache import SCHEMA_VERSION, Cache, popularity_of
+from openexplorer.db.fts import popularity_sql, search_key_sql
+from openexplorer.db.schema import MIGRATIONS
+from openexplorer.hub import evidence as hub_evidence
+from openexplorer.search import facet_index, summary
+from openexplorer.store import ingest as store
+from openexplorer.store.ingest import IngestReport
 
 DAY_1 = "2026-03-01T08:00:00+00:00"
 DAY_2 = "2026-03-02T08:00:00+00:00"
@@ -69,8 +65,10 @@ def new_cache() -> Cache:
     return cache
 
 
-def ingest(cache: Cache, *records: SourceRecord, now: str) -> Any:
-    return cache.ingest(ImportResult(records=list(records)), now=now)
+def ingest(cache: Cache, *records: SourceRecord, now: str, fast: bool = True) -> IngestReport:
+    """``fast=False``: every record the full way (replaced, its release rebuilt), as before
+    the fast way."""
+    return store.ingest(cache, ImportResult(records=list(records)), now=now, fast_refresh=fast)
 
 
 def state(cache: Cache, release_id: str) -> dict[str, Any]:
@@ -104,40 +102,18 @@ def state(cache: Cache, release_id: str) -> dict[str, Any]:
     }
 
 
-def full_path(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every record through _store_record and rebuild_release, as before the fast path."""
-    monkeypatch.setattr(Cache, "_refresh_record", lambda self, record, target, now: False)
-
-
-@pytest.fixture
-def replaced(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The keys of the records that went the full way (_store_record), in order."""
-    keys: list[str] = []
-    store = Cache._store_record
-
-    def spy(self: Cache, record: SourceRecord, *args: Any) -> int:
-        keys.append(record.key)
-        return store(self, record, *args)
-
-    monkeypatch.setattr(Cache, "_store_record", spy)
-    return keys
-
-
-def test_unchanged_evidence_keeps_the_rows_and_ends_as_the_full_path(
-        monkeypatch: pytest.MonkeyPatch, replaced: list[str]) -> None:
+def test_unchanged_evidence_keeps_the_rows_and_ends_as_the_full_path() -> None:
     fast = new_cache()
-    ingest(fast, record(), now=DAY_1)
+    assert ingest(fast, record(), now=DAY_1).refreshed_in_place == []  # new: the full way
     release_id = "acme/tiny-llama-7b"
     report = ingest(fast, a_day_later(), now=DAY_2)
     assert report.records == 1 and report.changes == 0
     assert report.touched == {release_id}
-    assert replaced == [release_id]  # the first ingest only: the fast path kept its rows
+    assert report.refreshed_in_place == [release_id]  # the fast path kept its rows
 
-    with monkeypatch.context() as patch:
-        full_path(patch)
-        full = new_cache()
-        ingest(full, record(), now=DAY_1)
-        ingest(full, a_day_later(), now=DAY_2)
+    full = new_cache()
+    ingest(full, record(), now=DAY_1, fast=False)
+    assert ingest(full, a_day_later(), now=DAY_2, fast=False).refreshed_in_place == []
     assert state(fast, release_id) == state(full, release_id)
 
     # What the day-later answer says is there: the new downloads, commit and links.
@@ -182,10 +158,10 @@ def test_a_new_commit_alone_writes_no_assessment_row() -> None:
 @pytest.mark.parametrize("commit", ["c" * 40, None, ""])
 def test_links_round_trip_relative_to_the_commit(urls: tuple[str, ...],
                                                  commit: str | None) -> None:
-    from openexplorer.db.cache import _urls_json, _urls_read
+    from openexplorer.db.record_links import urls_json, urls_read
 
-    stored = _urls_json(urls, commit)
-    assert _urls_read(stored, commit) == urls
+    stored = urls_json(urls, commit)
+    assert urls_read(stored, commit) == urls
     if stored is not None:
         import json
         assert json.loads(stored) is not None  # valid JSON, whatever the links hold
@@ -234,13 +210,12 @@ def test_downloads_move_the_popularity_step_and_the_search_order() -> None:
         "bcme/tiny-llama-7b-chat", "acme/tiny-llama-7b"]
 
 
-def test_a_licence_change_goes_the_full_way_and_is_logged(
-        monkeypatch: pytest.MonkeyPatch, replaced: list[str]) -> None:
+def test_a_licence_change_goes_the_full_way_and_is_logged() -> None:
     release_id = "acme/tiny-llama-7b"
     fast = new_cache()
     ingest(fast, record(), now=DAY_1)
     report = ingest(fast, a_day_later(license_="mit"), now=DAY_2)
-    assert replaced == [release_id, release_id]  # replaced
+    assert report.records == 1 and report.refreshed_in_place == []  # replaced
     assert report.changes >= 2
     changes = {c["field"]: c for c in fast.changes_for(release_id)}
     assert (changes["license"]["old"], changes["license"]["new"]) == ("apache-2.0", "mit")
@@ -248,11 +223,9 @@ def test_a_licence_change_goes_the_full_way_and_is_logged(
     assert fast.conn.execute("SELECT license_id FROM release_summary WHERE release_id = ?",
                              (release_id,)).fetchone()[0] == "MIT"
 
-    with monkeypatch.context() as patch:
-        full_path(patch)
-        full = new_cache()
-        ingest(full, record(), now=DAY_1)
-        ingest(full, a_day_later(license_="mit"), now=DAY_2)
+    full = new_cache()
+    ingest(full, record(), now=DAY_1, fast=False)
+    ingest(full, a_day_later(license_="mit"), now=DAY_2, fast=False)
     assert state(fast, release_id) == state(full, release_id)
 
 
@@ -260,35 +233,31 @@ def test_a_licence_change_goes_the_full_way_and_is_logged(
     {"modified": "2026-03-01T23:00:00.000Z", "sha": "c" * 40},  # commit only
     {"downloads": 0, "likes": 0},  # counters only
 ])
-def test_volatile_only_answers_end_as_the_full_path(monkeypatch: pytest.MonkeyPatch,
-                                                    replaced: list[str],
-                                                    change: dict[str, Any]) -> None:
+def test_volatile_only_answers_end_as_the_full_path(change: dict[str, Any]) -> None:
     release_id = "acme/tiny-llama-7b"
     fast = new_cache()
     ingest(fast, record(), now=DAY_1)
-    ingest(fast, record(DAY_2, **change), now=DAY_2)
-    assert replaced == [release_id]
-    with monkeypatch.context() as patch:
-        full_path(patch)
-        full = new_cache()
-        ingest(full, record(), now=DAY_1)
-        ingest(full, record(DAY_2, **change), now=DAY_2)
+    assert ingest(fast, record(DAY_2, **change), now=DAY_2).refreshed_in_place == [release_id]
+    full = new_cache()
+    ingest(full, record(), now=DAY_1, fast=False)
+    ingest(full, record(DAY_2, **change), now=DAY_2, fast=False)
     assert state(fast, release_id) == state(full, release_id)
 
 
 def test_a_release_with_two_hub_records_goes_the_full_way(
-        monkeypatch: pytest.MonkeyPatch, replaced: list[str]) -> None:
+        monkeypatch: pytest.MonkeyPatch) -> None:
     """Two repos of one release (a curated link): their dates decide which one the release's
     facts come from, so the fast path leaves such releases to the full path."""
     from openexplorer.core import identity
 
     links = {("hub", "acme/tiny-llama-7b"): "tiny-llama",
              ("hub", "acme-legacy/tiny-llama-7b"): "tiny-llama"}
-    monkeypatch.setattr(identity, "_curated_links", lambda: links)
+    monkeypatch.setattr(identity, "curated_links", lambda: links)
     cache = new_cache()
     ingest(cache, record(), record(repo="acme-legacy/tiny-llama-7b", downloads=99), now=DAY_1)
-    ingest(cache, a_day_later(), now=DAY_2)
-    assert replaced[-1] == "acme/tiny-llama-7b"
+    assert cache.release("tiny-llama") is not None  # both linked to the one release
+    report = ingest(cache, a_day_later(), now=DAY_2)
+    assert report.records == 1 and report.refreshed_in_place == []
 
 
 def test_popularity_steps_in_python_and_sql() -> None:
@@ -296,7 +265,7 @@ def test_popularity_steps_in_python_and_sql() -> None:
     values = [None, -3, 0, 1, 99, 100, 199, 200, 499, 500, 999, 1000, 1234, 3456, 7890,
               10**6, 2**30 - 1, 2**30, 10**15]
     for value in values:
-        got = conn.execute(f"SELECT {_popularity_sql('x.n')} FROM (SELECT ? AS n) x",
+        got = conn.execute(f"SELECT {popularity_sql('x.n')} FROM (SELECT ? AS n) x",
                            (value,)).fetchone()[0]
         assert got == popularity_of(value), value
     assert [popularity_of(v) for v in (99, 100, 1234, 3456, 7890, 10**15)] == [
@@ -306,7 +275,7 @@ def test_popularity_steps_in_python_and_sql() -> None:
 def test_migration_5_steps_the_popularity_and_rekeys_the_text_index(tmp_path: Path) -> None:
     path = tmp_path / "schema4.sqlite"
     conn = sqlite3.connect(path)
-    for number, script in enumerate(_MIGRATIONS[:4], start=1):
+    for number, script in enumerate(MIGRATIONS[:4], start=1):
         conn.executescript(script)
         conn.execute(f"PRAGMA user_version = {number}")
     for index, downloads in enumerate((12, 150, 1234, 987_654, 0)):
@@ -328,23 +297,21 @@ def test_migration_5_steps_the_popularity_and_rekeys_the_text_index(tmp_path: Pa
             "WHERE releases_fts MATCH 'llama' ORDER BY releases_fts.rowid")]
         assert keys == ["acme/model-3", "acme/model-2", "acme/model-1", "acme/model-0",
                         "acme/model-4"]
-        expected = cache.conn.execute(f"SELECT {_search_key('releases')} FROM releases "
+        expected = cache.conn.execute(f"SELECT {search_key_sql('releases')} FROM releases "
                                       "ORDER BY 1").fetchall()
         assert cache.conn.execute("SELECT rowid FROM releases_fts WHERE releases_fts MATCH "
                                   "'llama' ORDER BY rowid").fetchall() == expected
 
 
-def test_a_release_without_a_summary_row_gets_its_whole_row(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_release_without_a_summary_row_gets_its_whole_row() -> None:
     release_id = "acme/tiny-llama-7b"
     fast = new_cache()
-    fast.ingest(ImportResult(records=[record()]), now=DAY_1, summarize=False)  # as a snapshot
+    store.ingest(fast, ImportResult(records=[record()]), now=DAY_1, summarize=False)  # a snapshot
     assert state(fast, release_id)["summary"] == []
-    ingest(fast, a_day_later(), now=DAY_2)
-    with monkeypatch.context() as patch:
-        full_path(patch)
-        full = new_cache()
-        full.ingest(ImportResult(records=[record()]), now=DAY_1, summarize=False)
-        ingest(full, a_day_later(), now=DAY_2)
+    assert ingest(fast, a_day_later(), now=DAY_2).refreshed_in_place == [release_id]
+    full = new_cache()
+    store.ingest(full, ImportResult(records=[record()]), now=DAY_1, summarize=False,
+                 fast_refresh=False)
+    ingest(full, a_day_later(), now=DAY_2, fast=False)
     assert state(fast, release_id) == state(full, release_id)
     assert state(fast, release_id)["summary"][0][-1] == 1700

@@ -24,6 +24,7 @@ from openexplorer.store import cache_file as store
 from openexplorer.db.cache import SCHEMA_VERSION, Cache, SchemaTooNewError
 from openexplorer.core.records import Assessment, ImportResult, SourceRecord
 from openexplorer.store.cache_file import DamagedCacheError, open_cache
+from openexplorer.store.ingest import ingest
 
 REPO = Path(__file__).resolve().parent.parent
 CORRECTION_KEY = "my-llama-2-datasets"
@@ -37,7 +38,7 @@ def sha256(path: Path) -> str:
 def add_user_data(path: Path) -> None:
     """A correction, two watchlist entries, a rubric profile, a seen mark."""
     with open_cache(path) as cache:
-        cache.ingest(ImportResult(records=[SourceRecord(
+        ingest(cache, ImportResult(records=[SourceRecord(
             source="user", key=CORRECTION_KEY, name="Llama 2 7B", hub_id=LLAMA2,
             assessed_date="2026-11-01",
             assessments=[Assessment("mof", "Datasets", "present", license="CC-BY-4.0",
@@ -66,7 +67,7 @@ def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def fast_snapshot(pristine: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """New caches are copies of ``pristine`` instead of a second build from the snapshot (the
     build itself is tested once, in test_rebuild_with_everything_readable_restores_everything)."""
-    monkeypatch.setattr(store, "_create_from_snapshot",
+    monkeypatch.setattr(store, "create_from_snapshot",
                         lambda path: shutil.copyfile(pristine, path))
 
 

@@ -39,6 +39,7 @@ from openexplorer.db.cache import Cache, quote_fts
 from openexplorer.importers import epoch, mot, osai, osai_legacy
 from openexplorer.core.records import ImportResult
 from openexplorer.store.cache_file import open_cache
+from openexplorer.store.ingest import ingest
 
 CI_EXAMPLES = 120
 LONG_EXAMPLES = 10_000
@@ -92,7 +93,7 @@ def storable(result: ImportResult) -> None:
     run, in memory: every case goes into the same one, as imports do)."""
     if not _MEMORY:
         _MEMORY.append(Cache.memory())
-    _MEMORY[0].ingest(result)
+    ingest(_MEMORY[0], result)
 
 
 # -- model cards ----------------------------------------------------------------------------------
@@ -410,7 +411,7 @@ def test_command_line_arguments(cli_folder: Path, pristine: Path, argv: list[str
     monkeypatch.chdir(cli_folder)
     monkeypatch.setattr(constants, "HF_HUB_OFFLINE", True)  # `refresh` must not go anywhere
     monkeypatch.setattr(openexplorer.ui.app, "main", lambda **kw: 0)  # no window
-    monkeypatch.setattr(store, "_create_from_snapshot",
+    monkeypatch.setattr(store, "create_from_snapshot",
                         lambda path: shutil.copyfile(pristine, path))
     db = cli_folder / "db" / "cache.sqlite"
     try:

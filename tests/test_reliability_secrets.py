@@ -245,6 +245,7 @@ def test_card_text_is_plain_text_in_the_model_page(qtbot, monkeypatch: pytest.Mo
     from openexplorer.hub import evidence as hub_evidence
     from openexplorer.core.records import Assessment, ImportResult, SourceRecord
     from openexplorer.store.cache_file import open_cache
+    from openexplorer.store.ingest import ingest
     from openexplorer.ui import model_page as page_module
     from openexplorer.ui.model_page import ModelPage
     from openexplorer.views.release import release_view
@@ -262,7 +263,7 @@ def test_card_text_is_plain_text_in_the_model_page(qtbot, monkeypatch: pytest.Mo
                                 urls=("data:text/html,<script>alert(1)</script>",
                                       "https://example.org/licence"))])
     with open_cache(tmp_path / "cache.sqlite") as cache:
-        cache.ingest(ImportResult(records=[record, curated]))
+        ingest(cache, ImportResult(records=[record, curated]))
         view = release_view(cache, cache.resolve("evil/model") or "")
     assert view is not None
     opened: list[str] = []

@@ -12,6 +12,7 @@ from openexplorer.core.records import Assessment, ImportResult, SourceRecord
 from openexplorer.store.cache_file import open_cache
 from openexplorer.search.summary import Filters
 from openexplorer.views.release import release_view
+from openexplorer.store.ingest import ingest
 
 
 @pytest.fixture(scope="module")
@@ -87,16 +88,16 @@ def test_an_import_updates_the_summaries_it_touches(tmp_path):
                 "weights_endmodel", "trainingcode", "code", "hardware_architecture",
                 "preprint", "paper", "modelcard", "datasheet", "licenses")],
         )
-        cache.ingest(ImportResult(records=[record]))
+        ingest(cache, ImportResult(records=[record]))
         assert summary.search(cache, "x-7b")[0]["osai_score"] == 1.0
         record.assessments[0] = Assessment("osai", "datasources_basemodel", "closed")
-        cache.ingest(ImportResult(records=[record]))
+        ingest(cache, ImportResult(records=[record]))
         assert summary.search(cache, "x-7b")[0]["osai_score"] == pytest.approx(11 / 12)
 
 
 def test_summaries_are_rebuilt_when_the_rules_change(tmp_path):
     with Cache.open(tmp_path / "c.sqlite") as cache:
-        cache.ingest(ImportResult(records=[SourceRecord(source="mot", key="m", name="M",
+        ingest(cache, ImportResult(records=[SourceRecord(source="mot", key="m", name="M",
                                                         hub_id="o/m")]))
         assert summary.ensure_summaries(cache) is True  # never computed under these rules
         assert summary.ensure_summaries(cache) is False

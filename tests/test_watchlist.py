@@ -15,10 +15,12 @@ from pathlib import Path
 import pytest
 
 from openexplorer.analyses import watchlist
-from openexplorer.db.cache import _MIGRATIONS, SCHEMA_VERSION, Cache
+from openexplorer.db.cache import SCHEMA_VERSION, Cache
+from openexplorer.db.schema import MIGRATIONS
 from openexplorer.cli import main
 from openexplorer.core.records import Assessment, ImportResult, SourceRecord
 from openexplorer.store.cache_file import open_cache
+from openexplorer.store import ingest as store
 
 LLAMA = "meta-llama/llama-3.1-8b-instruct"
 OLMO = "allenai/olmo-7b"
@@ -63,7 +65,7 @@ def hub_record(repo: str, *, gating: str = "open", license_: str = "llama3.1",
 
 def ingest(cache: Cache, *records: SourceRecord, when: datetime | None = None) -> None:
     stamp = watchlist.stamp(when) if when else None
-    cache.ingest(ImportResult(records=list(records)), now=stamp)
+    store.ingest(cache, ImportResult(records=list(records)), now=stamp)
 
 
 T0 = datetime(2026, 12, 1, 9, 0, 0, tzinfo=UTC)
@@ -290,7 +292,7 @@ def test_imports_never_touch_the_user_tables(cache):
 def test_migration_adds_the_user_tables_to_an_older_cache(tmp_path):
     path = tmp_path / "old.sqlite"
     conn = sqlite3.connect(path)
-    for number, script in enumerate(_MIGRATIONS[:2], start=1):
+    for number, script in enumerate(MIGRATIONS[:2], start=1):
         conn.executescript(script)
         conn.execute(f"PRAGMA user_version = {number}")
     conn.commit()

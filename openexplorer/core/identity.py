@@ -2,7 +2,8 @@
 
 Sources name things differently: the MOT per size ("Pythia-6.9B"), the index per family and
 release ("OLMo", "Olmo-3.1-32B-Think"), Epoch per model version ("Llama 3.1-405B"). A record is
-linked to a release by, in order:
+linked to a release (by :class:`openexplorer.store.linking.Linker`, which reads the cache) by,
+in order:
 
 1. the curated mapping ``resources/identity.csv`` (source, key → release id or ``family:<name>``);
 2. its Hub repo id (case-insensitive, renamed repos followed via ``resources/hub_renames.csv``);
@@ -21,12 +22,6 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
-from typing import TYPE_CHECKING
-
-from openexplorer.core.records import SourceRecord
-
-if TYPE_CHECKING:
-    from openexplorer.db.cache import Cache
 
 
 def slug(text: str) -> str:
@@ -127,7 +122,7 @@ def organization_for(name: str | None) -> Organization | None:
 
 @cache
 def _family_patterns() -> list[tuple[re.Pattern[str], str]]:
-    return [(re.compile(row["pattern"], re.I), row["family"])
+    return [(re.compile(row["pattern"], re.IGNORECASE), row["family"])
             for row in _resource_rows("families.csv")]
 
 
@@ -143,7 +138,9 @@ def family_for(*, names: list[str], source_families: list[str]) -> str | None:
 
 
 @cache
-def _curated_links() -> dict[tuple[str, str], str]:
+def curated_links() -> dict[tuple[str, str], str]:
+    """The curated mapping ``resources/identity.csv``: (source, key) → release id, or
+    ``family:<name>`` for a record about a family."""
     return {(row["source"], row["key"]): row["target"] for row in _resource_rows("identity.csv")}
 
 
@@ -157,69 +154,3 @@ def canonical_hub_id(hub_id: str | None) -> str | None:
     if not hub_id:
         return None
     return _hub_renames().get(hub_id.lower(), hub_id)
-
-
-@dataclass(frozen=True)
-class Target:
-    release_id: str | None = None
-    family_id: str | None = None
-    created: bool = False
-
-
-class Linker:
-    """Links records to releases in one cache, within one ingest transaction."""
-
-    def __init__(self, cache: Cache) -> None:
-        self._cache = cache
-
-    def _exists(self, release_id: str) -> bool:
-        row = self._cache.conn.execute(
-            "SELECT 1 FROM releases WHERE id = ?", (release_id,)
-        ).fetchone()
-        return row is not None
-
-    def link(self, record: SourceRecord) -> Target:
-        if record.scope == "organization":
-            return Target()
-        curated = _curated_links().get((record.source, record.key))
-        if record.scope == "family":
-            family = curated.removeprefix("family:") if curated else None
-            family = family or family_for(names=[record.family or record.name],
-                                          source_families=[])
-            family = family or record.family or record.name
-            return Target(family_id=self._cache.ensure_family(family))
-        if curated:
-            return Target(release_id=curated, created=not self._exists(curated))
-        hub_id = canonical_hub_id(record.hub_id)
-        if hub_id:
-            release_id = hub_id.lower()
-            if self._exists(release_id):
-                return Target(release_id=release_id)
-            # A release another source knew only by name (the MOT's "Llama-2-70B") takes the
-            # Hub id now that one source gives it.
-            by_name = self._match_by_name(record, without_hub_id=True)
-            if by_name:
-                self._cache.rekey_release(by_name, release_id)
-                return Target(release_id=release_id)
-            return Target(release_id=release_id, created=True)
-        by_name = self._match_by_name(record)
-        if by_name:
-            return Target(release_id=by_name)
-        release_id = f"{record.source}:{record.key}"
-        return Target(release_id=release_id, created=not self._exists(release_id))
-
-    def _match_by_name(self, record: SourceRecord, *, without_hub_id: bool = False) -> str | None:
-        """The one release whose names include the record's name (normalised), if unique."""
-        keys = {match_key(record.name)}
-        if record.hub_id:
-            keys.add(match_key(record.hub_id.split("/")[-1]))
-        found: set[str] = set()
-        for key in keys:
-            if not key or len(key) < 4:
-                continue
-            sql = "SELECT release_id FROM match_keys WHERE key = ?"
-            if without_hub_id:
-                sql = ("SELECT m.release_id FROM match_keys m JOIN releases r "
-                       "ON r.id = m.release_id WHERE m.key = ? AND r.hub_id IS NULL")
-            found |= {row[0] for row in self._cache.conn.execute(sql + " LIMIT 2", (key,))}
-        return found.pop() if len(found) == 1 else None

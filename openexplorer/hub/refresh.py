@@ -5,7 +5,7 @@ listing (``search``/``author``, pages of expanded metadata, no request per model
 (``model_info``), or, with neither, every release whose Hub data is older than ``stale_after``
 (:func:`due_ids`) — fetches each card (and the licences of the datasets it names), turns each
 model into a Hub record (:func:`openexplorer.hub.evidence.record_from_hub`) and writes the records
-in batches, one ``Cache.ingest`` (one transaction) per batch, on its own connection: it runs on
+in batches, one ``store.ingest`` (one transaction) per batch, on its own connection: it runs on
 a worker thread and is the only writer. The cache logs every fact that changed.
 
 What can go wrong, and what happens then:
@@ -48,6 +48,8 @@ from openexplorer.hub import evidence as hub_evidence
 from openexplorer.db.cache import Cache, CacheError
 from openexplorer.hub.client import HubClient, HubError, ModelInfo, rate_limit_state
 from openexplorer.core.records import ImportResult, SourceRecord
+from openexplorer.store.ingest import ingest
+from openexplorer.store.writes import rekey_release
 
 log = logging.getLogger(__name__)
 
@@ -692,7 +694,7 @@ class _Run:
                 previous[record.key] = row[0]
         self._follow_renames()
         try:
-            result = self.cache.ingest(ImportResult(records=batch), now=_stamp(self.now()))
+            result = ingest(self.cache, ImportResult(records=batch), now=_stamp(self.now()))
         except (sqlite3.Error, CacheError) as exc:
             for record in batch:
                 self.fail(record.key, "cache", f"not written: {exc}")
@@ -716,7 +718,7 @@ class _Run:
         for old, new in self.report.renamed.items():
             old_id, new_id = old.lower(), new.lower()
             if old_id != new_id and self.cache.release(old_id) and not self.cache.release(new_id):
-                self.cache.rekey_release(old_id, new_id)
+                rekey_release(self.cache, old_id, new_id)
 
 
 # -- the command line -----------------------------------------------------------------------------

@@ -27,10 +27,10 @@ from typing import Any
 
 from openexplorer import __version__
 from openexplorer.search import facet_index
+from openexplorer.db.fts import search_key_sql
 from openexplorer.db.cache import (
     SEARCH_KEY_ROWID_MASK,
     Cache,
-    _search_key,
     iter_batches,
     quote_fts,
 )
@@ -572,11 +572,11 @@ def search(
     if rowids is not None:
         sql, args = _base_few(rowids, filters)
         if matched:
-            key = _search_key("r")
+            key = search_key_sql("r")
             select = f"SELECT {picked}, {key} AS search_key"
     elif many and matched and column is not None:
         sql, args = _base_walk(query, filters, column)
-        select = f"SELECT {picked}, {_search_key('r')} AS search_key"
+        select = f"SELECT {picked}, {search_key_sql('r')} AS search_key"
     elif many and not matched:  # read in the sort's index, the filters checked on the way
         sql, args, matched = _base(query, filters, order=column)
     if columns is None:

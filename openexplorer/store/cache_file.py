@@ -34,9 +34,10 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from openexplorer.search import summary
-from openexplorer.db.cache import Cache, CacheBusyError, CacheError, SchemaTooNewError
 from openexplorer.core.paths import default_cache_path
+from openexplorer.db.cache import Cache, CacheBusyError, CacheError, SchemaTooNewError
+from openexplorer.search import summary
+from openexplorer.store.userdata import save_backup
 
 log = logging.getLogger(__name__)
 
@@ -199,8 +200,11 @@ def _move_orphans(path: Path) -> None:
                             side, side.name, stamp)
 
 
-def _create_from_snapshot(path: Path) -> None:
-    """Build a new cache at ``path`` from the snapshot; ``path`` appears only when complete."""
+def create_from_snapshot(path: Path) -> None:
+    """Build a new cache at ``path`` from the snapshot; ``path`` appears only when complete.
+
+    :func:`open_cache` calls it through this module's name, so a test can put a copy of a
+    cache built once in its place."""
     from openexplorer.store import snapshot  # only for a new cache: its importers slow every start
 
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -243,7 +247,7 @@ def open_cache(path: str | Path | None = None, *, seed: bool = True,
     ``check=False`` skips the integrity check (it costs about 2 ms per MB of cache; by default
     only files up to :data:`CHECK_MAX_BYTES` are checked, ``check="always"`` checks any size).
     ``backup`` keeps the copy of the user's own data beside the cache up to date
-    (:func:`openexplorer.store.recovery.save_backup`). ``summaries_later``: a large cache whose
+    (:func:`openexplorer.store.userdata.save_backup`). ``summaries_later``: a large cache whose
     summaries were computed under other rules is opened as it is, for the caller to bring up to
     date in the background (:func:`openexplorer.search.summary.update_to_rules`; the app does);
     otherwise it is brought up to date here, ``summary_progress(done, total)`` after each batch.
@@ -255,7 +259,7 @@ def open_cache(path: str | Path | None = None, *, seed: bool = True,
     if seed and not path.exists():
         created = True
         try:
-            _create_from_snapshot(path)
+            create_from_snapshot(path)
         except CacheError:
             raise
         except (sqlite3.Error, OSError) as exc:
@@ -283,7 +287,5 @@ def open_cache(path: str | Path | None = None, *, seed: bool = True,
     if backup and not created:
         # The user's own data, kept beside the cache in case. Not for a cache just built: a copy
         # left by the file it replaces (deleted by hand) stays until `cache restore-user`.
-        from openexplorer.store import recovery
-
-        recovery.save_backup(cache)
+        save_backup(cache)
     return cache

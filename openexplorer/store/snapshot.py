@@ -17,9 +17,6 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from openexplorer.search import summary
-from openexplorer.db.cache import Cache, IngestReport
-from openexplorer.importers import epoch, fmti, mot, osai, osai_legacy, osi
 from openexplorer.core.records import (
     Assessment,
     ImportProblem,
@@ -28,6 +25,10 @@ from openexplorer.core.records import (
     SourceRecord,
 )
 from openexplorer.core.sources import SOURCES
+from openexplorer.db.cache import Cache
+from openexplorer.importers import epoch, fmti, mot, osai, osai_legacy, osi
+from openexplorer.search import summary
+from openexplorer.store.ingest import IngestReport, ingest
 
 log = logging.getLogger(__name__)
 
@@ -103,7 +104,7 @@ def bundled_path() -> Path:
 def read(path: Path | None = None) -> dict[str, Any]:
     path = path or bundled_path()
     with gzip.open(path, "rb") as handle:
-        document = json.loads(handle.read().decode("utf-8"))
+        document: dict[str, Any] = json.loads(handle.read().decode("utf-8"))
     if document.get("format") != FORMAT_VERSION:
         raise ValueError(f"{path}: snapshot format {document.get('format')} is not supported")
     return document
@@ -130,8 +131,8 @@ def install(cache: Cache, path: Path | None = None) -> IngestReport:
     total = IngestReport()
     stamp = f"{document['built']}T00:00:00+00:00"
     for part in document["parts"]:
-        report = cache.ingest(_to_result(part), now=stamp, record_changes=False,
-                              summarize=False)
+        report = ingest(cache, _to_result(part), now=stamp, record_changes=False,
+                        summarize=False)
         total.records += report.records
         total.releases_created += report.releases_created
         total.releases_linked += report.releases_linked

@@ -8,12 +8,15 @@ The chain follows ``data["base_models"]`` of the newest Hub record (source ``hub
 release, as :func:`openexplorer.hub.evidence.record_from_hub` writes it. Release ids are the
 lower-cased Hub repo ids; renamed repos are followed through ``resources/hub_renames.csv``.
 A base that is not in the cache ends its branch (``known`` false); a base that is already an
-ancestor on the same path is a cycle and ends it too. Pure: reads the cache, writes nothing.
+ancestor on the same path is a cycle and ends it too. Reads the cache, writes nothing. The
+limits themselves (:func:`limits_from_bases`) are read from the bases' views, which
+:func:`openexplorer.views.release.inherited_limits` passes in (this module does not compute
+views: the release view uses it).
 """
 
 from __future__ import annotations
 
-import json
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from openexplorer.core.identity import canonical_hub_id
@@ -21,24 +24,7 @@ from openexplorer.core.identity import canonical_hub_id
 if TYPE_CHECKING:
     from openexplorer.db.cache import Cache
 
-__all__ = ["base_chain", "inherited_limits"]
-
-
-def _hub_data(cache: Cache, release_id: str) -> tuple[int, dict[str, Any]] | None:
-    """(record id, data) of the newest Hub record of a release, if it has one."""
-    row = cache.conn.execute(
-        "SELECT id, data FROM records WHERE release_id = ? AND source = 'hub' "
-        "AND scope = 'release' "
-        "ORDER BY assessed_date IS NULL, assessed_date DESC, imported_at DESC, id DESC LIMIT 1",
-        (release_id,),
-    ).fetchone()
-    if row is None:
-        return None
-    try:
-        data = json.loads(row[1]) if row[1] else {}
-    except (TypeError, ValueError):
-        data = {}
-    return int(row[0]), data if isinstance(data, dict) else {}
+__all__ = ["base_chain", "limits_from_bases"]
 
 
 def _release_id_for(cache: Cache, hub_id: str) -> str | None:
@@ -48,11 +34,9 @@ def _release_id_for(cache: Cache, hub_id: str) -> str | None:
         if cache.release(candidate) is not None:
             return candidate
     for candidate in dict.fromkeys((canonical, hub_id)):
-        row = cache.conn.execute(
-            "SELECT id FROM releases WHERE hub_id = ? COLLATE NOCASE LIMIT 1", (candidate,)
-        ).fetchone()
-        if row:
-            return str(row[0])
+        found = cache.release_id_for_hub_id(candidate)
+        if found:
+            return found
     return None
 
 
@@ -84,15 +68,15 @@ def base_chain(cache: Cache, release_id: str, *, max_depth: int = 10) -> list[di
     frontier: list[tuple[str, int, frozenset[str]]] = [(start, 0, frozenset({start}))]
     while frontier:
         child, depth, path = frontier.pop(0)
-        found = _hub_data(cache, child)
+        found = cache.latest_hub_data(child)
         if found is None:
             continue
         bases = _bases(found[1])
         if depth >= max_depth:
             if bases and out:
-                for entry in out:
-                    if entry.get("release_id") == child:
-                        entry["truncated"] = True
+                for earlier in out:
+                    if earlier.get("release_id") == child:
+                        earlier["truncated"] = True
             continue
         for base in bases:
             rid = _release_id_for(cache, base["id"].strip())
@@ -163,7 +147,7 @@ def _restriction_labels(license_id: str | None, kinds: list[str]) -> list[str]:
     return out
 
 
-def _license_is_open(license: dict[str, Any]) -> bool:  # noqa: A002 - the view's key
+def _license_is_open(license: dict[str, Any]) -> bool:
     from openexplorer.frameworks.mof import is_open_license
     from openexplorer.frameworks.osaid import is_open_content
 
@@ -174,7 +158,7 @@ def _license_is_open(license: dict[str, Any]) -> bool:  # noqa: A002 - the view'
     return bool(license.get("osi_approved")) or is_open_license(lid) or is_open_content(lid)
 
 
-def _license_line(base_id: str, license: dict[str, Any]) -> str | None:  # noqa: A002
+def _license_line(base_id: str, license: dict[str, Any]) -> str | None:
     lid = license.get("id")
     if lid is None:
         return f"licence of base model {base_id} not identified"
@@ -188,21 +172,21 @@ def _license_line(base_id: str, license: dict[str, Any]) -> str | None:  # noqa:
     return f"licence {name} from {base_id}: not an open licence"
 
 
-def inherited_limits(cache: Cache, release_id: str) -> list[str]:
+def limits_from_bases(chain: list[dict[str, Any]],
+                      views: Mapping[str, dict[str, Any]]) -> list[str]:
     """One line per limit a release inherits from a base model, nearest base first.
 
-    From each base's view (:func:`openexplorer.views.release.release_view`, keys ``license``, ``osai``
-    and ``mof`` only): a licence that is not open (its restrictions named), training data or
-    training code or weights the index rates closed (weights also when partial, e.g. gated), a
-    MOT record that reaches no MOF class. For a base the index has not rated, the view's
-    provisional ratings from the base's Hub evidence stand in, and the line says so
-    ("Hub evidence, automated" instead of "index"). A base outside the cache gives one line
-    saying its limits are unknown.
+    ``chain`` is the release's :func:`base_chain`; ``views`` the view of each known base by
+    release id (:func:`openexplorer.views.release.release_view` with ``detail=False``; keys
+    ``license``, ``osai`` and ``mof`` are read). From each base's view: a licence that is not
+    open (its restrictions named), training data or training code or weights the index rates
+    closed (weights also when partial, e.g. gated), a MOT record that reaches no MOF class. For
+    a base the index has not rated, the view's provisional ratings from the base's Hub evidence
+    stand in, and the line says so ("Hub evidence, automated" instead of "index"). A base
+    outside the cache gives one line saying its limits are unknown. Pure: reads no cache.
     """
-    from openexplorer.views.release import release_view  # lazily: views imports the cache
-
     lines: list[str] = []
-    for entry in base_chain(cache, release_id):
+    for entry in chain:
         if entry.get("cycle") or entry.get("seen"):
             continue
         base_id = entry["id"]
@@ -210,7 +194,7 @@ def inherited_limits(cache: Cache, release_id: str) -> list[str]:
             lines.append(f"base model {base_id} is not in the cache: its licence and data are "
                          "unknown")
             continue
-        view = release_view(cache, entry["release_id"], detail=False) or {}
+        view = views.get(entry["release_id"]) or {}
         license_line = _license_line(base_id, view.get("license") or {})
         if license_line:
             lines.append(license_line)

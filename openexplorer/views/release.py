@@ -9,9 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from openexplorer.core import licenses
-from openexplorer.views import lineage
 from openexplorer.db.cache import Cache
 from openexplorer.frameworks import mof, osai, osaid
+from openexplorer.views import lineage
 
 
 def _latest(records: list[dict[str, Any]], source: str) -> dict[str, Any] | None:
@@ -224,14 +224,8 @@ def release_view(cache: Cache, release_id: str, *, detail: bool = True) -> dict[
     if release is None:
         return None
     records = cache.records_for(release_id)
-    organization = None
-    if release["organization_id"]:
-        row = cache.conn.execute(
-            "SELECT name, kind, country FROM organizations WHERE id = ?",
-            (release["organization_id"],),
-        ).fetchone()
-        if row:
-            organization = {"name": row[0], "kind": row[1], "country": row[2]}
+    organization = (cache.organization(release["organization_id"])
+                    if release["organization_id"] else None)
     view: dict[str, Any] = {
         "id": release["id"],
         "name": release["name"],
@@ -263,7 +257,7 @@ def release_view(cache: Cache, release_id: str, *, detail: bool = True) -> dict[
     view["hub"] = hub_view(records)
     view["base_chain"] = lineage.base_chain(cache, release_id) if view["hub"] else []
     view["inherited_limits"] = (
-        lineage.inherited_limits(cache, release_id) if view["base_chain"] else [])
+        _limits_from(cache, view["base_chain"]) if view["base_chain"] else [])
     view["evidence"] = evidence_rows(records)
     # MOF rows show what the framework made of the component, not only that it is listed.
     outcomes = view["mof"].get("components") or {}
@@ -282,6 +276,22 @@ def release_view(cache: Cache, release_id: str, *, detail: bool = True) -> dict[
     )
     view["changes"] = cache.changes_for(release_id)
     return view
+
+
+def inherited_limits(cache: Cache, release_id: str) -> list[str]:
+    """One line per limit a release inherits from its base models, nearest base first: each
+    base's view read by :func:`openexplorer.views.lineage.limits_from_bases`."""
+    return _limits_from(cache, lineage.base_chain(cache, release_id))
+
+
+def _limits_from(cache: Cache, chain: list[dict[str, Any]]) -> list[str]:
+    views: dict[str, dict[str, Any]] = {}
+    for entry in chain:
+        rid = entry.get("release_id")
+        if (entry.get("known") and isinstance(rid, str) and rid not in views
+                and not entry.get("cycle") and not entry.get("seen")):
+            views[rid] = release_view(cache, rid, detail=False) or {}
+    return lineage.limits_from_bases(chain, views)
 
 
 def evidence_rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:

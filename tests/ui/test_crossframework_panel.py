@@ -24,6 +24,7 @@ from openexplorer.ui.crossframework_panel import (  # noqa: E402
     CrossFrameworkPanel,
 )
 from openexplorer.views.release import release_view  # noqa: E402
+from openexplorer.store.ingest import ingest  # noqa: E402
 
 LLAMA_BODY = "meta-llama__Llama-3.1-8B-Instruct__20250321__0daf2c.json"
 LLAMA_CARD = "NousResearch_Meta-Llama-3.1-8B-Instruct.md"
@@ -77,7 +78,7 @@ def test_olmo_side_by_side(panel, cache):
 def test_gated_llama_with_its_card(panel, cache, shared_data):
     body = json.loads((shared_data / "hub-samples" / "api" / "model_info" / LLAMA_BODY)
                       .read_text(encoding="utf-8"))
-    report = cache.ingest(ImportResult(records=[record_from_hub(body,
+    report = ingest(cache, ImportResult(records=[record_from_hub(body,
                                                                 fetched_at="2025-03-21T10:00Z")]))
     [release_id] = report.touched
     card = (shared_data / "hub-samples" / "cards" / "llama" / LLAMA_CARD).read_text("utf-8")

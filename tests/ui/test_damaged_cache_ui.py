@@ -85,7 +85,7 @@ def damaged(pristine: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     with path.open("r+b") as handle:
         handle.truncate(path.stat().st_size // 2)
     # A new cache is a copy of the pristine one (the build itself is tested elsewhere).
-    monkeypatch.setattr(store, "_create_from_snapshot",
+    monkeypatch.setattr(store, "create_from_snapshot",
                         lambda target: shutil.copyfile(pristine, target))
     return path
 

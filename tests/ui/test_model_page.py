@@ -33,6 +33,7 @@ from openexplorer.ui.model_page import (  # noqa: E402
     is_safe_url,
 )
 from openexplorer.views.release import release_view  # noqa: E402
+from openexplorer.store.ingest import ingest  # noqa: E402
 
 OLMO = "allenai/olmo-7b"
 
@@ -330,7 +331,7 @@ def test_a_hub_only_release_is_marked(page, shared_data: Path, tmp_path):
     raw = json.loads((shared_data / "hub-samples/api/model_info"
                       / "HuggingFaceH4__zephyr-7b-beta__20250321__31822c.json").read_text())
     with Cache.open(tmp_path / "hub.sqlite") as hub_cache:
-        hub_cache.ingest(ImportResult(records=[record_from_hub(
+        ingest(hub_cache, ImportResult(records=[record_from_hub(
             raw, fetched_at="2025-03-21T12:00:00Z")]), now="2025-03-21T12:00:00+00:00")
         release_id = hub_cache.resolve("HuggingFaceH4/zephyr-7b-beta")
         view = release_view(hub_cache, release_id)

@@ -16,6 +16,7 @@ from openexplorer.analyses import watchlist  # noqa: E402
 from openexplorer.core.records import Assessment, ImportResult, SourceRecord  # noqa: E402
 from openexplorer.ui import theme  # noqa: E402
 from openexplorer.ui.watchlist_view import STALE_TEXT, WatchlistView  # noqa: E402
+from openexplorer.store.ingest import ingest  # noqa: E402
 from tests.test_watchlist import snapshot_cache  # noqa: E402
 
 LLAMA = "meta-llama/llama-3.1-8b-instruct"
@@ -63,7 +64,7 @@ def hub(repo, *, gating="open", organization="Meta", release_date=None, version=
 def refresh(cache, *records, ago: timedelta = timedelta(0)):
     """Write records as a refresh does (``ago``: as one that ran that long ago); its report."""
     started = datetime.now(UTC) - ago
-    cache.ingest(ImportResult(records=list(records)), now=watchlist.stamp(started))
+    ingest(cache, ImportResult(records=list(records)), now=watchlist.stamp(started))
     return Report(started)
 
 
@@ -157,9 +158,9 @@ def test_possibly_stale_badge_and_review(view, cache):
 def test_since_filter(view, cache):
     view.add("release", LLAMA)
     old = datetime.now(UTC) - timedelta(days=40)
-    cache.ingest(ImportResult(records=[hub(LLAMA)]), now=watchlist.stamp(old))
-    cache.ingest(ImportResult(records=[hub(LLAMA, gating="partial", version="2")]),
-                 now=watchlist.stamp(old + timedelta(hours=1)))
+    ingest(cache, ImportResult(records=[hub(LLAMA)]), now=watchlist.stamp(old))
+    ingest(cache, ImportResult(records=[hub(LLAMA, gating="partial", version="2")]),
+                  now=watchlist.stamp(old + timedelta(hours=1)))
     view.reload()
     assert view.changes()
     view.since_combo.setCurrentIndex(view.since_combo.findData("30d"))
