@@ -176,13 +176,38 @@ def test_llama_custom_license_is_zero(real_models):
     assert result.component("Model architecture").license == "Llama 3.1 Community License Agreement"
 
 
-def test_bloom_reproduces_the_mot_index_zero_quirk(real_models):
-    # Hand-derived from ModelEvaluator::evaluate: BLOOM's technical report is its only counting
-    # Class III component, so array_search() returns 0, `!0` is true and the (open) research
-    # paper is counted as well: 2 of 6, not 1 of 6.
+def test_bloom_class_iii_at_one_sixth_as_the_mot_shows(real_models):
+    # ModelEvaluator.php at the data's commit (8b5d30e9; the `!array_search` test went with
+    # 115b581, 2025-06-20): a counting technical report is never joined by the research paper.
+    # BLOOM's report (CC-BY-4.0) is its only counting Class III component: 1 of 6 = 16.7 %.
     result = real_models["BLOOM"]
     assert result.component("Technical report").state == "included"
-    assert close(result.progress["III"], 200 / 6)
+    assert result.component("Research paper").state == "included"
+    assert not result.research_paper_substitutes
+    assert close(result.progress["III"], 100 / 6)
+    assert result.progress["II"] == 0 and result.progress["I"] == 0
+    assert result.mof_class is None and result.label == "Unclassified"
+
+
+@pytest.mark.parametrize(
+    ("stem", "mof_class", "progress"),
+    [
+        # Report and paper both counting: no substitution, both count in Class I (14 of 14).
+        ("Amber", "I", {"III": 100.0, "II": 100.0, "I": 100.0}),
+        # Report missing, paper counting: the paper stands in for III and II, and Class I needs
+        # 13, not 14.
+        ("Pythia-70M", "I", {"III": 100.0, "II": 100.0, "I": 100.0}),
+        # Report missing, paper counting; Class II 9 of 10 (evaluation data missing).
+        ("GPT-NeoX-20B", "III", {"III": 100.0, "II": 90.0, "I": 0.0}),
+        # Report counts, paper counts; Class I 13 of 14 (one Class I component missing).
+        ("Polyglot-Ko", "II", {"III": 100.0, "II": 100.0, "I": 1300 / 14}),
+    ],
+)
+def test_research_paper_cases_from_the_real_data(real_models, stem, mof_class, progress):
+    result = real_models[stem]
+    assert result.mof_class == mof_class
+    for level, value in progress.items():
+        assert close(result.progress[level], value), (level, result.progress)
 
 
 # --- licence table ----------------------------------------------------------------------------
@@ -424,18 +449,25 @@ def test_unknown_component_names_are_reported_and_ignored():
     assert result.mof_class == "III"
 
 
-def test_index_zero_quirk_on_hand_built_input():
-    # Only the technical report counts in Class III; the open research paper is then counted
-    # as well, exactly as the MOT's `!array_search(11, …)` does.
+def test_counting_report_is_not_joined_by_the_paper():
+    # Only the technical report counts in Class III: 1 of 6, the open research paper is not
+    # added (ModelEvaluator::handleTechnicalReportOmission returns when the report is included).
     components = {**good(["Technical report", "Research paper"]),
                   **listed(["Model architecture", "Model card"], "Proprietary")}
     result = evaluate(components, {})
-    assert close(result.progress["III"], 200 / 6)
-    # With an earlier Class III component counting the quirk does not apply: the architecture
-    # and the report count (2 of 6), the paper does not (it would make 3).
+    assert close(result.progress["III"], 100 / 6)
+    assert not result.research_paper_substitutes
+    # With the architecture counting as well: 2 of 6.
     result = evaluate({**components, **good(["Model architecture"])}, {})
     assert close(result.progress["III"], 200 / 6)
     assert not result.research_paper_substitutes
+
+
+def test_paper_stands_in_for_a_report_that_does_not_count():
+    components = {**good(["Research paper"]), **listed(["Technical report"], "Proprietary")}
+    result = evaluate(components, {})
+    assert result.research_paper_substitutes
+    assert close(result.progress["III"], 100 / 6)
 
 
 def test_evaluate_assessments_reads_the_stored_form():

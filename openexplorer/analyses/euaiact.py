@@ -22,10 +22,17 @@ lines (source, date, what it says, link):
     (``extra_gated_eu_disallowed``, decisive), the index rating the weights closed, or Epoch
     saying "API access", "Hosted access (no API)" or "Unreleased". A gated repository (manual or
     automatic approval) is evidence for neither: whether a click-through gate still counts as
-    "publicly available" is a legal question.
-(b) **architecture information public** — the MOT lists Model architecture (or Model metadata,
-    the configuration); or the index documents the system architecture (``hardware_architecture``
-    open or partial). Fails when the index rates it closed and nothing else shows it.
+    "publicly available" is a legal question. The same holds for a weights cell the index rates
+    closed *because* the download needs a licence to be signed or accepted (its notes say so,
+    e.g. Llama 3.1): that is a licence gate, not unpublished weights, and counts as unknown.
+(b) **architecture information public** — the MOT lists Model architecture (the code) or Model
+    metadata (the configuration); or the index rates a document that covers the model
+    architecture open or partial: ``modelcard`` ("comprehensive insight on model architecture,
+    training, fine-tuning, and evaluation"), ``preprint`` or ``paper`` ("detail all major parts
+    of the system"). Fails only when the index rates all three closed and nothing else shows it.
+    The index's ``hardware_architecture`` rates the documentation of the *training hardware*
+    ("the hardware architecture used for datasource processing and model training",
+    ``_parameters-descriptions.yml``), not the model architecture, and is not read.
 (c) **usage information public** — a model card: MOT Model card listed, the index's
     ``modelcard`` open or partial, or a card on the Hub. Fails when the index or the Hub says
     there is none.
@@ -47,8 +54,12 @@ lines (source, date, what it says, link):
     ``revenue-threshold`` restriction: royalties or a paid licence above a revenue figure).
 
 Systemic risk: Art. 51(2) presumes high-impact capabilities when the cumulative training compute
-is greater than 10^25 FLOP. With Epoch's figure above that, the pre-check says "presumed systemic
-risk: the open-source exemption does not apply" and the overall result is ``fail``.
+is greater than 10^25 FLOP. The figure is Epoch AI's: the release's own Epoch record, else the
+Epoch record :func:`linked_epoch` finds for it (the same model under Epoch's name, or the base
+model it was fine-tuned from — cumulative compute includes the base model's pre-training; see
+the Commission's guidelines, :data:`GUIDELINES`). With a figure above 10^25, the pre-check says
+"presumed systemic risk: the open-source exemption does not apply" and the overall result is
+``fail``.
 
 Overall result: ``fail`` when a condition fails or systemic risk is presumed; ``pass`` only when
 all five pass; ``unknown`` otherwise — in practice the usual outcome for an open model, since (e)
@@ -61,17 +72,22 @@ is legal advice; :func:`memo_markdown` says so at the top of every memo.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 from openexplorer.core import licenses
+from openexplorer.core.identity import match_key
 from openexplorer.frameworks import mof
 
 __all__ = [
     "COMPUTE_THRESHOLD_FLOP",
     "CONDITIONS",
+    "GUIDELINES",
+    "GUIDELINES_URL",
+    "LEGAL_SOURCES",
     "NOT_LEGAL_ADVICE",
     "REGULATION",
     "REGULATION_URL",
@@ -79,6 +95,7 @@ __all__ = [
     "Evidence",
     "PreCheck",
     "SystemicRisk",
+    "linked_epoch",
     "memo_markdown",
     "precheck",
 ]
@@ -95,6 +112,16 @@ REGULATION = ("Regulation (EU) 2024/1689 of the European Parliament and of the C
               "13 June 2024 laying down harmonised rules on artificial intelligence "
               "(Artificial Intelligence Act), OJ L, 2024/1689, 12.7.2024")
 REGULATION_URL = "https://eur-lex.europa.eu/eli/reg/2024/1689/oj"
+#: The Commission's guidelines for GPAI providers (C(2025) 5045 final, 18 July 2025): its reading
+#: of the open-source exemption (Art. 53(2)), monetisation and training-compute estimates.
+GUIDELINES = ("European Commission, Guidelines on the scope of the obligations for providers of "
+              "general-purpose AI models under the AI Act (Communication C(2025) 5045 final, "
+              "18 July 2025)")
+GUIDELINES_URL = ("https://digital-strategy.ec.europa.eu/en/library/"
+                  "guidelines-scope-obligations-providers-general-purpose-ai-models-under-ai-act")
+#: The legal texts every pre-check cites (title, address), for the memo and the panel.
+LEGAL_SOURCES: tuple[tuple[str, str], ...] = ((REGULATION, REGULATION_URL),
+                                              (GUIDELINES, GUIDELINES_URL))
 NOT_LEGAL_ADVICE = (
     "Not legal advice. This memo is an automated pre-check of public evidence recorded by "
     "OpenExplorer. It cannot establish who the provider is, whether the model is a "
@@ -160,6 +187,17 @@ _EPOCH_OPEN_WEIGHTS = re.compile(r"^open weights", re.IGNORECASE)
 _EPOCH_SERVICE = frozenset({"API access", "Hosted access (no API)"})
 _EPOCH_CLOSED = frozenset({"API access", "Hosted access (no API)", "Unreleased"})
 _DATE = re.compile(r"\d{4}-\d{2}(?:-\d{2})?")
+#: Index notes that say the weights sit behind a licence to sign or accept (a gate), not that
+#: they are unpublished ("requires signing Meta Llama 3.1's bespoke 'community license'").
+_LICENCE_GATE = re.compile(
+    r"\bgated\b|request(?:ing)? access|(?:sign|accept|agree)\w*\b.{0,80}licen[cs]e"
+    r"|licen[cs]e.{0,80}\b(?:sign|accept|agree)\w*", re.IGNORECASE)
+#: Index dimensions whose documents cover the model architecture (_parameters-descriptions.yml).
+_ARCHITECTURE_DOCS = (
+    ("modelcard", "model card (covers the model architecture)"),
+    ("preprint", "preprint (details all major parts of the system)"),
+    ("paper", "peer-reviewed paper (details all major parts of the system)"),
+)
 
 
 # --- results ------------------------------------------------------------------------------------
@@ -239,6 +277,7 @@ class PreCheck:
         out["not_removed"] = [{"obligation": n, "basis": t} for n, t in self.not_removed]
         out["not_legal_advice"] = NOT_LEGAL_ADVICE
         out["regulation"] = {"title": REGULATION, "url": REGULATION_URL}
+        out["guidelines"] = {"title": GUIDELINES, "url": GUIDELINES_URL}
         return out
 
 
@@ -327,6 +366,17 @@ def _osai(view: dict[str, Any]) -> tuple[dict[str, str], str | None, str | None,
         cite.get("key") if source == "osai" else None
 
 
+def _osai_notes(view: dict[str, Any], dim: str, key: str | None) -> str | None:
+    """The index's notes on one dimension of the record behind the view's index part."""
+    cite = (view.get("osai") or {}).get("source") or {}
+    source = cite.get("source") or "osai"
+    for row in view.get("evidence") or ():
+        if row.get("source") == source and row.get("component") == dim \
+                and (key is None or row.get("key") == key) and row.get("notes"):
+            return str(row["notes"])
+    return None
+
+
 def _osai_url(view: dict[str, Any], dim: str, key: str | None, fallback: str | None) -> str | None:
     cite = (view.get("osai") or {}).get("source") or {}
     return _evidence_urls(view, cite.get("source") or "osai", dim, key) or fallback
@@ -387,6 +437,12 @@ def _weights(view: dict[str, Any], today: dt.date, hub_data: dict[str, Any] | No
             "fail" if rating == "closed" else "unknown"
         meaning = {"open": "shared", "partial": "partially or not fully shared",
                    "closed": "not shared"}.get(rating, rating)
+        notes = _osai_notes(view, "weights_endmodel", key)
+        if rating == "closed" and notes and _LICENCE_GATE.search(notes):
+            status_for = "unknown"
+            meaning = (f"the index's note: \"{notes}\" — a licence gate, not unpublished "
+                       "weights; whether a licence-gated download counts as publicly available "
+                       "is for legal review")
         c.add("osai", f"end-model weights rated {rating} ({meaning})", status_for,
               date=osai_date, url=_osai_url(view, "weights_endmodel", key, osai_url))
     label, epoch_date, epoch_url = _epoch(view)
@@ -434,15 +490,14 @@ def _architecture(view: dict[str, Any], today: dt.date) -> Condition:
         elif component == "Model architecture":
             c.add(source, f"{label} does not list {what}", "unknown", date=date, url=url)
     dims, osai_date, osai_url, key = _osai(view)
-    rating = dims.get("hardware_architecture")
-    if rating:
-        status = "pass" if rating in ("open", "partial") else \
+    for dim, what in _ARCHITECTURE_DOCS:
+        rating = dims.get(dim)
+        if not rating:
+            continue
+        status: Status = "pass" if rating in ("open", "partial") else \
             "fail" if rating == "closed" else "unknown"
-        meaning = {"open": "fully documented", "partial": "partly documented",
-                   "closed": "not documented"}.get(rating, rating)
-        c.add("osai", f"system architecture and training set-up {meaning} "
-              f"(hardware_architecture: {rating})", status,  # type: ignore[arg-type]
-              date=osai_date, url=_osai_url(view, "hardware_architecture", key, osai_url))
+        c.add("osai", f"{what} rated {rating} ({dim})", status, date=osai_date,
+              url=_osai_url(view, dim, key, osai_url))
     status = c.status()
     summary = {
         "pass": "Information on the model architecture is published.",
@@ -641,11 +696,25 @@ def _condition(key: str, status: Status, summary: str, items: Iterable[Evidence]
                      summary=summary, evidence=tuple(items))
 
 
-def _systemic(view: dict[str, Any], today: dt.date) -> SystemicRisk:
-    epoch = view.get("epoch") or {}
-    compute = epoch.get("training_compute_flop")
-    cite = epoch.get("source") or {}
+def _compute_of(epoch: dict[str, Any] | None) -> float | None:
+    compute = (epoch or {}).get("training_compute_flop")
     if not isinstance(compute, int | float) or isinstance(compute, bool) or compute <= 0:
+        return None
+    return float(compute)
+
+
+def _systemic(view: dict[str, Any], today: dt.date,
+              linked: dict[str, Any] | None = None) -> SystemicRisk:
+    epoch = view.get("epoch") or {}
+    via = ""
+    if _compute_of(epoch) is None and _compute_of(linked):
+        epoch = linked or {}
+        name = epoch.get("name") or (epoch.get("source") or {}).get("key")
+        base = ", the base model" if epoch.get("relation") == "base" else ""
+        via = f": record \"{name}\"{base}"
+    compute = _compute_of(epoch)
+    cite = epoch.get("source") or {}
+    if compute is None:
         return SystemicRisk(
             status="unknown", compute_flop=None,
             text="Epoch AI has no training-compute figure for this release: the 10^25 FLOP "
@@ -655,16 +724,18 @@ def _systemic(view: dict[str, Any], today: dt.date) -> SystemicRisk:
     figure = flop_text(compute)
     if compute > COMPUTE_THRESHOLD_FLOP:
         status: Literal["presumed", "below", "unknown"] = "presumed"
-        text = (f"Training compute {figure} (Epoch AI) is above 10^25 FLOP: presumed systemic "
+        text = (f"Training compute {figure} (Epoch AI{via}) is above 10^25 FLOP: presumed systemic "
                 "risk (Art. 51(2)): the open-source exemption does not apply.")
-        c.add("epoch", f"training compute {figure}", "fail", date=_cite_date(cite),
+        c.add("epoch", f"training compute {figure} ({via[2:]})" if via else
+              f"training compute {figure}", "fail", date=_cite_date(cite),
               url=cite.get("url"))
     else:
         status = "below"
-        text = (f"Training compute {figure} (Epoch AI) is not above 10^25 FLOP: no presumption "
+        text = (f"Training compute {figure} (Epoch AI{via}) is not above 10^25 FLOP: no presumption "
                 "of systemic risk (Art. 51(2)); the Commission can still designate a model "
                 "(Art. 51(1)(b)).")
-        c.add("epoch", f"training compute {figure}", "pass", date=_cite_date(cite),
+        c.add("epoch", f"training compute {figure} ({via[2:]})" if via else
+              f"training compute {figure}", "pass", date=_cite_date(cite),
               url=cite.get("url"))
     return SystemicRisk(status=status, text=text, compute_flop=float(compute),
                         evidence=tuple(c.items))
@@ -678,11 +749,14 @@ def flop_text(value: float) -> str:
 
 
 def precheck(view: dict[str, Any], *, today: dt.date | str,
-             hub_data: dict[str, Any] | None = None) -> PreCheck:
+             hub_data: dict[str, Any] | None = None,
+             epoch: dict[str, Any] | None = None) -> PreCheck:
     """The open-source route pre-check of one release view (``release_view(cache, id)``).
 
     ``today`` dates the pre-check and decides which evidence is stale. ``hub_data`` is the Hub
-    record's ``data`` (for ``eu_disallowed``) when the view does not carry it.
+    record's ``data`` (for ``eu_disallowed``) when the view does not carry it. ``epoch`` is the
+    Epoch evidence :func:`linked_epoch` found for a release whose view has no compute figure of
+    its own; the systemic-risk presumption is read from it then.
     """
     day = today if isinstance(today, dt.date) else dt.date.fromisoformat(str(today)[:10])
     conditions = (
@@ -692,7 +766,7 @@ def precheck(view: dict[str, Any], *, today: dt.date | str,
         _licence(view, day),
         _monetisation(view, day),
     )
-    systemic = _systemic(view, day)
+    systemic = _systemic(view, day, epoch)
     statuses = [c.status for c in conditions]
     failed = [c for c in conditions if c.status == "fail"]
     if systemic.status == "presumed":
@@ -818,9 +892,81 @@ def memo_markdown(check: PreCheck, view: dict[str, Any], snapshot_date: str | No
         "",
         "## Legal texts",
         "",
-        f"- {REGULATION}. {REGULATION_URL}",
+        *(f"- {title}. {url}" for title, url in LEGAL_SOURCES),
         "",
         citations(check.sources, snapshot_date),
         f"*{NOT_LEGAL_ADVICE}* Made by OpenExplorer on {check.date}.",
     ]
     return "\n".join(out) + "\n"
+
+
+# --- the Epoch record of a release without one -------------------------------------------------------
+
+
+def linked_epoch(cache: Any, view: dict[str, Any]) -> dict[str, Any] | None:
+    """Epoch AI's evidence for a release whose view has no training-compute figure of its own.
+
+    The release's own Epoch part when it has a figure; else the one Epoch record, with a figure,
+    whose name is the release's (its name, its Hub name, either without the organisation's name
+    in front: "Meta-Llama-3.1-405B" is Epoch's "Llama 3.1-405B") or, failing that, its base
+    model's (the index's ``basemodelname``, the Hub's ``base_model``; cumulative training compute
+    includes the base model's). Several candidates for one name: none is chosen. The result has
+    the Epoch part's keys plus ``name`` and ``relation`` (``same`` or ``base``).
+    """
+    own = view.get("epoch") or {}
+    if _compute_of(own) is not None:
+        return None
+    org = match_key(view.get("organization")) or ""
+
+    def keys(*names: Any) -> list[str]:
+        out: list[str] = []
+        for name in names:
+            key = match_key(str(name).split("/")[-1]) if name else None
+            if not key:
+                continue
+            out.append(key)
+            if org and key.startswith(org) and len(key) > len(org) + 3:
+                out.append(key[len(org):])
+        return out
+
+    rows = cache.conn.execute("SELECT source, data FROM records WHERE release_id = ?",
+                              (view.get("id"),)).fetchall()
+    bases: list[Any] = []
+    for _source, data in rows:
+        try:
+            parsed = json.loads(data) if isinstance(data, str) else (data or {})
+        except ValueError:
+            continue
+        if isinstance(parsed, dict):
+            for field_ in ("basemodelname", "base_model"):
+                value = parsed.get(field_)
+                bases.extend(value if isinstance(value, list) else [value])
+    for relation, names in (("same", keys(view.get("name"), view.get("hub_id"))),
+                            ("base", keys(*bases))):
+        found: dict[str, tuple[str, dict[str, Any], str | None]] = {}
+        for key in dict.fromkeys(names):
+            if len(key) < 4:
+                continue
+            for (release_id,) in cache.conn.execute(
+                    "SELECT release_id FROM match_keys WHERE key = ?", (key,)).fetchall():
+                for rkey, name, data, version, epoch_org in cache.conn.execute(
+                        "SELECT key, name, data, source_version, organization FROM records "
+                        "WHERE source = 'epoch' AND release_id = ?", (release_id,)).fetchall():
+                    parsed = json.loads(data) if isinstance(data, str) else (data or {})
+                    if _compute_of(parsed) is None or release_id == view.get("id"):
+                        continue
+                    # A base model's compute counts for its own provider's fine-tunes; another
+                    # provider's modification is judged by its own compute (the guidelines).
+                    other = match_key(epoch_org) or ""
+                    if relation == "base" and not (org and other and (
+                            other.startswith(org) or org.startswith(other))):
+                        continue
+                    found[rkey] = (name, parsed, version)
+        if len(found) == 1:
+            rkey, (name, data, version) = next(iter(found.items()))
+            links = data.get("links") or []
+            return {"training_compute_flop": data.get("training_compute_flop"),
+                    "name": name, "relation": relation,
+                    "source": {"source": "epoch", "key": rkey, "source_version": version,
+                               "url": links[0] if links else None}}
+    return None

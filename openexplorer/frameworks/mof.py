@@ -1,10 +1,15 @@
 """The Model Openness Framework (MOF) as the Model Openness Tool (MOT) implements it.
 
-Reproduces ``ModelEvaluator`` of lfai/model_openness_tool (data snapshot 8b5d30e9; evaluator
-code read at a5f00fad, after the 2025-05 progress changes): which licence a component has,
-whether that licence counts, the per-class progress and the class. The MOT, not the MOF
-paper, is the reference: its results are what users see on mot.isitopen.ai, quirks included
-(non-SPDX spellings are invalid, a lower class shows 0 % until the higher one is complete).
+Reproduces ``ModelEvaluator`` of lfai/model_openness_tool at the commit of the data we ship,
+8b5d30e90a7c62d7d6ece48b91e69ff495920a4d: the file
+``web/modules/mof/src/ModelEvaluator.php`` at that commit
+(https://github.com/lfai/model_openness_tool/blob/8b5d30e90a7c62d7d6ece48b91e69ff495920a4d/web/modules/mof/src/ModelEvaluator.php),
+last changed by 115b581 "Cleanup ModelEvaluator." (2025-06-20), which replaced the
+``!array_search(11, …)`` test (index 0 is falsy in PHP) with ``handleTechnicalReportOmission``
+and an explicit ``getComponentStatus``. It decides which licence a component has, whether that
+licence counts, the per-class progress and the class. The MOT, not the MOF paper, is the
+reference: its results are what users see on mot.isitopen.ai, its rules included (non-SPDX
+spellings are invalid, a lower class shows 0 % until the higher one is complete).
 
 The licence tables come from ``resources/mof_licenses.json`` (built by
 ``scripts/build_mof_license_table.py``); nothing here reads the shared source data.
@@ -47,9 +52,6 @@ _CLASS_NAMES: dict[int, ClassName] = {3: "III", 2: "II", 1: "I"}
 _TECHNICAL_REPORT = 11
 _RESEARCH_PAPER = 21
 _UNLICENSED = "unlicensed"  # the MOT's marker for "no licence", compared case-sensitively
-# Required Class III ids in mof.settings.yml order, the order ComponentManager::getRequired
-# returns them in (it only matters for the array_search quirk in evaluate()).
-_CLASS_III_MOT_ORDER = (9, 10, 12, 13, 14, 11)
 
 
 @dataclass(frozen=True)
@@ -270,15 +272,11 @@ def evaluate(
     counting = {cid for cid, o in outcomes.items() if o.counts}
     report, paper = outcomes[_TECHNICAL_REPORT], outcomes[_RESEARCH_PAPER]
 
-    # The research paper stands in for a technical report that does not count, whenever the
-    # paper is listed at all (even invalid or unlicensed): the report is then no longer
-    # "missing", and the paper's own status counts for Classes III and II.
-    # MOT quirk, reproduced: PHP tests `!array_search(11, $included)`, and index 0 is falsy, so
-    # the paper is also added when the report counts but is the first counting Class III
-    # component in the MOT's order (BLOOM: III 33.3 % on the MOT, not 16.7 %).
-    first_counting = next((cid for cid in _CLASS_III_MOT_ORDER if cid in counting), None)
-    report_looks_absent = not report.counts or first_counting == _TECHNICAL_REPORT
-    substitutes = report_looks_absent and paper.state != "missing"
+    # ``handleTechnicalReportOmission``: when the technical report is not "included" (it does
+    # not count), a research paper listed at all (even invalid or unlicensed; its status is not
+    # null) takes the report out of "missing" and is added, with its own status, to Classes III
+    # and II. A counting report is never joined by the paper.
+    substitutes = not report.counts and paper.state != "missing"
 
     counted: dict[int, int] = {}
     cumulative: list[int] = []

@@ -76,7 +76,8 @@ class OsaiScore:
 @lru_cache(maxsize=1)
 def _parameters() -> dict[str, Any]:
     text = files("openexplorer.resources").joinpath("osai_parameters.json").read_text("utf-8")
-    return json.loads(text)
+    parameters: dict[str, Any] = json.loads(text)
+    return parameters
 
 
 def _load_dimensions() -> tuple[Dimension, ...]:

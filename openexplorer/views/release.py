@@ -304,6 +304,7 @@ def evidence_rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 "component": a.component,
                 "status": a.status,
                 "value": a.value,
+                "notes": a.notes,
                 "license": a.license,
                 "urls": list(a.urls),
                 "source": record["source"],
