@@ -1,8 +1,9 @@
 """The field at a glance: openness by release year, by organisation kind, MOF classes, index scores.
 
 Pure Python over the cache's derived ``release_summary`` table (one row per release, see
-:mod:`openexplorer.search.summary`), read through :mod:`openexplorer.db.queries`. Every figure carries the number of releases it rests on, so a chart
-can say "mean 0.54 over 37 scored releases (of 120)".
+:mod:`openexplorer.search.summary`), read through :mod:`openexplorer.db.queries`. Every figure
+carries the number of releases it rests on, so a chart can say "mean 0.54 over 37 scored releases
+(of 120)".
 
 Scales: the index score is 0–1 (``osai_score``); the MOF total is a percentage, 0–100
 (``mof_total``, the mean of the three class progresses, as the MOT sorts by).
