@@ -55,6 +55,7 @@ from typing import Any
 import yaml
 
 from openexplorer.core import licenses
+from openexplorer.db import queries
 
 __all__ = [
     "BUCKETS",
@@ -477,26 +478,20 @@ def bucket_of(lc: LicenseClauses) -> str:
 # --- the whole cache ----------------------------------------------------------------------------
 
 
-def _eu_gated(cache: Any) -> dict[str | None, list[str]]:
+def _eu_gated(cache: queries.Connected) -> dict[str | None, list[str]]:
     """Hub repositories whose gate excludes EU users, by the licence id of their release."""
     out: dict[str | None, list[str]] = {}
-    rows = cache.conn.execute(
-        "SELECT s.license_id, r.key FROM records r "
-        "JOIN release_summary s ON s.release_id = r.release_id "
-        "WHERE r.source = 'hub' AND json_extract(r.data, '$.eu_disallowed') = 1").fetchall()
-    for license_id, key in rows:
+    for license_id, key in queries.eu_gated_hub_keys(cache):
         out.setdefault(license_id, []).append(key)
     return out
 
 
-def license_counts(cache: Any) -> Counter[str | None]:
+def license_counts(cache: queries.Connected) -> Counter[str | None]:
     """Releases per licence id in ``release_summary`` (None: no licence recorded)."""
-    rows = cache.conn.execute(
-        "SELECT license_id, count(*) FROM release_summary GROUP BY license_id").fetchall()
-    return Counter({license_id: n for license_id, n in rows})
+    return Counter({license_id: n for license_id, n in queries.releases_per_licence(cache)})
 
 
-def clause_matrix(cache: Any) -> list[LicenseClauses]:
+def clause_matrix(cache: queries.Connected) -> list[LicenseClauses]:
     """One row per licence in the cache, most used first (then by name)."""
     gated = _eu_gated(cache)
     rows = [license_clauses(license_id, releases=n, eu_gated=gated.get(license_id, ()))
@@ -519,21 +514,12 @@ def license_ids_in_bucket(matrix: Iterable[LicenseClauses], bucket: str) -> list
     return [lc.license_id for lc in matrix if lc.bucket == bucket]
 
 
-def release_ids_in_bucket(cache: Any, bucket: str,
+def release_ids_in_bucket(cache: queries.Connected, bucket: str,
                           matrix: Iterable[LicenseClauses] | None = None) -> list[str]:
     """The releases whose licence is in ``bucket`` (for the search panel's facet)."""
     ids = license_ids_in_bucket(matrix if matrix is not None else clause_matrix(cache), bucket)
     real = [i for i in ids if i is not None]
-    out: list[str] = []
-    for start in range(0, len(real), 500):
-        part = real[start:start + 500]
-        out += [r[0] for r in cache.conn.execute(
-            f"SELECT release_id FROM release_summary WHERE license_id IN "
-            f"({', '.join('?' for _ in part)})", part)]
-    if None in ids:
-        out += [r[0] for r in cache.conn.execute(
-            "SELECT release_id FROM release_summary WHERE license_id IS NULL")]
-    return sorted(out)
+    return sorted(queries.release_ids_with_licences(cache, real, unlicensed=None in ids))
 
 
 # --- writing it out -----------------------------------------------------------------------------

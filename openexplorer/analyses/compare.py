@@ -7,6 +7,7 @@ import re
 from collections.abc import Collection, Sequence
 from typing import Any
 
+from openexplorer.db import queries
 from openexplorer.db.cache import Cache
 from openexplorer.frameworks import mof, osai
 
@@ -133,10 +134,13 @@ def parse_release_date(text: str | None) -> dt.date | None:
 
 def release_score(view: dict[str, Any], measure: str = "osai") -> float | None:
     """The figure a timeline plots for one release: index score or MOF total progress."""
+    score: float | None
     if measure == "osai":
-        return view["osai"]["score"]
+        score = view["osai"]["score"]
+        return score
     if measure == "mof":
-        return view["mof"].get("total")
+        score = view["mof"].get("total")
+        return score
     raise ValueError(f"measure is one of {MEASURES}, not {measure!r}")
 
 
@@ -147,9 +151,7 @@ def _family_ids(cache: Cache, family_ids: list[str] | None) -> list[str] | None:
     wanted = sorted({str(f) for f in family_ids if f})
     if not wanted:
         return []
-    marks = ", ".join("?" * len(wanted))
-    return [r[0] for r in cache.conn.execute(
-        f"SELECT id FROM families WHERE id IN ({marks}) OR name IN ({marks})", wanted + wanted)]
+    return queries.family_ids_named(cache, wanted)
 
 
 def crowded_families(cache: Cache, family_ids: list[str] | None,
@@ -159,12 +161,7 @@ def crowded_families(cache: Cache, family_ids: list[str] | None,
     ids = _family_ids(cache, family_ids)
     if ids == []:
         return {}
-    sql = ("SELECT r.family_id, f.name, count(*) FROM releases r "
-           "JOIN families f ON f.id = r.family_id WHERE r.release_date IS NOT NULL")
-    if ids is not None:
-        sql += f" AND r.family_id IN ({', '.join('?' * len(ids))})"
-    sql += " GROUP BY r.family_id HAVING count(*) > ?"
-    return {r[0]: (r[1], r[2]) for r in cache.conn.execute(sql, [*(ids or []), most])}
+    return queries.crowded_family_counts(cache, ids, most)
 
 
 def family_timeline(
@@ -186,46 +183,15 @@ def family_timeline(
     # The scores and their provisional flags as the release summary keeps them (computed from
     # each release's view by the same rules): one query, not a view per release — a family
     # can have 100,000 Hub fine-tunes.
-    score, provisional = (("s.osai_score", "s.osai_provisional") if measure == "osai"
-                          else ("s.mof_total", "s.mof_provisional"))
-    sql = (f"SELECT r.id, r.name, r.release_date, f.name, {score}, {provisional} "
-           "FROM releases r JOIN families f ON f.id = r.family_id "
-           "JOIN release_summary s ON s.release_id = r.id "
-           f"WHERE r.release_date IS NOT NULL AND {score} IS NOT NULL")
     ids = _family_ids(cache, family_ids)  # first, so that releases are read by family
     if ids == []:
         return {}
-    crowded = sorted(c for c in crowded if ids is None or c in ids)
-
-    def among(column: str, values: list[str]) -> str:
-        return f"{column} IN ({', '.join('?' * len(values))})"
-
-    # Each arm of the condition one index can answer (SQLite reads them one by one and joins
-    # the rows found): the plain families' releases, the crowded ones' curated releases, the
-    # releases kept — not a filter over a crowded family's 100,000 releases.
-    arms: list[str] = []
-    args: list[str] = []
-    plain = [i for i in ids if i not in crowded] if ids is not None else None
-    if plain is None:
-        if crowded:
-            arms.append(f"NOT {among('r.family_id', crowded)}")
-            args += crowded
-    elif plain:
-        arms.append(among("r.family_id", plain))
-        args += plain
-    if crowded:
-        arms.append(f"({among('r.family_id', crowded)} AND r.origin = 'curated')")
-        args += crowded
-        kept = sorted(set(keep))
-        if kept:
-            arms.append(f"({among('r.id', kept)} AND {among('r.family_id', crowded)})")
-            args += [*kept, *crowded]
-    if arms:
-        sql += " AND (" + " OR ".join(arms) + ")"
-    sql += " ORDER BY f.name COLLATE NOCASE, r.release_date, r.name, r.id"  # (ties: by id)
+    rows = queries.family_timeline_rows(
+        cache, ids, measure="osai" if measure == "osai" else "mof",
+        crowded=sorted(c for c in crowded if ids is None or c in ids), keep=keep)
     timeline: dict[str, list[dict[str, Any]]] = {}
     dates: dict[str, Any] = {}  # release dates repeat: each parsed once
-    for release_id, name, release_date, family, value, flag in cache.conn.execute(sql, args):
+    for release_id, name, release_date, family, value, flag in rows:
         if release_date not in dates:
             dates[release_date] = parse_release_date(release_date)
         if dates[release_date] is None:

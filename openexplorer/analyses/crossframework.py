@@ -416,7 +416,8 @@ def osaid_vs_osi(view: Mapping[str, Any]) -> Disagreement | None:
     o = view.get("osaid") or {}
     if pub is None or not o:
         return None
-    outcome, verdict = pub.get("outcome"), o.get("verdict") or "unknown"
+    outcome: Any = pub.get("outcome")  # as OSI published it (a key of _OSI_OUTCOMES)
+    verdict = o.get("verdict") or "unknown"
     agree = (outcome == "pass" and verdict == "pass") or (
         outcome in ("fail", "would_pass_if_license_changed") and verdict == "fail")
     if agree:

@@ -23,7 +23,6 @@ Pure Python: no Qt.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -34,8 +33,10 @@ from typing import Any
 import yaml
 
 from openexplorer.analyses.crossframework import effective_license, use_restrictions
-from openexplorer.frameworks.osaid import is_open_content
 from openexplorer.core.licenses import identify
+from openexplorer.db import queries
+from openexplorer.db.cache import Cache
+from openexplorer.frameworks.osaid import is_open_content
 
 __all__ = [
     "ASPECTS",
@@ -60,7 +61,8 @@ _COUNTED = frozenset({"included", "open-with-warning"})
 def rules() -> dict[str, Any]:
     """The claim table (``resources/openwashing_claims.yml``), loaded once."""
     text = files("openexplorer.resources").joinpath("openwashing_claims.yml").read_text("utf-8")
-    return yaml.safe_load(text)
+    table: dict[str, Any] = yaml.safe_load(text)
+    return table
 
 
 ASPECTS: tuple[str, ...] = tuple(rules()["aspects"])
@@ -98,7 +100,7 @@ class Claim:
 
     @property
     def source_label(self) -> str:
-        label = rules()["sources"].get(self.source, {}).get("label", self.source)
+        label = str(rules()["sources"].get(self.source, {}).get("label", self.source))
         if self.where and self.source in ("name", "licence", "index"):
             label = f"{label} {self.where}"
         return label + (", in passing" if self.comparative else "")
@@ -605,29 +607,19 @@ def _bound_of(claims_: Sequence[Claim], licence_shortfall: float, gating_shortfa
     return best
 
 
-def _candidates(cache: Any) -> list[tuple[float, str, str]]:
+def _candidates(cache: Cache) -> list[tuple[float, str, str]]:
     """(upper bound of the gap, name, release id) for every release that could carry a claim
     without its card: listed by the index, or a name, source key or licence saying "open"."""
-    conn = cache.conn
     keys: dict[str, list[str]] = {}
     listed: set[str] = set()
-    for release_id, source, key in conn.execute(
-            "SELECT release_id, source, key FROM records WHERE release_id IS NOT NULL "
-            "AND scope = 'release' AND (source IN ('osai', 'osai-legacy') "
-            "OR key LIKE '%open%' OR key LIKE '%oss%')"):
+    for release_id, source, key in queries.open_named_records(cache):
         if source in ("osai", "osai-legacy"):
             listed.add(release_id)
         if source != "hub":
             keys.setdefault(release_id, []).append(re.sub(r"^\d+-", "", key.rsplit("/", 1)[-1]))
-    rows = conn.execute(
-        "SELECT s.release_id, s.name, s.license_id, s.license_name, r.license, s.osi_approved, "
-        "s.commercial_use, s.gated FROM release_summary s JOIN releases r ON r.id = s.release_id "
-        "WHERE s.name LIKE '%open%' OR s.name LIKE '%oss%' OR s.license_id LIKE '%open%' "
-        "OR s.license_name LIKE '%open%' OR r.license LIKE '%open%' "
-        "OR s.release_id IN (SELECT value FROM json_each(?))",
-        (json.dumps(sorted(set(keys) | listed)),)).fetchall()
     out = []
-    for release_id, name, lic_id, lic_name, written, osi, commercial, gated in rows:
+    for release_id, name, lic_id, lic_name, written, osi, commercial, gated in (
+            queries.open_claim_summaries(cache, set(keys) | listed)):
         found: list[Claim] = []
         for n in [name, *keys.get(release_id, [])]:
             found += name_claims(n)
@@ -644,7 +636,7 @@ def _candidates(cache: Any) -> list[tuple[float, str, str]]:
     return out
 
 
-def ranking(cache: Any, limit: int = 50, *, min_gap: float = 0.0) -> list[OpenWashingResult]:
+def ranking(cache: Cache, limit: int = 50, *, min_gap: float = 0.0) -> list[OpenWashingResult]:
     """The releases with the largest gap between claim and evidence, largest first (ties by
     name). Only releases with a gap above ``min_gap`` are listed.
 

@@ -1,8 +1,9 @@
 """The field at a glance: openness by release year, by organisation kind, MOF classes, index scores.
 
 Pure Python over the cache's derived ``release_summary`` table (one row per release, see
-:mod:`openexplorer.search.summary`). Every figure carries the number of releases it rests on, so a chart
-can say "mean 0.54 over 37 scored releases (of 120)".
+:mod:`openexplorer.search.summary`), read through :mod:`openexplorer.db.queries`. Every figure
+carries the number of releases it rests on, so a chart can say "mean 0.54 over 37 scored releases
+(of 120)".
 
 Scales: the index score is 0–1 (``osai_score``); the MOF total is a percentage, 0–100
 (``mof_total``, the mean of the three class progresses, as the MOT sorts by).
@@ -22,8 +23,10 @@ from __future__ import annotations
 import math
 import sqlite3
 from collections.abc import Mapping
+from dataclasses import astuple
 from typing import Any
 
+from openexplorer.db import queries
 from openexplorer.search.summary import NONE, Filters
 
 #: Organisation kinds in chart order, with the label a user reads.
@@ -44,15 +47,12 @@ MOF_CLASSES: tuple[tuple[str | None, str], ...] = (
 #: Index score histogram: ten bins of width 0.1 over 0–1.
 SCORE_BINS = 10
 
-TABLE = "release_summary"
+TABLE = queries.SUMMARY_TABLE
 
 
 def summary_available(conn: sqlite3.Connection) -> bool:
     """Whether the cache has the derived ``release_summary`` table."""
-    row = conn.execute(
-        "SELECT 1 FROM sqlite_master WHERE type IN ('table', 'view') AND name = ?", (TABLE,)
-    ).fetchone()
-    return row is not None
+    return queries.summary_table_exists(conn)
 
 
 def _mean(total: float | None, n: int) -> float | None:
@@ -61,16 +61,6 @@ def _mean(total: float | None, n: int) -> float | None:
 
 def _share(part: int, whole: int) -> float | None:
     return part / whole if whole else None
-
-
-def _rows(conn: sqlite3.Connection, sql: str) -> list[sqlite3.Row]:
-    """Rows by column name, without touching the shared connection's row factory."""
-    cursor = conn.cursor()
-    cursor.row_factory = sqlite3.Row
-    try:
-        return list(cursor.execute(sql))
-    finally:
-        cursor.close()
 
 
 def bin_edges() -> list[float]:
@@ -89,38 +79,13 @@ def score_bin(score: float) -> int:
     return index
 
 
-def _bin_sql(column: str) -> str:
-    """:func:`score_bin` in SQL."""
-    cases = " ".join(
-        f"WHEN {column} >= {edge!r} THEN {index}"
-        for index, edge in reversed(list(enumerate(bin_edges()))) if index
-    )
-    return f"CASE {cases} ELSE 0 END"
-
-
-# The aggregates every grouping uses, as SQL over the summary's columns.
-_AGGREGATES = """
-    COUNT(*) AS count,
-    COUNT(osai_score) AS osai_n,
-    SUM(osai_score) AS osai_sum,
-    COUNT(mof_total) AS mof_n,
-    SUM(mof_total) AS mof_sum,
-    COUNT(mof_class) AS mof_classified,
-    SUM(CASE WHEN osai_score IS NOT NULL AND osai_provisional THEN 1 ELSE 0 END)
-        AS osai_provisional,
-    SUM(CASE WHEN mof_total IS NOT NULL AND mof_provisional THEN 1 ELSE 0 END)
-        AS mof_provisional,
-    SUM(CASE WHEN osi_approved = 1 THEN 1 ELSE 0 END) AS osi_approved,
-    COUNT(osi_approved) AS osi_known
-"""
-
-
+# The figures of queries.SummaryFigures, in its fields' order.
 _RAW = ("count", "osai_n", "osai_sum", "mof_n", "mof_sum", "mof_classified",
         "osai_provisional", "mof_provisional", "osi_approved", "osi_known")
 
 
-def _raw(row: Mapping[str, Any] | sqlite3.Row) -> dict[str, float]:
-    return {key: row[key] or 0 for key in _RAW}
+def _raw(figures: queries.SummaryFigures) -> dict[str, float]:
+    return {key: value or 0 for key, value in zip(_RAW, astuple(figures), strict=True)}
 
 
 def _merge(rows: list[dict[str, float]]) -> dict[str, float]:
@@ -184,11 +149,11 @@ def empty_stats(curated_only: bool = True) -> dict[str, Any]:
 
 
 def overview_stats(
-    cache: Any, *, curated_only: bool = True, min_year_count: int = 5
+    cache: queries.Connected, *, curated_only: bool = True, min_year_count: int = 5
 ) -> dict[str, Any]:
     """Openness of the field from the cache's ``release_summary`` table.
 
-    ``cache`` is an :class:`openexplorer.db.cache.Cache` (anything with a sqlite3 ``conn``).
+    ``cache`` is an :class:`openexplorer.db.cache.Cache` (anything with its sqlite3 ``conn``).
     With ``curated_only`` (the default), only releases from the curated sources count, not the
     Hub-only models a refresh added.
 
@@ -216,25 +181,21 @@ def overview_stats(
     conn: sqlite3.Connection = cache.conn
     if not summary_available(conn):
         return empty_stats(curated_only)
-    where = "WHERE origin = 'curated'" if curated_only else ""
     base: dict[str, Any] = {"origin": "curated"} if curated_only else {}
-    total = int(conn.execute(f"SELECT COUNT(*) FROM {TABLE} {where}").fetchone()[0])
+    total = queries.summary_count(conn, curated_only=curated_only)
     per_year = []
     undated = 0
-    for row in _rows(
-        conn, f"SELECT year, {_AGGREGATES} FROM {TABLE} {where} GROUP BY year ORDER BY year"
-    ):
-        if row["year"] is None:
-            undated = int(row["count"])
+    for year, figures in queries.summary_figures_by(conn, "year", curated_only=curated_only):
+        if year is None:
+            undated = int(figures.count)
             continue
-        per_year.append((int(row["year"]), _raw(row)))
+        per_year.append((int(year), _raw(figures)))
     by_year = _year_entries(per_year, base, min_year_count)
 
     kinds = {
-        row["org_kind"]: _figures(_raw(row))
-        for row in _rows(
-            conn, f"SELECT org_kind, {_AGGREGATES} FROM {TABLE} {where} GROUP BY org_kind"
-        )
+        kind: _figures(_raw(figures))
+        for kind, figures in queries.summary_figures_by(conn, "org_kind",
+                                                        curated_only=curated_only)
     }
     by_kind = [
         {"kind": kind, "label": label, **kinds[kind],
@@ -250,13 +211,7 @@ def overview_stats(
         if kind not in known
     ]
 
-    class_counts = {
-        row["mof_class"]: (int(row["count"]), int(row["assessed"]))
-        for row in _rows(
-            conn, f"SELECT mof_class, COUNT(*) AS count, COUNT(mof_total) AS assessed "
-            f"FROM {TABLE} {where} GROUP BY mof_class"
-        )
-    }
+    class_counts = queries.mof_class_counts(conn, curated_only=curated_only)
     mof_classes = []
     for mof_class, label in MOF_CLASSES:
         count, assessed = class_counts.get(mof_class, (0, 0))
@@ -271,14 +226,10 @@ def overview_stats(
 
     bins = [0] * SCORE_BINS
     provisional = [0] * SCORE_BINS
-    score_where = f"{where} {'AND' if where else 'WHERE'} osai_score IS NOT NULL"
-    for index, count, provisional_count in conn.execute(
-        f"SELECT {_bin_sql('osai_score')} AS bin, COUNT(*), "
-        f"SUM(CASE WHEN osai_provisional THEN 1 ELSE 0 END) "
-        f"FROM {TABLE} {score_where} GROUP BY bin"
-    ):
-        bins[int(index)] = int(count)
-        provisional[int(index)] = int(provisional_count or 0)
+    for index, count, provisional_count in queries.osai_score_bins(
+            conn, bin_edges(), curated_only=curated_only):
+        bins[index] = count
+        provisional[index] = provisional_count
     scored = sum(bins)
     histogram = []
     edges = [*bin_edges(), 1.0]

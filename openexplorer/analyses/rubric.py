@@ -49,6 +49,7 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from openexplorer.core import licenses
+from openexplorer.db import queries
 from openexplorer.db.cache import Cache
 from openexplorer.frameworks import mof, osai
 
@@ -217,8 +218,7 @@ def profile_names(cache: Cache | None = None) -> list[str]:
     """Built-in profiles first, then the user's saved ones by name."""
     names = list(BUILTIN_PROFILES)
     if cache is not None:
-        names += [r[0] for r in cache.conn.execute(
-            "SELECT name FROM rubric_profiles ORDER BY name COLLATE NOCASE")]
+        names += queries.rubric_profile_names(cache)
     return names
 
 
@@ -238,14 +238,9 @@ def load_profile(cache: Cache | None, name: str) -> dict[str, float]:
         if name.strip().lower() == builtin.lower():
             return dict(weights)
     if cache is not None:
-        row = cache.conn.execute(
-            "SELECT weights FROM rubric_profiles WHERE name = ?", (name.strip(),)).fetchone()
-        if row is None:
-            row = cache.conn.execute(
-                "SELECT weights FROM rubric_profiles WHERE name = ? COLLATE NOCASE",
-                (name.strip(),)).fetchone()
-        if row is not None:
-            stored = json.loads(row[0])
+        saved = queries.rubric_profile_weights(cache, name.strip())
+        if saved is not None:
+            stored = json.loads(saved)
             # A criterion added in a later version starts at 0 in an older saved profile.
             return check_weights({k: v for k, v in stored.items() if k in CRITERIA_BY_KEY})
     raise RubricError(f"no rubric profile {name!r}; profiles: "
@@ -261,21 +256,14 @@ def save_profile(cache: Cache, name: str, weights: Mapping[str, float]) -> None:
         raise RubricError(f"{name!r} is a built-in profile; choose another name")
     checked = check_weights(weights)
     stamp = datetime.now(UTC).replace(microsecond=0).isoformat()
-    with cache.conn:
-        cache.conn.execute(
-            "INSERT INTO rubric_profiles(name, weights, saved_at) VALUES (?, ?, ?) "
-            "ON CONFLICT(name) DO UPDATE SET weights = excluded.weights, "
-            "saved_at = excluded.saved_at",
-            (name, json.dumps(checked, sort_keys=True), stamp))
+    queries.save_rubric_profile(cache, name, json.dumps(checked, sort_keys=True), stamp)
 
 
 def delete_profile(cache: Cache, name: str) -> bool:
     """Delete a saved profile; False when there was none of that name."""
     if is_builtin(name):
         raise RubricError(f"{name!r} is a built-in profile and cannot be deleted")
-    with cache.conn:
-        cursor = cache.conn.execute("DELETE FROM rubric_profiles WHERE name = ?", (name.strip(),))
-    return cursor.rowcount > 0
+    return queries.delete_rubric_profile(cache, name.strip()) > 0
 
 
 # -- values and scores ----------------------------------------------------------------------------
@@ -411,14 +399,8 @@ def candidates(cache: Cache, *, curated_only: bool = True) -> list[Candidate]:
     """
     from openexplorer.views.release import mof_view, osai_view
 
-    sql = ("SELECT release_id, name, organization, family, release_date, license_id, "
-           "mof_provisional, osai_provisional, mof_class FROM release_summary "
-           "WHERE (mof_total IS NOT NULL OR osai_score IS NOT NULL)")
-    if curated_only:
-        sql += (" AND origin = 'curated' AND ((mof_total IS NOT NULL AND mof_provisional = 0) "
-                "OR (osai_score IS NOT NULL AND osai_provisional = 0))")
     out = []
-    for row in cache.conn.execute(sql + " ORDER BY release_id").fetchall():
+    for row in queries.assessed_releases(cache, curated_only=curated_only):
         release_id = row[0]
         release = cache.release(release_id)
         if release is None:
@@ -704,14 +686,15 @@ def sensitivity(cache: Cache | None = None, *, samples: int = 200, seed: int = 0
             pair_ahead[key] = (ahead, level)
     last = len(tracked) - 1
     for slot, i in enumerate(tracked):
-        mine = ranks[slot]
+        its_ranks = ranks[slot]
         result.rows.append(SensitivityRow(
             release_id=table[i].release_id, name=table[i].name,
             base_rank=base_rows[slot].rank, base_score=base_rows[slot].score,
-            top_share=sum(r <= top for r in mine) / samples,
+            top_share=sum(r <= top for r in its_ranks) / samples,
             above_next_share=None if slot == last else ahead_next[slot] / samples,
             order_share=None if last == 0 else in_order[slot] / samples,
-            best_rank=min(mine), worst_rank=max(mine), median_rank=statistics.median(mine),
+            best_rank=min(its_ranks), worst_rank=max(its_ranks),
+            median_rank=statistics.median(its_ranks),
         ))
     result.conclusions = _conclusions(result, table, tracked, pair_ahead, samples, robust_share)
     return result

@@ -25,6 +25,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal
 
 from openexplorer.core import identity
+from openexplorer.db import queries
 from openexplorer.db.cache import Cache
 
 Kind = Literal["release", "family", "organization"]
@@ -102,45 +103,35 @@ def resolve(cache: Cache, kind: str, text: str) -> tuple[str, str]:
             raise WatchError(f"unknown release: {text!r} (try: openexplorer search {text})")
         release = cache.release(release_id)
         return release_id, (release or {}).get("name") or release_id
-    table = "families" if kind == "family" else "organizations"
-    for sql, arg in ((f"SELECT id, name FROM {table} WHERE id = ?", text),
-                     (f"SELECT id, name FROM {table} WHERE name = ? COLLATE NOCASE", text),
-                     (f"SELECT id, name FROM {table} WHERE id = ?", identity.slug(text))):
-        row = cache.conn.execute(sql, (arg,)).fetchone()
-        if row:
-            return str(row[0]), str(row[1])
+    table: Literal["families", "organizations"] = (
+        "families" if kind == "family" else "organizations")
+    found = (queries.named_by_id(cache, table, text)
+             or queries.named_by_name(cache, table, text)
+             or queries.named_by_id(cache, table, identity.slug(text)))
+    if found:
+        return found
     if kind == "organization":
         org = identity.organization_for(text)
         if org is not None:
-            row = cache.conn.execute("SELECT id, name FROM organizations WHERE id = ?",
-                                     (org.id,)).fetchone()
-            if row:
-                return str(row[0]), str(row[1])
-    like = cache.conn.execute(
-        f"SELECT name FROM {table} WHERE name LIKE ? ORDER BY name LIMIT 5",
-        (f"%{text}%",)).fetchall()
-    hint = f"; did you mean {', '.join(r[0] for r in like)}?" if like else ""
+            found = queries.named_by_id(cache, "organizations", org.id)
+            if found:
+                return found
+    like = queries.names_containing(cache, table, text, 5)
+    hint = f"; did you mean {', '.join(like)}?" if like else ""
     raise WatchError(f"unknown {kind}: {text!r}{hint}")
 
 
 def _label(cache: Cache, kind: str, value: str) -> str:
-    if kind == "release":
-        row = cache.conn.execute("SELECT name FROM releases WHERE id = ?", (value,)).fetchone()
-    elif kind == "family":
-        row = cache.conn.execute("SELECT name FROM families WHERE id = ?", (value,)).fetchone()
-    else:
-        row = cache.conn.execute("SELECT name FROM organizations WHERE id = ?",
-                                 (value,)).fetchone()
-    return str(row[0]) if row else value
+    table: queries.NamedTable = ("releases" if kind == "release" else
+                                 "families" if kind == "family" else "organizations")
+    name = queries.name_of(cache, table, value)
+    return name if name is not None else value
 
 
 def add(cache: Cache, kind: str, text: str) -> WatchItem:
     """Watch a release, family or organisation (named by id or name). Adding twice is one item."""
     value, _ = resolve(cache, kind, text)
-    with cache.conn:
-        cache.conn.execute(
-            "INSERT OR IGNORE INTO watchlist(kind, value, added_at) VALUES (?, ?, ?)",
-            (kind, value, _now()))
+    queries.insert_watch_item(cache, kind, value, _now())
     return next(i for i in items(cache) if i.kind == kind and i.value == value)
 
 
@@ -153,19 +144,14 @@ def remove(cache: Cache, kind: str, text: str) -> bool:
         values.add(resolve(cache, kind, text)[0])
     except WatchError:
         pass  # a release that has left the cache can still be unwatched by its id
-    with cache.conn:
-        cursor = cache.conn.execute(
-            f"DELETE FROM watchlist WHERE kind = ? AND value IN "
-            f"({', '.join('?' for _ in values)})", (kind, *values))
-    return cursor.rowcount > 0
+    return queries.delete_watch_items(cache, kind, values) > 0
 
 
 def items(cache: Cache) -> list[WatchItem]:
     """Everything watched, in the order it was added."""
-    rows = cache.conn.execute(
-        "SELECT id, kind, value, added_at FROM watchlist ORDER BY added_at, id").fetchall()
-    return [WatchItem(id=r[0], kind=r[1], value=r[2], label=_label(cache, r[1], r[2]),
-                      added_at=r[3]) for r in rows]
+    return [WatchItem(id=r.id, kind=r.kind, value=r.value,
+                      label=_label(cache, r.kind, r.value), added_at=r.added_at)
+            for r in queries.watch_rows(cache)]
 
 
 def release_ids_of(cache: Cache, item: WatchItem, *, ordered: bool = True) -> list[str]:
@@ -174,10 +160,8 @@ def release_ids_of(cache: Cache, item: WatchItem, *, ordered: bool = True) -> li
     of 100,000 Hub fine-tunes)."""
     if item.kind == "release":
         return [item.value] if cache.release(item.value) else []
-    column = "family_id" if item.kind == "family" else "organization_id"
-    order = " ORDER BY release_date, name" if ordered else ""
-    return [r[0] for r in cache.conn.execute(
-        f"SELECT id FROM releases WHERE {column} = ?{order}", (item.value,))]
+    return queries.release_ids_of(cache, "family" if item.kind == "family" else "organization",
+                                  item.value, ordered=ordered)
 
 
 def watched_releases(cache: Cache) -> dict[str, list[WatchItem]]:
@@ -275,30 +259,20 @@ def _changes(cache: Cache, release_ids: Iterable[str], since: str | None,
     if not ids:
         return []
     out: list[Change] = []
-    names = dict(cache.conn.execute(
-        f"SELECT id, name FROM releases WHERE id IN ({', '.join('?' for _ in ids)})", ids
-    ).fetchall()) if len(ids) <= 900 else {}
-    # Chunks keep the statement under SQLite's variable limit for a big watched organisation.
-    for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
-        sql = (f"SELECT id, release_id, source, field, old, new, changed_at FROM changes "
-               f"WHERE release_id IN ({', '.join('?' for _ in chunk)})")
-        args: list[Any] = list(chunk)
-        if since:
-            sql += " AND changed_at >= ?"
-            args.append(since)
-        for row in cache.conn.execute(sql, args):
-            kind, label = describe_field(row[3], row[2])
-            release_id = row[1]
-            name = names.get(release_id)
-            if name is None:
-                found = cache.release(release_id)
-                name = found["name"] if found else release_id
-            out.append(Change(
-                id=row[0], release_id=release_id, release_name=name, field=row[3], kind=kind,
-                label=label, old=row[4], new=row[5], source=row[2], changed_at=row[6],
-                watched_as=tuple(i.label for i in covering.get(release_id, ())),
-            ))
+    # A few releases' names in one statement; a big watched organisation's one by one below.
+    names = queries.release_names(cache, ids) if len(ids) <= 900 else {}
+    for row in queries.change_rows(cache, ids, since):
+        kind, label = describe_field(row[3], row[2])
+        release_id = row[1]
+        name = names.get(release_id)
+        if name is None:
+            found = cache.release(release_id)
+            name = found["name"] if found else release_id
+        out.append(Change(
+            id=row[0], release_id=release_id, release_name=name, field=row[3], kind=kind,
+            label=label, old=row[4], new=row[5], source=row[2], changed_at=row[6],
+            watched_as=tuple(i.label for i in covering.get(release_id, ())),
+        ))
     out.sort(key=lambda c: (c.changed_at, c.id), reverse=True)
     return out[:limit] if limit is not None else out
 
@@ -330,25 +304,14 @@ def alerts(cache: Cache, report_started_at: str | date | datetime) -> list[Chang
 
 
 def seen_at(cache: Cache) -> str | None:
-    row = cache.conn.execute("SELECT value FROM watch_seen WHERE key = ?",
-                             (_SEEN_KEY,)).fetchone()
-    return row[0] if row else None
+    """When the user last marked the changes seen (None: never)."""
+    return queries.seen_value(cache, _SEEN_KEY)
 
 
 def mark_seen(cache: Cache, when: str | date | datetime | None = None) -> None:
     """The user has seen every change up to ``when`` (default: now)."""
     value = stamp(when) if when is not None else _now()
-    _set_seen(cache, _SEEN_KEY, value)
-
-
-def _set_seen(cache: Cache, key: str, value: str | None) -> None:
-    with cache.conn:
-        if value is None:
-            cache.conn.execute("DELETE FROM watch_seen WHERE key = ?", (key,))
-        else:
-            cache.conn.execute(
-                "INSERT INTO watch_seen(key, value) VALUES (?, ?) "
-                "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, value))
+    queries.set_seen_value(cache, _SEEN_KEY, value)
 
 
 def unseen_changes(cache: Cache, *,
@@ -417,7 +380,7 @@ def _date(text: str | None) -> date | None:
 def _families_in_scope(cache: Cache, watched_only: bool) -> dict[str, list[str]]:
     """Family id → labels of the watch items that bring it in (every family if not watched)."""
     if not watched_only:
-        return {r[0]: [] for r in cache.conn.execute("SELECT id FROM families ORDER BY id")}
+        return {family_id: [] for family_id in queries.family_ids(cache)}
     out: dict[str, list[str]] = {}
     for item in items(cache):
         for family_id in _families_of(cache, item):
@@ -431,22 +394,8 @@ def _families_of(cache: Cache, item: WatchItem) -> list[str]:
     """The families a watch item brings in (an organisation's: one query, not one per release)."""
     if item.kind == "family":
         return [item.value]
-    column = "id" if item.kind == "release" else "organization_id"
-    return [r[0] for r in cache.conn.execute(
-        f"SELECT DISTINCT family_id FROM releases WHERE {column} = ? AND family_id IS NOT NULL",
-        (item.value,))]
-
-
-def _first_seen(cache: Cache, release_ids: list[str]) -> dict[str, str]:
-    """When each release was first recorded (its earliest record's import), read in chunks that
-    keep each statement under SQLite's variable limit."""
-    out: dict[str, str] = {}
-    for start in range(0, len(release_ids), 500):
-        chunk = release_ids[start:start + 500]
-        out.update(cache.conn.execute(
-            f"SELECT release_id, min(imported_at) FROM records WHERE release_id IN "
-            f"({', '.join('?' for _ in chunk)}) GROUP BY release_id", chunk).fetchall())
-    return out
+    return queries.families_of(cache, "release" if item.kind == "release" else "organization",
+                               item.value)
 
 
 def possibly_stale(cache: Cache, *, watched_only: bool = True) -> list[StaleFamily]:
@@ -462,7 +411,6 @@ def possibly_stale(cache: Cache, *, watched_only: bool = True) -> list[StaleFami
     """
     scope = _families_in_scope(cache, watched_only)
     out: list[StaleFamily] = []
-    marks = ", ".join("?" for _ in ASSESSING_SOURCES)
     dates: dict[str | None, date | None] = {}  # release dates repeat: each parsed once
 
     def parse(text: str | None) -> date | None:
@@ -471,24 +419,14 @@ def possibly_stale(cache: Cache, *, watched_only: bool = True) -> list[StaleFami
         return dates[text]
 
     for family_id, labels in scope.items():
-        family_row = cache.conn.execute("SELECT name FROM families WHERE id = ?",
-                                        (family_id,)).fetchone()
-        if family_row is None:
+        family_name = queries.name_of(cache, "families", family_id)
+        if family_name is None:
             continue
-        # The assessing sources' records are a few hundred: read from them to the family
-        # (CROSS JOIN keeps that order), not from each of a family's 100,000 releases.
-        assessed_rows = cache.conn.execute(
-            f"SELECT r.release_id, r.assessed_date, r.imported_at, r.organization_id "
-            f"FROM records r CROSS JOIN releases rel ON rel.id = r.release_id "
-            f"WHERE r.source IN ({marks}) AND rel.family_id = ? "
-            f"UNION ALL SELECT release_id, assessed_date, imported_at, organization_id "
-            f"FROM records WHERE scope = 'family' AND family_id = ? AND source IN ({marks})",
-            (*ASSESSING_SOURCES, family_id, family_id, *ASSESSING_SOURCES)).fetchall()
+        # The assessments first (a few hundred records), then the family's releases.
+        assessed_rows = queries.family_assessments(cache, family_id, ASSESSING_SOURCES)
         if not assessed_rows:
             continue
-        releases = cache.conn.execute(
-            "SELECT id, name, release_date, organization_id FROM releases WHERE family_id = ?",
-            (family_id,)).fetchall()
+        releases = queries.family_release_rows(cache, family_id)
         if not releases:
             continue
         assessed_ids = {r[0] for r in assessed_rows if r[0]}
@@ -510,7 +448,7 @@ def possibly_stale(cache: Cache, *, watched_only: bool = True) -> list[StaleFami
             elif (last_import and (not orgs or org in orgs)
                   and not (released and assessed_until and released <= assessed_until)):
                 candidates.append((release, False))
-        first_seen = _first_seen(cache, [release[0] for release, _ in candidates])
+        first_seen = queries.first_recorded(cache, [release[0] for release, _ in candidates])
         newer = []
         for (release_id, name, release_date, _org), dated in candidates:
             seen = first_seen.get(release_id)
@@ -527,7 +465,7 @@ def possibly_stale(cache: Cache, *, watched_only: bool = True) -> list[StaleFami
         acknowledged = set(_acknowledged(cache, family_id))
         assessed_names = tuple(sorted(r[1] for r in releases if r[0] in assessed_ids))
         out.append(StaleFamily(
-            family_id=family_id, family=family_row[0],
+            family_id=family_id, family=family_name,
             assessed_until=assessed_until.isoformat() if assessed_until else None,
             assessed=assessed_names, newer=tuple(newer),
             acknowledged={n.release_id for n in newer} <= acknowledged,
@@ -538,15 +476,14 @@ def possibly_stale(cache: Cache, *, watched_only: bool = True) -> list[StaleFami
 
 
 def _acknowledged(cache: Cache, family_id: str) -> list[str]:
-    row = cache.conn.execute("SELECT value FROM watch_seen WHERE key = ?",
-                             (_STALE_KEY + family_id,)).fetchone()
-    return list(json.loads(row[0])) if row and row[0] else []
+    value = queries.seen_value(cache, _STALE_KEY + family_id)
+    return list(json.loads(value)) if value else []
 
 
 def acknowledge_stale(cache: Cache, stale: StaleFamily) -> None:
     """The user has seen these newer releases: the badge stays off until another one appears."""
     known = set(_acknowledged(cache, stale.family_id)) | {n.release_id for n in stale.newer}
-    _set_seen(cache, _STALE_KEY + stale.family_id, json.dumps(sorted(known)))
+    queries.set_seen_value(cache, _STALE_KEY + stale.family_id, json.dumps(sorted(known)))
 
 
 # -- what the Watchlist tab shows -----------------------------------------------------------------
