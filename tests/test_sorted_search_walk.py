@@ -60,21 +60,18 @@ def test_every_plan_reads_what_sqlites_own_plan_reads(cache, sort: str) -> None:
     assert len(pages(cache, "llama", Filters(), sort, False, 7)) > 3  # several pages
 
 
-def test_the_plan_is_chosen_by_the_matches_in_a_large_cache(cache, monkeypatch):
+def test_the_plan_is_chosen_by_the_matches_in_a_large_cache(cache):
     from openexplorer.search import facet_index
 
     assert facet_index.load(cache) is not None and facet_index.is_loaded(cache)
     assert planner.many_matches(cache, "llama", Filters(), 150) is None  # a small cache: SQLite's
-    monkeypatch.setattr(summary, "_release_count", lambda c: 1_000_000)
-    monkeypatch.setattr(summary, "_matches", lambda c, q, f: 240_000)
-    assert planner.many_matches(cache, "llama", Filters(), 150) is True
-    monkeypatch.setattr(summary, "_matches", lambda c, q, f: 4_000)  # few: look them up
-    assert planner.many_matches(cache, "olmo", Filters(), 150) is False
+    # At a million releases: "llama" has many matches, "olmo" few (look them up).
+    assert planner.reads_in_order(240_000, 1_000_000, 150) is True
+    assert planner.reads_in_order(4_000, 1_000_000, 150) is False
     # In the text index's order the rows read through are the query's matches, not the cache.
-    monkeypatch.setattr(summary, "_matches",
-                        lambda c, q, f: 48_000 if f.is_empty() else 16_000)
-    assert planner.many_matches(cache, "instruct", Filters(params_min=7e9), 150,
-                         in_text_order=True) is True
+    assert planner.reads_in_order(16_000, 48_000, 150) is True
+    assert planner.reads_in_order(16_000, 1_000_000, 150) is False
+    assert planner.reads_in_order(700, 48_000, 150) is False
     facet_index.forget(cache)  # not loaded in this process: never loaded here, SQLite plans
     assert planner.many_matches(cache, "llama", Filters(), 150) is None
     assert not facet_index.is_loaded(cache)

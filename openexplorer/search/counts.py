@@ -158,11 +158,14 @@ def facet_summary(
         return out
     for row in YESNO_FACETS:
         others = filters.without(row.key)
-        out[row.key] = [(True, count(cache, query, replace(others, **{row.key: True}))),
-                        (False, count(cache, query, replace(others, **{row.key: False})))]
+        yes: dict[str, Any] = {row.key: True}
+        no: dict[str, Any] = {row.key: False}
+        out[row.key] = [(True, count(cache, query, replace(others, **yes))),
+                        (False, count(cache, query, replace(others, **no)))]
     for row in RANGE_FACETS:
         low, high = row.bounds
-        out[row.known_key] = count(cache, query, replace(filters, **{low: 0.0, high: None}))
+        known: dict[str, Any] = {low: 0.0, high: None}
+        out[row.known_key] = count(cache, query, replace(filters, **known))
     out["total"] = count(cache, query, filters)
     return out
 

@@ -118,7 +118,7 @@ def where_clause(filters: Filters, *, order: str | None = None) -> tuple[list[st
         if high is not None:
             conditions.append(f"{col(row.column)} <= ?")
             args.append(high)
-    years = filters.year
+    years: tuple[Any, ...] = filters.year  # (NONE among them stands for "undated")
     if order == "s.release_date" and years and NONE not in years:
         numbers = [int(y) for y in years]
         conditions.append("s.release_date >= ? AND s.release_date < ?")

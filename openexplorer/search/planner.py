@@ -64,7 +64,15 @@ def many_matches(cache: Cache, query: str, filters: Filters, limit: int, *,
         return None  # (the arrays are loaded by the facet count, never here: 0.3–0.9 s at 1M)
     if in_text_order:
         total = _matches(cache, query, Filters())
-    return _matches(cache, query, filters) > 2 * math.sqrt(max(limit, 1) * total)
+    return reads_in_order(_matches(cache, query, filters), total, limit)
+
+
+def reads_in_order(matches: int, read_through: int, limit: int) -> bool:
+    """Whether ``matches`` matches among ``read_through`` rows are many enough for a page of
+    ``limit`` to be read in an index's order (:func:`many_matches`): above twice the point
+    where reading in order (``limit × read_through / matches``) and sorting (``matches``)
+    cost the same."""
+    return matches > 2 * math.sqrt(max(limit, 1) * read_through)
 
 
 def _matches(cache: Cache, query: str, filters: Filters) -> int:
@@ -332,4 +340,5 @@ def quote_is_exact(conn: sqlite3.Connection) -> bool:
 
 
 __all__ = ["PLANNED_UNDER", "SORTS", "Plan", "check_quote", "few_rowids", "many_matches", "not_null", "page_key",
+           "reads_in_order",
            "quote_is_exact", "search"]
