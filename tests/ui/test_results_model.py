@@ -245,7 +245,10 @@ def test_pages_after_the_last_shown_are_read_ahead_off_the_gui_thread(cache, qtb
     _settle(model, qtbot)
     assert {1, 2} <= set(model._pages)  # read ahead on the reader's thread
     here = []
-    monkeypatch.setattr(model, "_read", lambda after: here.append(after) or ([], None))
+    from openexplorer.ui import results_model  # its reads on the GUI thread
+
+    monkeypatch.setattr(results_model, "read_page",
+                        lambda cache, search, after, **k: here.append(after) or ([], None))
     with qtbot.waitSignal(model.rowsInserted):
         model.fetchMore(QModelIndex())
     assert here == []  # inserted from the page already read
@@ -285,7 +288,10 @@ def test_a_page_scrolled_back_to_shows_its_rows_and_its_neighbours_are_read_ahea
     total = model.rowCount()
     expected = summary.search(cache, "", Filters(), sort="name", limit=total)
     here = []
-    monkeypatch.setattr(model, "_read", lambda after: here.append(after) or ([], None))
+    from openexplorer.ui import results_model  # its reads on the GUI thread
+
+    monkeypatch.setattr(results_model, "read_page",
+                        lambda cache, search, after, **k: here.append(after) or ([], None))
     changed = []
     model.dataChanged.connect(lambda first, last: changed.append((first.row(), last.row())))
     row = ResultsModel.PAGE_SIZE + 5  # a jump back to page 1: shown as being read, not read here
@@ -416,8 +422,11 @@ def test_values_of_spans_equal_the_rows_whether_in_memory_or_read_in_bulk(cache,
     spans = [(2, 4), (ResultsModel.PAGE_SIZE - 1, total - 3), (total - 1, total + 10)]
     rows = [r for first, last in spans for r in range(first, min(last, total - 1) + 1)]
     here = []
-    read = model._read
-    monkeypatch.setattr(model, "_read", lambda after: here.append(after) or read(after))
+    from openexplorer.ui import results_model  # its reads on the GUI thread
+
+    read = results_model.read_page
+    monkeypatch.setattr(results_model, "read_page", lambda cache, search, after, **k:
+                        here.append(after) or read(cache, search, after, **k))
     assert model.values(spans, ("release_id", "name")) == [
         (expected[r]["release_id"], expected[r]["name"]) for r in rows]
     assert len(here) <= 2  # the short spans' pages; the long one in one query, not page by page
