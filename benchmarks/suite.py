@@ -276,7 +276,7 @@ def bench_search(cache_path: Path, floor_path: Path, *, repeat: int = 3,
 
 def bench_facets(cache_path: Path, floor_path: Path, *, repeat: int = 3,
                  searches: Iterable[tuple[str, dict[str, Any]]] = FACET_SEARCHES) -> Result:
-    from openexplorer.search import facet_index
+    from openexplorer.search import counts, facet_index
     from openexplorer.search import summary
     from openexplorer.db.cache import Cache, quote_fts
     from openexplorer.search.summary import Filters
@@ -303,7 +303,7 @@ def bench_facets(cache_path: Path, floor_path: Path, *, repeat: int = 3,
                           "GROUP BY 1").fetchall()
 
     def product(text: str, filters: Filters) -> dict[str, Any]:
-        summary._counters.clear()  # measure the counting, not the last search's cache
+        counts.forget_kept()  # measure the counting, not the last search's cache
         return summary.facet_summary(cache, text, filters, limit=40)
 
     try:

@@ -50,12 +50,9 @@ def build_parser() -> argparse.ArgumentParser:
                                  description="Search releases by name, organisation, family.")
     _add_db(search)
     search.add_argument("query", nargs="?", default="", help="words to look for (may be empty)")
-    search.add_argument("--license-category", metavar="C",
-                        help="licence category, e.g. Permissive, Copyleft, 'Proprietary Free'")
-    search.add_argument("--mof-class", choices=["I", "II", "III"],
-                        help="MOF class reached (I includes nothing lower)")
-    search.add_argument("--min-score", type=float, metavar="X",
-                        help="minimum European Open Source AI Index score (0 to 1)")
+    from openexplorer.search.facets import add_cli_flags
+
+    add_cli_flags(search)  # one flag per facet (openexplorer.search.facets.FACET_TABLE)
     search.add_argument("--limit", type=int, default=20, metavar="N", help="at most N results")
     search.add_argument("--format", choices=["table", "json", "csv"], default="table")
 
@@ -168,29 +165,19 @@ def _table(rows: list[dict[str, Any]], columns: Sequence[str]) -> str:
 
 def cmd_search(args: argparse.Namespace) -> int:
     from openexplorer.search import summary
+    from openexplorer.search.filters import FilterError, filters_from_args, known_values
     from openexplorer.views.release import release_view
 
     if args.limit is not None and args.limit < 1:
         raise UsageError("--limit must be at least 1")
-    if args.min_score is not None and not 0 <= args.min_score <= 1:
-        raise UsageError("--min-score is an index score between 0 and 1")
-    cache = _open(args)
-    categories: tuple[str, ...] = ()
-    if args.license_category:
-        known = [r[0] for r in cache.conn.execute(
-            "SELECT DISTINCT license_category FROM release_summary "
-            "WHERE license_category IS NOT NULL")]
-        categories = tuple(c for c in known if c.lower() == args.license_category.lower())
-        if not categories:
-            raise UsageError(f"no licence category {args.license_category!r}; known: "
-                             + ", ".join(sorted(known)))
-    # A class is reached with everything above it: asking for III includes II and I.
-    reached = {"III": ("III", "II", "I"), "II": ("II", "I"), "I": ("I",)}
-    filters = summary.Filters(
-        license_category=categories,
-        mof_class=reached[args.mof_class] if args.mof_class else (),
-        osai_min=args.min_score,
-    )
+    import functools
+
+    opened = functools.cache(lambda: _open(args))
+    try:  # the bounds are checked before the cache is opened
+        filters = filters_from_args(args, lambda column: known_values(opened(), column))
+    except FilterError as exc:
+        raise UsageError(str(exc)) from exc
+    cache = opened()
     rows = summary.search(cache, args.query, filters, limit=args.limit)
     if args.format == "json":
         from openexplorer.analyses.export import export_record

@@ -13,6 +13,7 @@ from openexplorer.search import summary
 from openexplorer.db.cache import Cache
 from openexplorer.core.records import ImportResult
 from openexplorer.store.cache_file import open_cache
+from openexplorer.search.filters import search_sql
 from openexplorer.search.summary import NONE, Filters
 from openexplorer.store.ingest import ingest
 
@@ -50,7 +51,7 @@ def cache(tmp_path_factory):
 
 def _sql_summary(cache: Cache, query: str, filters: Filters) -> dict:
     base = filters.without("osi_approved")
-    sql_count = summary._base  # the reference counts, in SQL
+    sql_count = search_sql  # the reference counts, in SQL
 
     def count(f: Filters) -> int:
         sql, args, _ = sql_count(query, f)

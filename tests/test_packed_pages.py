@@ -5,11 +5,12 @@ plain read is used."""
 
 from __future__ import annotations
 
+import sqlite3
 from typing import Any
 
 import pytest
 
-from openexplorer.search import summary
+from openexplorer.search import planner, summary
 from openexplorer.store.cache_file import open_cache
 from tests.test_facet_index import _ingest_synthetic
 from tests.test_sorted_search_walk import SEARCHES, SORTS
@@ -45,10 +46,10 @@ def _typed(pages: list[list[tuple[Any, ...]]]) -> list[list[tuple[tuple[type, An
     return [[tuple((type(v), v) for v in row) for row in page] for page in pages]
 
 
-def test_quote_is_exact_on_this_platform(cache, monkeypatch):
+def test_quote_is_exact_on_this_platform(cache):
     # Else every other test here compares the plain read with itself.
-    monkeypatch.setattr(summary, "_quote_exact", None)
-    assert summary._quote_is_exact(cache.conn) is True
+    assert planner.check_quote(cache.conn) is True
+    assert planner.quote_is_exact(cache.conn) is True
 
 
 @pytest.mark.parametrize("sort", SORTS)
@@ -84,7 +85,7 @@ def test_doubles_needing_seventeen_digits_come_back_exactly(tmp_path):
         cache.close()
 
 
-def test_where_quote_is_not_exact_pages_are_read_row_by_row(tmp_path, monkeypatch):
+def test_where_quote_is_not_exact_pages_are_read_row_by_row(tmp_path):
     cache = open_cache(tmp_path / "c.sqlite")
     try:
         expected = summary.search(cache, "llama", limit=30, columns=list(summary.COLUMNS),
@@ -92,8 +93,7 @@ def test_where_quote_is_not_exact_pages_are_read_row_by_row(tmp_path, monkeypatc
         # An SQLite whose quote() writes 15 digits (as its JSON does).
         cache.conn.create_function("quote", 1, lambda v: "NULL" if v is None else (
             f"{v:.15g}" if isinstance(v, float) else repr(v)), deterministic=True)
-        monkeypatch.setattr(summary, "_quote_exact", None)
-        assert not summary._quote_is_exact(cache.conn)
+        assert not planner.check_quote(cache.conn)
         executed: list[str] = []
         cache.conn.set_trace_callback(executed.append)
         rows = summary.search(cache, "llama", limit=30, columns=list(summary.COLUMNS),
@@ -103,6 +103,8 @@ def test_where_quote_is_not_exact_pages_are_read_row_by_row(tmp_path, monkeypatc
         assert not any("json_group_array" in sql for sql in executed)
     finally:
         cache.close()
+        with sqlite3.connect(":memory:") as plain:  # this SQLite's own quote() again
+            assert planner.check_quote(plain)
 
 
 def test_a_value_json_cannot_hold_still_reads(tmp_path):

@@ -1,6 +1,6 @@
 """At Hub scale summary.search chooses how a page is read: a search with few matches from the
-facet arrays' rowids (summary._base_few), a sorted query with many by walking the sort index
-(summary._base_walk), filters with many matches in the sort index's order (where_clause with
+facet arrays' rowids (filters.rowids_sql), a sorted query with many by walking the sort index
+(filters.walk_sql), filters with many matches in the sort index's order (where_clause with
 ``order``). Each gives the rows, order, keys and pages SQLite's own plan gives."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from openexplorer.search import summary
+from openexplorer.search import planner, summary
 from openexplorer.store.cache_file import open_cache
 from openexplorer.search.summary import NONE, Filters
 from tests.test_facet_index import _ingest_synthetic
@@ -33,13 +33,13 @@ def cache(tmp_path_factory):
 
 
 def pages(cache: Any, query: str, filters: Filters, sort: str, descending: bool,
-          size: int) -> list[list[tuple[Any, ...]]]:
+          size: int, plan: planner.Plan = "auto") -> list[list[tuple[Any, ...]]]:
     """Every page of a search, each read after the key of the one before (as the table does)."""
     out: list[list[tuple[Any, ...]]] = []
     after = None
     while True:
         rows = summary.search(cache, query, filters, sort=sort, descending=descending,
-                              limit=size, after=after)
+                              limit=size, after=after, plan=plan)
         if not rows:
             return out
         out.append([tuple(r.values()) for r in rows])
@@ -49,46 +49,37 @@ def pages(cache: Any, query: str, filters: Filters, sort: str, descending: bool,
 
 
 @pytest.mark.parametrize("sort", SORTS)
-def test_every_plan_reads_what_sqlites_own_plan_reads(cache, sort: str,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    taken: set[Any] = set()
+def test_every_plan_reads_what_sqlites_own_plan_reads(cache, sort: str) -> None:
     for query, filters in SEARCHES:
         for descending in (False, True):
-            monkeypatch.setattr(summary, "_many", lambda *a, **k: None)  # as SQLite plans it
-            plain = pages(cache, query, filters, sort, descending, 7)
+            plain = pages(cache, query, filters, sort, descending, 7, "sqlite")
             assert sum(len(p) for p in plain) == summary.count(cache, query, filters)
-            for plan in (False, True):  # few (looked up), many (read in index order)
-                monkeypatch.setattr(summary, "_many",
-                                    lambda *a, plan=plan, **k: taken.add(plan) or plan)
-                assert pages(cache, query, filters, sort, descending, 7) == plain, \
+            for plan in ("few", "many"):  # looked up by rowid, read in index order
+                assert pages(cache, query, filters, sort, descending, 7, plan) == plain, \
                     (query, filters, sort, descending, plan)
-    assert taken == {False, True}
     assert len(pages(cache, "llama", Filters(), sort, False, 7)) > 3  # several pages
 
 
-def test_the_plan_is_chosen_by_the_matches_in_a_large_cache(cache, monkeypatch):
+def test_the_plan_is_chosen_by_the_matches_in_a_large_cache(cache):
     from openexplorer.search import facet_index
 
     assert facet_index.load(cache) is not None and facet_index.is_loaded(cache)
-    assert summary._many(cache, "llama", Filters(), 150) is None  # a small cache: SQLite's
-    monkeypatch.setattr(summary, "_release_count", lambda c: 1_000_000)
-    monkeypatch.setattr(summary, "_matches", lambda c, q, f: 240_000)
-    assert summary._many(cache, "llama", Filters(), 150) is True
-    monkeypatch.setattr(summary, "_matches", lambda c, q, f: 4_000)  # few: look them up
-    assert summary._many(cache, "olmo", Filters(), 150) is False
+    assert planner.many_matches(cache, "llama", Filters(), 150) is None  # a small cache: SQLite's
+    # At a million releases: "llama" has many matches, "olmo" few (look them up).
+    assert planner.reads_in_order(240_000, 1_000_000, 150) is True
+    assert planner.reads_in_order(4_000, 1_000_000, 150) is False
     # In the text index's order the rows read through are the query's matches, not the cache.
-    monkeypatch.setattr(summary, "_matches",
-                        lambda c, q, f: 48_000 if f.is_empty() else 16_000)
-    assert summary._many(cache, "instruct", Filters(params_min=7e9), 150,
-                         in_text_order=True) is True
+    assert planner.reads_in_order(16_000, 48_000, 150) is True
+    assert planner.reads_in_order(16_000, 1_000_000, 150) is False
+    assert planner.reads_in_order(700, 48_000, 150) is False
     facet_index.forget(cache)  # not loaded in this process: never loaded here, SQLite plans
-    assert summary._many(cache, "llama", Filters(), 150) is None
+    assert planner.many_matches(cache, "llama", Filters(), 150) is None
     assert not facet_index.is_loaded(cache)
 
 
 def test_few_rowids_are_the_matches(cache) -> None:
     for query, filters in SEARCHES:
-        rowids = summary._few_rowids(cache, query, filters)
+        rowids = planner.few_rowids(cache, query, filters)
         assert rowids is not None and rowids == sorted(rowids)
         assert len(rowids) == summary.count(cache, query, filters)
         ids = {r["release_id"] for r in summary.search(cache, query, filters, limit=10_000)}
@@ -106,7 +97,7 @@ def test_the_not_null_range_selects_what_is_not_null_selects(cache, column: str)
     bare = column.split(" COLLATE")[0]
     plain = cache.conn.execute(f"SELECT count(*) FROM release_summary s WHERE {bare} IS NOT NULL")
     ranged = cache.conn.execute(
-        f"SELECT count(*) FROM release_summary s WHERE {summary._not_null(column)}")
+        f"SELECT count(*) FROM release_summary s WHERE {planner.not_null(column)}")
     assert ranged.fetchone() == plain.fetchone()
     cache.conn.execute("CREATE TEMP TABLE odd (v TEXT)")  # as the summary's text columns
     try:
@@ -115,8 +106,8 @@ def test_the_not_null_range_selects_what_is_not_null_selects(cache, column: str)
             (0,), (-5,), (-1e308,), (float("-inf"),), (b"",), (b"\x00",)])
         odd = column.replace(bare, "s.v")
         expected = cache.conn.execute("SELECT count(*) FROM temp.odd s WHERE s.v IS NOT NULL")
-        got = cache.conn.execute(f"SELECT count(*) FROM temp.odd s WHERE {summary._not_null(odd)}")
+        got = cache.conn.execute(f"SELECT count(*) FROM temp.odd s WHERE {planner.not_null(odd)}")
         assert got.fetchone() == expected.fetchone() == (12,)
     finally:
         cache.conn.execute("DROP TABLE temp.odd")
-    assert summary._not_null("s.osai_score") == "s.osai_score IS NOT NULL"
+    assert planner.not_null("s.osai_score") == "s.osai_score IS NOT NULL"

@@ -16,13 +16,14 @@ calls it inside the same transaction as the summary rows, so they can never disa
 summary. A reader loads them once per change (``meta.facet_generation``: about half a second at a
 million releases) and keeps them per cache file.
 
-:func:`openexplorer.search.summary.facet_counts` and :func:`~openexplorer.search.summary.count` use them;
+:func:`openexplorer.search.counts.facet_counts` and :func:`~openexplorer.search.counts.count` use them;
 without them (a read-only cache from before they existed) the summary counts in SQL, which is
 also the reference the tests compare this with.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import math
 import struct
@@ -31,6 +32,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from openexplorer.search.facets import NONE, RANGE_FACETS, VALUE_FACETS, YESNO_FACETS
+
 if TYPE_CHECKING:
     import numpy as np
 
@@ -38,21 +41,31 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+#: Facet columns stored as codes (the ``values`` facets' columns), as 0/1/2 (the ``yesno``
+#: facets': NULL, no, yes) and as floats (the ``range`` facets'), in the facet table's order.
+CODED: tuple[str, ...] = tuple(f.column for f in VALUE_FACETS)
+YESNO: tuple[str, ...] = tuple(f.column for f in YESNO_FACETS)
+FLOATS: tuple[str, ...] = tuple(f.column for f in RANGE_FACETS)
+#: The columns of the first stored format ("1"), which caches built before the facet table
+#: hold; another set of columns is stored under a format named after them (rebuilt on open).
+_FIRST_LAYOUT = (("license_category", "commercial_use", "mof_class", "osaid_verdict",
+                  "org_kind", "organization", "country", "modality", "year", "origin", "gated"),
+                 ("osi_approved",), ("osai_score", "parameters"))
+_LAYOUT = (CODED, YESNO, FLOATS)
 #: Bump when what is stored changes (the index is then rebuilt on open).
-FORMAT = "1"
-#: Facet columns stored as codes (the keys of openexplorer.search.summary.FACETS, their columns).
-CODED = ("license_category", "commercial_use", "mof_class", "osaid_verdict", "org_kind",
-         "organization", "country", "modality", "year", "origin", "gated")
-FLOATS = ("osai_score", "parameters")
-#: One release's entry, 64 bytes: stored row by row in chunks of CHUNK releases, so that
-#: writing a release touches one page, and read back as columns.
-_RECORD = [("present", "u1"), ("osi_approved", "u1"), ("_pad", "V2"),
+FORMAT = ("1" if _LAYOUT == _FIRST_LAYOUT else
+          "1-" + hashlib.sha256(repr(_LAYOUT).encode()).hexdigest()[:8])
+_PAD = -(1 + len(YESNO)) % 4  # the codes start on 4 bytes
+#: One release's entry (64 bytes with the first layout): stored row by row in chunks of CHUNK
+#: releases, so that writing a release touches one page, and read back as columns.
+_RECORD = [("present", "u1"), *((c, "u1") for c in YESNO),
+           *([("_pad", f"V{_PAD}")] if _PAD else []),
            *((c, "<i4") for c in CODED), *((c, "<f8") for c in FLOATS)]
-RECORD_BYTES = 64
-CHUNK = 4096  # releases per stored row (256 KB)
-_SELECT = ", ".join(f"s.{c}" for c in (*CODED, "osi_approved", *FLOATS))
-_PACK = struct.Struct("<BB2x" + "i" * len(CODED) + "d" * len(FLOATS))
-assert _PACK.size == RECORD_BYTES
+_PACK = struct.Struct("<B" + "B" * len(YESNO) + "x" * _PAD + "i" * len(CODED)
+                      + "d" * len(FLOATS))
+RECORD_BYTES = _PACK.size
+CHUNK = 4096  # releases per stored row (256 KB with the first layout)
+_SELECT = ", ".join(f"s.{c}" for c in (*CODED, *YESNO, *FLOATS))
 
 _lock = threading.Lock()
 _loaded: dict[Any, Arrays] = {}
@@ -75,6 +88,10 @@ def available() -> bool:
 
 
 # -- writing --------------------------------------------------------------------------------------
+
+
+def _yesno(value: Any) -> int:
+    return 0 if value is None else 2 if value else 1
 
 
 class _Writer:
@@ -111,8 +128,7 @@ class _Writer:
     def pack(self, row: dict[str, Any] | None) -> bytes:
         if row is None:
             return bytes(RECORD_BYTES)
-        osi = row["osi_approved"]
-        return _PACK.pack(1, 0 if osi is None else 2 if osi else 1,
+        return _PACK.pack(1, *(_yesno(row[c]) for c in YESNO),
                           *(self.code(facet, row[facet]) for facet in CODED),
                           *(math.nan if row[n] is None else float(row[n]) for n in FLOATS))
 
@@ -191,9 +207,9 @@ def rebuild(cache: Cache) -> int:
         for index, facet in enumerate(CODED, start=1):
             known = codes[facet]
             records[facet][rowids] = [known.setdefault(v, len(known)) for v in columns[index]]
-        osi = columns[len(CODED) + 1]
-        records["osi_approved"][rowids] = [0 if v is None else 2 if v else 1 for v in osi]
-        for index, name in enumerate(FLOATS, start=len(CODED) + 2):
+        for index, name in enumerate(YESNO, start=len(CODED) + 1):
+            records[name][rowids] = [_yesno(v) for v in columns[index]]
+        for index, name in enumerate(FLOATS, start=len(CODED) + len(YESNO) + 1):
             records[name][rowids] = [math.nan if v is None else float(v) for v in columns[index]]
         count += len(rows)
     raw = records.tobytes()
@@ -267,7 +283,8 @@ class Arrays:
         return found
 
 
-def _key(cache: Cache) -> Any:
+def cache_key(cache: Cache) -> Any:
+    """What the loaded arrays of this cache are kept under (its file, or its connection)."""
     return str(cache.path.resolve()) if cache.path is not None else id(cache.conn)
 
 
@@ -278,7 +295,7 @@ def load(cache: Cache) -> Arrays | None:
     import numpy as np
 
     generation = cache.get_meta("facet_generation") or "0"
-    key = _key(cache)
+    key = cache_key(cache)
     with _lock:
         old = _loaded.get(key)
         if old is not None and old.generation == generation:
@@ -316,7 +333,7 @@ def load(cache: Cache) -> Arrays | None:
             return None
         records = np.frombuffer(raw, dtype=_record_dtype())
         columns = {name: np.ascontiguousarray(records[name])
-                   for name in ("present", "osi_approved", *CODED, *FLOATS)}
+                   for name in ("present", *YESNO, *CODED, *FLOATS)}
         del records, raw
         for facet in CODED:  # codes written after the values were read (never, but be safe)
             top = int(columns[facet].max(initial=0))
@@ -339,14 +356,14 @@ def load(cache: Cache) -> Arrays | None:
 def is_loaded(cache: Cache) -> bool:
     """Whether this process holds the cache's arrays as they are now (no loading)."""
     with _lock:
-        arrays = _loaded.get(_key(cache))
+        arrays = _loaded.get(cache_key(cache))
     return arrays is not None and arrays.generation == (cache.get_meta("facet_generation")
                                                         or "0")
 
 
 def forget(cache: Cache) -> None:
     with _lock:
-        _loaded.pop(_key(cache), None)
+        _loaded.pop(cache_key(cache), None)
 
 
 def matches(cache: Cache, match: str, size: int) -> np.ndarray:
@@ -415,40 +432,40 @@ class FacetCounter:
     def _masks(self, cols: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         import numpy as np
 
-        from openexplorer.search.summary import FACETS, NONE
-
         f = self.filters
         masks: dict[str, np.ndarray] = {}
-        for name, column in FACETS.items():
-            chosen = getattr(f, name)
+        for row in VALUE_FACETS:
+            chosen = getattr(f, row.key)
             if not chosen:
                 continue
-            lookup = self.arrays.codes(column)
+            lookup = self.arrays.codes(row.column)
             codes = [0 if v == NONE else lookup.get(v, lookup.get(_as_int(v), -1))
                      for v in chosen]
-            values = self.column(column)
+            values = self.column(row.column)
             if len(codes) <= 8:  # a few comparisons are faster than isin's sort
                 mask = np.zeros(values.shape, dtype=bool)
                 for code in codes:
                     if code >= 0:
                         mask |= values == code
-                masks[name] = mask
+                masks[row.key] = mask
             else:
-                masks[name] = np.isin(values, np.array(codes, dtype=np.int64))
-        if f.osi_approved is not None:
-            masks["osi_approved"] = self.column("osi_approved") == (2 if f.osi_approved else 1)
-        for name, column, low, high in (("osai", "osai_score", f.osai_min, f.osai_max),
-                                        ("params", "parameters", f.params_min, f.params_max)):
+                masks[row.key] = np.isin(values, np.array(codes, dtype=np.int64))
+        for row in YESNO_FACETS:
+            yes = getattr(f, row.key)
+            if yes is not None:
+                masks[row.key] = self.column(row.column) == (2 if yes else 1)
+        for row in RANGE_FACETS:
+            low, high = (getattr(f, name) for name in row.bounds)
             if low is None and high is None:
                 continue
-            values = self.column(column)
+            values = self.column(row.column)
             with np.errstate(invalid="ignore"):
                 mask = ~np.isnan(values)
                 if low is not None:
                     mask &= values >= low
                 if high is not None:
                     mask &= values <= high
-            masks[name] = mask
+            masks[row.key] = mask
         return masks
 
     def mask(self, without: Iterable[str] = ()) -> np.ndarray | None:
@@ -518,8 +535,6 @@ class FacetCounter:
 
     def facet(self, name: str, column: str, limit: int) -> list[tuple[Any, int]]:
         import numpy as np
-
-        from openexplorer.search.summary import NONE
 
         values = self.arrays.values[column]
         mask = self.mask([name])

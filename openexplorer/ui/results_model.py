@@ -21,11 +21,9 @@ from __future__ import annotations
 
 import itertools
 import logging
-import threading
 import weakref
-from collections import OrderedDict, deque
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections import OrderedDict
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -36,22 +34,20 @@ from PySide6.QtCore import (
     QModelRoleDataSpan,
     QObject,
     QPersistentModelIndex,
-    QTimer,
-    QRect,
-    QRectF,
-    QSize,
     Qt,
+    QTimer,
     Signal,
     Slot,
 )
-from PySide6.QtGui import QColor, QFont, QPainter, QPalette, QPixmap
-from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QWidget
 from shiboken6 import isValid
 
-from openexplorer.search import summary
 from openexplorer.db.cache import Cache
-from openexplorer.search.summary import NONE, Filters
-from openexplorer.ui.theme import STATUS_COLORS
+from openexplorer.search import counts, planner
+from openexplorer.search.facets import FACET_TABLE, value_label
+from openexplorer.search.filters import Filters
+from openexplorer.ui.page_reader import FIELDS, PageQuery, PageReader, read_page
 
 log = logging.getLogger(__name__)
 
@@ -63,18 +59,7 @@ ROW_ROLE = int(Qt.ItemDataRole.UserRole) + 1
 #: provisional) or ("dot", status); None for plain text cells.
 BAR_ROLE = int(Qt.ItemDataRole.UserRole) + 2
 
-#: The summary fields a row keeps (a tuple per row keeps loaded pages small).
-FIELDS = (
-    "release_id", "name", "family", "organization", "org_kind", "country", "release_date",
-    "modality", "parameters", "origin", "license_id", "license_name", "license_category",
-    "commercial_use", "osi_approved", "mof_class", "mof_progress_iii", "mof_progress_ii",
-    "mof_progress_i", "mof_total", "mof_provisional", "osai_score", "osai_availability",
-    "osai_documentation", "osai_access", "osai_provisional", "osaid_verdict", "osi_outcome",
-    "gated", "downloads",
-)
 _F = {name: i for i, name in enumerate(FIELDS)}
-#: A page's row: FIELDS, then the text index key when there is a query.
-_KEYED = (*FIELDS, "search_key")
 
 #: (key, header, summary.SORTS key or None when the column cannot be sorted, header tooltip).
 COLUMNS: tuple[tuple[str, str, str | None, str], ...] = (
@@ -93,37 +78,12 @@ COLUMN_KEYS = tuple(c[0] for c in COLUMNS)
 #: Columns whose first click sorts best / newest first.
 _DESCENDING_FIRST = {"release_date", "mof", "osai"}
 
-#: How facet values read in the UI (the panel's facets and this model's tooltips share them).
-VALUE_LABELS: dict[str, dict[Any, str]] = {
-    "license_category": {NONE: "Not known"},
-    "commercial_use": {"allowed": "Allowed", "restricted": "Restricted",
-                       "not allowed": "Not allowed", "unknown": "Not known", NONE: "Not known"},
-    "osi_approved": {True: "Yes", False: "No"},
-    "mof_class": {"I": "Class I – Open Science", "II": "Class II – Open Tooling",
-                  "III": "Class III – Open Model", NONE: "No class"},
-    "osaid_verdict": {"pass": "Pass", "fail": "Fail", "unknown": "Not known",
-                      NONE: "Not assessed"},
-    "org_kind": {"big-tech": "Big Tech", "company": "Company",
-                 "academic": "Academic & non-profit", "non-profit": "Non-profit",
-                 "public": "Public", NONE: "Not known"},
-    "organization": {NONE: "Not known"},
-    "country": {NONE: "Not known"},
-    "modality": {NONE: "Not known"},
-    "year": {NONE: "Undated"},
-    "origin": {"curated": "Curated", "hub": "Hub only", NONE: "Not known"},
-    "gated": {"false": "Not gated", "auto": "Gated (automatic approval)",
-              "manual": "Gated (manual approval)", "true": "Gated",
-              NONE: "No Hub data"},
-}
-#: Values listed in this order (others by count); the rest of the facets are ordered by count.
-VALUE_ORDER: dict[str, tuple[Any, ...]] = {
-    "commercial_use": ("allowed", "restricted", "not allowed", "unknown", NONE),
-    "mof_class": ("I", "II", "III", NONE),
-    "osaid_verdict": ("pass", "fail", "unknown", NONE),
-    "org_kind": ("big-tech", "company", "academic", "non-profit", "public", NONE),
-    "origin": ("curated", "hub", NONE),
-    "gated": ("false", "auto", "manual", "true", NONE),
-}
+#: How facet values read in the UI, and the values listed in a fixed order (the panel's facets
+#: and this model's tooltips share them): the facet table's.
+VALUE_LABELS: dict[str, Mapping[Any, str]] = {f.key: f.value_labels for f in FACET_TABLE
+                                              if f.value_labels}
+VALUE_ORDER: dict[str, tuple[Any, ...]] = {f.key: f.value_order for f in FACET_TABLE
+                                           if f.value_order}
 _OSAID_STATUS = {"pass": "open", "fail": "closed"}
 #: Columns that can show the placeholder (greyed).
 _MAY_BE_EMPTY = frozenset({"license", "mof", "osai", "osaid"})
@@ -136,20 +96,6 @@ _PLACEHOLDER = "—"
 _UNREAD = "…"
 _DISPLAY = int(Qt.ItemDataRole.DisplayRole)
 _FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
-
-
-def value_label(facet: str, value: Any) -> str:
-    """How a facet value reads ("big-tech" → "Big Tech", NONE → "Not known")."""
-    labels = VALUE_LABELS.get(facet, {})
-    if value in labels:
-        return labels[value]
-    if value is None:
-        return labels.get(NONE, "Not known")
-    text = str(value)
-    if facet == "modality":  # "text,code" → "Text, code"
-        text = ", ".join(part.strip() for part in text.split(","))
-        return text[:1].upper() + text[1:]
-    return text
 
 
 def format_parameters(value: float | None) -> str:
@@ -183,196 +129,14 @@ def progress_status(progress: float | None) -> str:
     return "partial" if progress > 0 else "closed"
 
 
-@dataclass(frozen=True)
-class _Search:
-    """What a page is read for: a model's query, filters and sort at one moment."""
-
-    query: str
-    filters: Filters
-    sort: str
-    descending: bool
-    limit: int
-
 
 def _as_dict(values: tuple[Any, ...]) -> dict[str, Any]:
     return dict(zip(FIELDS, values, strict=False))  # (without the text index key, if any)
 
 
-def read_page(cache: Cache, search: _Search, after: Any, *,
-              packed: bool = False) -> tuple[list[tuple[Any, ...]], Any]:
-    """One page of ``search`` after the key ``after`` (None: the first), as the tuples a model
-    keeps, and the key after its last row (None when the page is empty). ``packed`` on the
-    reader's thread (see :func:`openexplorer.search.summary.search`)."""
-    rows = summary.search(cache, search.query, search.filters, sort=search.sort,
-                          descending=search.descending, limit=search.limit, after=after,
-                          columns=FIELDS, packed=packed)  # tuples: no Python per row
-    end = summary.page_key(dict(zip(_KEYED, rows[-1], strict=False)), search.query,
-                           sort=search.sort, descending=search.descending) if rows else None
-    return rows, end
-
-
-class _Job:
-    __slots__ = ("generation", "page", "search", "after", "ahead")
-
-    def __init__(self, generation: int, page: int, search: _Search, after: Any,
-                 ahead: int) -> None:
-        self.generation, self.page, self.search = generation, page, search
-        self.after, self.ahead = after, ahead
-
-
-class PageReader:
-    """Reads pages of results on a thread of its own, with its own read-only connection, so
-    that a table scrolling through a large cache never waits for SQLite inside a frame.
-
-    :meth:`request` queues a page: ``urgent`` ones (a page a view is waiting for) before the
-    pages read ahead, the newest first. ``ahead`` more pages are then read one after the other,
-    each from the key where the one before ended. :meth:`take` hands over a page once read;
-    :meth:`wait` blocks until a requested page is read. ``on_read(generation, page)`` is called on
-    the reader's thread after each page. A new :meth:`start_generation` drops what older requests
-    asked for. The thread ends after :attr:`IDLE_SECONDS` without work and starts again when a
-    page is requested; :meth:`close` ends it at once.
-    """
-
-    IDLE_SECONDS = 5.0
-
-    def __init__(self, path: Path, on_read: Callable[[int, int], None]) -> None:
-        self._path = path
-        self._on_read = on_read
-        self._lock = threading.Condition()
-        self._urgent: deque[_Job] = deque()
-        self._later: deque[_Job] = deque()
-        self._done: dict[int, tuple[list[tuple[Any, ...]], Any]] = {}
-        self._pending: set[int] = set()  # pages queued or being read
-        self._generation = 0
-        self._thread: threading.Thread | None = None
-        self._closed = False
-
-    @property
-    def open(self) -> bool:
-        """False once closed, or once a read failed (the caller reads on its own thread)."""
-        return not self._closed
-
-    def start_generation(self, generation: int) -> None:
-        with self._lock:
-            self._generation = generation
-            self._urgent.clear()
-            self._later.clear()
-            self._done.clear()
-            self._pending.clear()
-
-    def request(self, generation: int, page: int, search: _Search, after: Any, *,
-                urgent: bool = False, ahead: int = 0) -> None:
-        with self._lock:
-            if self._closed or generation != self._generation:
-                return
-            job = _Job(generation, page, search, after, ahead)
-            if page in self._pending:
-                if urgent:  # move it to the front
-                    for queue in (self._urgent, self._later):
-                        for queued in queue:
-                            if queued.page == page:
-                                queue.remove(queued)
-                                job.ahead = max(ahead, queued.ahead)
-                                self._urgent.appendleft(job)
-                                break
-                        else:
-                            continue
-                        break
-                return
-            if page in self._done:
-                return
-            self._pending.add(page)
-            (self._urgent.appendleft if urgent else self._later.append)(job)
-            self._lock.notify_all()
-            if self._thread is None:
-                self._thread = threading.Thread(target=self._run, name="results-pages",
-                                                daemon=True)
-                self._thread.start()
-
-    def is_pending(self, page: int) -> bool:
-        with self._lock:
-            return page in self._pending
-
-    def take(self, generation: int, page: int) -> tuple[list[tuple[Any, ...]], Any] | None:
-        with self._lock:
-            if generation != self._generation:
-                return None
-            return self._done.pop(page, None)
-
-    def take_all(self, generation: int) -> dict[int, tuple[list[tuple[Any, ...]], Any]]:
-        with self._lock:
-            if generation != self._generation:
-                return {}
-            done, self._done = self._done, {}
-            return done
-
-    def wait(self, generation: int, page: int, timeout: float) -> bool:
-        """Block until ``page`` is read (True) or is no longer asked for (False)."""
-        with self._lock:
-            return self._lock.wait_for(
-                lambda: (generation != self._generation or page in self._done
-                         or page not in self._pending), timeout) and page in self._done
-
-    def close(self) -> None:
-        with self._lock:
-            self._closed = True
-            self._urgent.clear()
-            self._later.clear()
-            self._lock.notify_all()
-
-    def _next(self) -> _Job | None:
-        """The next job (under the lock), None when idle for too long or closed."""
-        while True:
-            if self._closed:
-                return None
-            for queue in (self._urgent, self._later):
-                while queue:
-                    job = queue.popleft()
-                    if job.generation == self._generation:
-                        return job
-            if not self._lock.wait(self.IDLE_SECONDS) and not (self._urgent or self._later):
-                return None
-
-    def _run(self) -> None:
-        cache: Cache | None = None
-        try:
-            while True:
-                with self._lock:
-                    job = self._next()
-                    if job is None:
-                        self._thread = None
-                        self._pending.clear()
-                        self._lock.notify_all()
-                        return
-                try:
-                    if cache is None:
-                        cache = Cache.open(self._path, readonly=True)
-                    rows, end = read_page(cache, job.search, job.after, packed=True)
-                except Exception:  # e.g. a read-only folder without the WAL index
-                    log.warning("reading a page of results on the reader failed", exc_info=True)
-                    with self._lock:
-                        self._closed = True
-                        self._thread = None
-                        self._pending.clear()
-                        self._lock.notify_all()
-                    self._on_read(job.generation, job.page)  # rows waiting for it: read there
-                    return
-                with self._lock:
-                    if job.generation != self._generation:
-                        continue
-                    self._pending.discard(job.page)
-                    self._done[job.page] = (rows, end)
-                    if job.ahead > 0 and len(rows) == job.search.limit:
-                        following = job.page + 1
-                        if following not in self._pending and following not in self._done:
-                            self._pending.add(following)
-                            self._later.appendleft(_Job(job.generation, following, job.search,
-                                                        end, job.ahead - 1))
-                    self._lock.notify_all()
-                self._on_read(job.generation, job.page)
-        finally:
-            if cache is not None:
-                cache.close()
+def placeholder_color() -> QColor:
+    """The colour of a cell's placeholder ("—") and of a row being read."""
+    return QPalette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
 
 
 class _ReadRelay(QObject):
@@ -536,7 +300,7 @@ class ResultsModel(QAbstractTableModel):
         """How many releases match (``summary.count``), counted once per search."""
         if self._total is None:
             self._total = (self._count if self._exhausted
-                           else summary.count(self._cache, self._query, self._filters))
+                           else counts.count(self._cache, self._query, self._filters))
         return self._total
 
     def is_complete(self) -> bool:
@@ -545,8 +309,8 @@ class ResultsModel(QAbstractTableModel):
 
     # -- pages -----------------------------------------------------------------------------------
 
-    def _current_search(self) -> _Search:
-        return _Search(self._query, self._filters, self.sort_key(),
+    def _current_search(self) -> PageQuery:
+        return PageQuery(self._query, self._filters, self.sort_key(),
                        self._sort_order == Qt.SortOrder.DescendingOrder, self.PAGE_SIZE)
 
     def _read(self, after: Any) -> tuple[list[tuple[Any, ...]], Any]:
@@ -742,7 +506,7 @@ class ResultsModel(QAbstractTableModel):
                 continue
             skip = first - page * self.PAGE_SIZE
             try:
-                rows = summary.search(
+                rows = planner.search(
                     self._cache, self._search.query, self._search.filters,
                     sort=self._search.sort, descending=self._search.descending,
                     limit=last + 1 - page * self.PAGE_SIZE, after=self._starts[page],
@@ -812,7 +576,7 @@ class ResultsModel(QAbstractTableModel):
                 item.setData(cell[0])
             elif role == _FOREGROUND:
                 if cell[2]:
-                    item.setData(_placeholder_color())
+                    item.setData(placeholder_color())
             elif role in _ROLES:  # the rest (tooltip, ids, bars) as data() answers them
                 value = self.data(index, role)
                 if value is not None:
@@ -838,7 +602,7 @@ class ResultsModel(QAbstractTableModel):
             return _as_dict(values)
         if role == Qt.ItemDataRole.ForegroundRole and key in _MAY_BE_EMPTY \
                 and _display(key, values) == _PLACEHOLDER:
-            return _placeholder_color()
+            return placeholder_color()
         return None
 
 
@@ -953,183 +717,3 @@ def _cells(v: tuple[Any, ...]) -> tuple[tuple[str, Any, bool], ...]:
         out.append((text, _bar(key, v), key in _MAY_BE_EMPTY and text == _PLACEHOLDER))
     return tuple(out)
 
-
-def _placeholder_color() -> QColor:
-    return QPalette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
-
-
-
-class OpennessBarDelegate(QStyledItemDelegate):
-    """Paints the MOF, Index and OSAID cells: tiny progress bars and a status dot.
-
-    Cells without :data:`BAR_ROLE` data are painted as plain text. Colours: the theme's status
-    colours for the fills; the tracks are the text colour, faint, so they read on light, dark and
-    selected rows alike.
-    """
-
-    BAR_HEIGHT = 6
-    MOF_BAR_WIDTH = 16
-    GAP = 3
-    PAD = 6
-    #: Pixmaps of painted cells kept (a cell's look: its bars, text, size, colours and font).
-    PIXMAPS_KEPT = 2000
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._pixmaps: dict[tuple[Any, ...], QPixmap] = {}
-        self._font, self._font_key = QFont(), QFont().key()
-
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
-        model = index.model()
-        if isinstance(model, ResultsModel):  # straight from the model's cell cache
-            cell = model.cell(index.row(), index.column())
-            bar, text = (cell[1], cell[0]) if cell is not None else (None, "")
-        else:
-            bar, text = index.data(BAR_ROLE), None
-        if not bar:
-            super().paint(painter, option, index)
-            return
-        if text is None:
-            text = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
-        # Not initStyleOption (it asks the model for every role): the view's option has the
-        # state, palette, font and features the panel and the bars need.
-        # The view leaves the option's text empty (the delegate fills it in initStyleOption), so
-        # the option is used as it is: no copy per cell.
-        opt = option if not option.text else QStyleOptionViewItem(option)
-        opt.text = ""
-        widget = opt.widget
-        style = widget.style() if widget is not None else None
-        if style is not None:
-            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
-        state = opt.state  # ("in", not "&": a third of the cost with PySide's enums)
-        selected = QStyle.StateFlag.State_Selected in state
-        group = (QPalette.ColorGroup.Normal if QStyle.StateFlag.State_Enabled in state
-                 else QPalette.ColorGroup.Disabled)
-        fg = opt.palette.color(group, QPalette.ColorRole.HighlightedText if selected
-                               else QPalette.ColorRole.Text)
-        # The bars and their text are drawn once per look and kept as a pixmap: the same few
-        # looks repeat down a table of a million rows, and a scroll frame repaints every cell.
-        device = painter.device()
-        ratio = device.devicePixelRatioF() if device else 1.0
-        rect = opt.rect
-        size = rect.size()
-        if opt.font != self._font:  # QFont.key() builds a string: once per font
-            self._font, self._font_key = QFont(opt.font), opt.font.key()
-        key = (bar, text, size.width(), size.height(), fg.rgba(), self._font_key, ratio,
-               tuple(STATUS_COLORS.values()))
-        pixmap = self._pixmaps.get(key)
-        if pixmap is None:
-            pixmap = QPixmap(max(1, round(size.width() * ratio)),
-                             max(1, round(size.height() * ratio)))
-            pixmap.setDevicePixelRatio(ratio)
-            pixmap.fill(Qt.GlobalColor.transparent)
-            local = QStyleOptionViewItem(opt)
-            local.rect = QRect(0, 0, size.width(), size.height())
-            target = QPainter(pixmap)
-            target.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-            area = local.rect.adjusted(self.PAD, 0, -self.PAD, 0)
-            if bar[0] == "mof":
-                self._paint_mof(target, local, area, bar, fg)
-            elif bar[0] == "osai":
-                self._paint_osai(target, local, area, bar, fg, text)
-            else:
-                self._paint_dot(target, local, area, bar, fg, text)
-            target.end()
-            if len(self._pixmaps) >= self.PIXMAPS_KEPT:
-                self._pixmaps.clear()
-            self._pixmaps[key] = pixmap
-        painter.drawPixmap(rect.topLeft(), pixmap)
-
-    def _track(self, fg: QColor) -> QColor:
-        track = QColor(fg)
-        track.setAlpha(55)
-        return track
-
-    def _fill(self, status: str, provisional: bool) -> QColor:
-        color = QColor(STATUS_COLORS.get(status, STATUS_COLORS["unknown"]))
-        if provisional:
-            color.setAlpha(150)
-        return color
-
-    def _bar_rect(self, x: float, rect: Any, width: float) -> QRectF:
-        y = rect.center().y() - self.BAR_HEIGHT / 2 + 1
-        return QRectF(x, y, width, self.BAR_HEIGHT)
-
-    def _paint_bar(self, painter: QPainter, area: QRectF, fraction: float, fill: QColor,
-                   track: QColor) -> None:
-        radius = self.BAR_HEIGHT / 2
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(track)
-        painter.drawRoundedRect(area, radius, radius)
-        fraction = max(0.0, min(1.0, fraction))
-        if fraction > 0:
-            filled = QRectF(area)
-            filled.setWidth(max(area.height(), area.width() * fraction))
-            painter.setBrush(fill)
-            painter.drawRoundedRect(filled, radius, radius)
-
-    def _paint_mof(self, painter: QPainter, opt: QStyleOptionViewItem, rect: Any,
-                   bar: tuple[Any, ...], fg: QColor) -> None:
-        _kind, mof_class, iii, ii, i, provisional = bar
-        metrics = opt.fontMetrics
-        label_width = metrics.horizontalAdvance("III") + self.PAD
-        font = QFont(opt.font)
-        if provisional:
-            font.setItalic(True)
-        painter.setFont(font)
-        painter.setPen(fg)
-        painter.drawText(rect.adjusted(0, 0, 0, 0),
-                         int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
-                         mof_class or "–")
-        track = self._track(fg)
-        available = rect.width() - label_width
-        width = max(6.0, min(float(self.MOF_BAR_WIDTH), (available - 2 * self.GAP) / 3))
-        x = float(rect.left() + label_width)
-        for progress in (iii, ii, i):
-            self._paint_bar(painter, self._bar_rect(x, rect, width), progress / 100.0,
-                            self._fill(progress_status(progress), provisional), track)
-            x += width + self.GAP
-
-    def _paint_osai(self, painter: QPainter, opt: QStyleOptionViewItem, rect: Any,
-                    bar: tuple[Any, ...], fg: QColor, text: str) -> None:
-        _kind, score, provisional = bar
-        metrics = opt.fontMetrics
-        text_width = metrics.horizontalAdvance("0.00")
-        font = QFont(opt.font)
-        if provisional:
-            font.setItalic(True)
-        painter.setFont(font)
-        painter.setPen(fg)
-        painter.drawText(rect, int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter),
-                         text)
-        width = rect.width() - text_width - self.PAD
-        if width >= 12:
-            self._paint_bar(painter, self._bar_rect(float(rect.left()), rect, float(width)),
-                            score, self._fill(score_status(score), provisional),
-                            self._track(fg))
-
-    def _paint_dot(self, painter: QPainter, opt: QStyleOptionViewItem, rect: Any,
-                   bar: tuple[Any, ...], fg: QColor, text: str) -> None:
-        size = 8.0
-        y = rect.center().y() - size / 2 + 1
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(self._fill(bar[1], False))
-        painter.drawEllipse(QRectF(rect.left(), y, size, size))
-        painter.setPen(fg)
-        painter.setFont(opt.font)
-        text_rect = rect.adjusted(int(size) + self.PAD, 0, 0, 0)
-        elided = opt.fontMetrics.elidedText(text, Qt.TextElideMode.ElideRight, text_rect.width())
-        painter.drawText(text_rect,
-                         int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), elided)
-
-    def sizeHint(self, option: QStyleOptionViewItem, index: _Index) -> QSize:  # noqa: N802
-        hint = super().sizeHint(option, index)
-        bar = index.data(BAR_ROLE)
-        if bar and bar[0] == "mof":
-            width = (option.fontMetrics.horizontalAdvance("III") + 3 * self.PAD
-                     + 3 * self.MOF_BAR_WIDTH + 2 * self.GAP)
-            return QSize(max(hint.width(), width), hint.height())
-        if bar and bar[0] == "osai":
-            return QSize(max(hint.width(), option.fontMetrics.horizontalAdvance("0.00") + 80),
-                         hint.height())
-        return hint

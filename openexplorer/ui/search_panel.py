@@ -17,7 +17,6 @@ the others.
 from __future__ import annotations
 
 import dataclasses
-import gc
 import logging
 import math
 import threading
@@ -25,12 +24,10 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from PySide6.QtCore import (
-    QEvent,
     QItemSelectionModel,
     QModelIndex,
     QObject,
     QPoint,
-    QSize,
     Qt,
     QThreadPool,
     QTimer,
@@ -39,82 +36,42 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import (
     QAction,
-    QColor,
     QGuiApplication,
-    QKeyEvent,
-    QPainter,
-    QPaintEvent,
-    QPalette,
-    QPixmap,
-    QValidator,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QCheckBox,
-    QDoubleSpinBox,
     QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QMenu,
     QPushButton,
     QScrollArea,
-    QScrollBar,
     QSizePolicy,
     QSplitter,
-    QStyle,
-    QStyleOptionButton,
-    QStyleOptionSlider,
-    QTableView,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from openexplorer.search import summary
 from openexplorer.db.cache import Cache
-from openexplorer.search.summary import FACETS, NONE, Filters
-from openexplorer.ui import collector
-from openexplorer.ui.results_model import (
-    COLUMN_KEYS,
-    VALUE_ORDER,
-    OpennessBarDelegate,
-    ResultsModel,
-    value_label,
-)
+from openexplorer.search import counts
+from openexplorer.search.facets import BY_KEY, FACET_TABLE, NONE
+from openexplorer.search.filters import Filters
+from openexplorer.ui.facet_widgets import FacetGroup, ListFacet, RangeFacet
+from openexplorer.ui.results_delegate import OpennessBarDelegate
+from openexplorer.ui.results_model import COLUMN_KEYS, ResultsModel, value_label
+from openexplorer.ui.results_view import ResultsView, SearchBox
 
 log = logging.getLogger(__name__)
 
-#: The facet column, top to bottom: (name, title, kind). ``list`` names are summary.FACETS keys;
-#: ``osi_approved`` is a yes/no list; ``osai`` and ``params`` are ranges.
-FACET_LAYOUT: tuple[tuple[str, str, str], ...] = (
-    ("license_category", "Licence category", "list"),
-    ("commercial_use", "Commercial use", "list"),
-    ("osi_approved", "OSI-approved licence", "bool"),
-    ("mof_class", "MOF class", "list"),
-    ("osai", "Index score", "range"),
-    ("osaid_verdict", "OSAID verdict", "list"),
-    ("org_kind", "Organisation kind", "list"),
-    ("organization", "Organisation", "list"),
-    ("country", "Country", "list"),
-    ("modality", "Modality", "list"),
-    ("params", "Parameters (billions)", "range"),
-    ("year", "Release year", "list"),
-    ("origin", "Source", "list"),
-    ("gated", "Gated on the Hub", "list"),
-)
-#: Facets with few values also list the ones without matches (greyed); the others list only
-#: values with matches (and the checked ones).
-_SMALL_DOMAIN = {"license_category", "commercial_use", "mof_class", "osaid_verdict", "org_kind",
-                 "modality", "year", "origin", "gated"}
-#: Values shown before "Show more".
-_COLLAPSED_VALUES = 6
+#: The facet column, top to bottom: (name, title, kind) of each row of the facet table
+#: (:data:`openexplorer.search.facets.FACET_TABLE`); kind "list", "bool" (yes/no) or "range".
+FACET_LAYOUT: tuple[tuple[str, str, str], ...] = tuple(
+    (f.key, f.label, {"values": "list", "yesno": "bool", "range": "range"}[f.kind])
+    for f in FACET_TABLE)
 #: Values counted per facet (organisations and countries: the top ones).
 FACET_LIMIT = 40
-#: Filters fields of the two ranges.
-_RANGE_FIELDS = {"osai": ("osai_min", "osai_max"), "params": ("params_min", "params_max")}
-_PARAMS_UNIT = 1e9  # the spin boxes speak billions; the summary stores parameters
 
 
 # -- facet counting (worker thread) ---------------------------------------------------------------
@@ -128,7 +85,7 @@ def compute_facets(cache: Cache, query: str, filters: Filters,
     """
     if superseded():
         return None
-    out = summary.facet_summary(cache, query, filters, limit=FACET_LIMIT)
+    out = counts.facet_summary(cache, query, filters, limit=FACET_LIMIT)
     if superseded():
         return None
     return out
@@ -156,552 +113,6 @@ class _Generation:
         with self._lock:
             return self._value
 
-
-# -- facet widgets --------------------------------------------------------------------------------
-
-
-class FacetCheck(QCheckBox):
-    """A facet value: a check box with its label (elided to fit) and its count on the right."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.value: Any = None
-        self.label = ""
-        self.count = 0
-        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
-
-    def set_entry(self, value: Any, label: str, count: int, checked: bool) -> None:
-        self.value, self.label, self.count = value, label, count
-        self.setText(f"{label} ({count:,})")  # for accessibility and tests; painted differently
-        self.blockSignals(True)
-        self.setChecked(checked)
-        self.blockSignals(False)
-        self.setEnabled(count > 0 or checked)
-        self.setToolTip(f"{label}: {count:,} release{'s' if count != 1 else ''}")
-        self.update()
-
-    def hitButton(self, pos: QPoint) -> bool:  # noqa: N802
-        return self.rect().contains(pos)  # the whole row, count included, toggles
-
-    def _count_text(self) -> str:
-        return f"{self.count:,}"
-
-    def sizeHint(self) -> QSize:  # noqa: N802
-        hint = super().sizeHint()
-        metrics = self.fontMetrics()
-        opt = QStyleOptionButton()
-        self.initStyleOption(opt)
-        indicator = self.style().subElementRect(QStyle.SubElement.SE_CheckBoxIndicator, opt, self)
-        width = (indicator.width() + 8 + metrics.horizontalAdvance(self.label) + 12
-                 + metrics.horizontalAdvance(self._count_text()) + 4)
-        return QSize(width, hint.height())
-
-    def minimumSizeHint(self) -> QSize:  # noqa: N802
-        return QSize(80, super().minimumSizeHint().height())
-
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802, ARG002
-        opt = QStyleOptionButton()
-        self.initStyleOption(opt)
-        opt.text = ""
-        painter = QPainter(self)
-        style = self.style()
-        style.drawControl(QStyle.ControlElement.CE_CheckBox, opt, painter, self)
-        contents = style.subElementRect(QStyle.SubElement.SE_CheckBoxContents, opt, self)
-        contents = contents.adjusted(2, 0, -2, 0)
-        contents.setRight(self.rect().right() - 2)
-        metrics = self.fontMetrics()
-        count = self._count_text()
-        count_width = metrics.horizontalAdvance(count)
-        enabled = self.isEnabled()
-        group = QPalette.ColorGroup.Normal if enabled else QPalette.ColorGroup.Disabled
-        text_color = self.palette().color(group, QPalette.ColorRole.WindowText)
-        label_width = max(0, contents.width() - count_width - 10)
-        label = metrics.elidedText(self.label, Qt.TextElideMode.ElideRight, label_width)
-        align = Qt.AlignmentFlag.AlignVCenter
-        painter.setPen(text_color)
-        painter.drawText(contents.adjusted(0, 0, -(count_width + 10), 0),
-                         int(align | Qt.AlignmentFlag.AlignLeft), label)
-        count_color = QColor(text_color)
-        if enabled:
-            count_color.setAlphaF(0.62)
-        painter.setPen(count_color)
-        painter.drawText(contents, int(align | Qt.AlignmentFlag.AlignRight), count)
-        painter.end()
-
-
-class _BoundSpin(QDoubleSpinBox):
-    """One end of a range. "Any" sits just past the end: below the minimum for the lower bound,
-    above the maximum for the upper one, so stepping from "Any" starts at the range's end."""
-
-    ANY = "Any"
-
-    def __init__(self, low: float, high: float, step: float, decimals: int, *, upper: bool,
-                 parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._low, self._high, self._upper = low, high, upper
-        self.setDecimals(decimals)
-        self.setSingleStep(step)
-        self._any = high + step if upper else low - step
-        self.setRange(min(low, self._any), max(high, self._any))
-        self.setValue(self._any)
-        self.setKeyboardTracking(False)
-        self.setAccelerated(True)
-        self.setAlignment(Qt.AlignmentFlag.AlignRight)
-
-    def minimumSizeHint(self) -> QSize:  # noqa: N802
-        hint = super().minimumSizeHint()
-        return QSize(min(hint.width(), self.fontMetrics().horizontalAdvance("000.00") + 28),
-                     hint.height())
-
-    def _is_any(self, value: float) -> bool:
-        return value > self._high + 1e-9 if self._upper else value < self._low - 1e-9
-
-    def bound(self) -> float | None:
-        value = self.value()
-        return None if self._is_any(value) else value
-
-    def set_bound(self, value: float | None) -> None:
-        self.setValue(self._any if value is None else min(self._high, max(self._low, value)))
-
-    def textFromValue(self, value: float) -> str:  # noqa: N802
-        return self.ANY if self._is_any(value) else super().textFromValue(value)
-
-    def valueFromText(self, text: str) -> float:  # noqa: N802
-        cleaned = text.strip()
-        if not cleaned or self.ANY.lower().startswith(cleaned.lower()):
-            return self._any
-        return super().valueFromText(text)
-
-    def validate(self, text: str, pos: int) -> object:
-        cleaned = text.strip()
-        if not cleaned or self.ANY.lower().startswith(cleaned.lower()):
-            state = (QValidator.State.Acceptable if cleaned.lower() in ("", self.ANY.lower())
-                     else QValidator.State.Intermediate)
-            return state, text, pos
-        return super().validate(text, pos)
-
-
-class FacetGroup(QWidget):
-    """A facet's title (click to fold), its "Clear" button, and its body.
-
-    Signals:
-        clear_requested(): the user asked to clear this facet's choice.
-    """
-
-    clear_requested = Signal()
-
-    def __init__(self, name: str, title: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.name = name
-        self.title = title
-        self.toggle = QToolButton(self)
-        self.toggle.setText(title)
-        self.toggle.setArrowType(Qt.ArrowType.DownArrow)
-        self.toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        self.toggle.setAutoRaise(True)
-        self.toggle.setIconSize(QSize(9, 9))
-        font = self.toggle.font()
-        font.setBold(True)
-        self.toggle.setFont(font)
-        self.toggle.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
-        self.toggle.setToolTip(f"Show or hide {title.lower()}")
-        self.toggle.clicked.connect(self._on_toggle_clicked)
-        self._folded = False
-        self.clear_button = QToolButton(self)
-        self.clear_button.setText("Clear")
-        self.clear_button.setAutoRaise(True)
-        self.clear_button.setToolTip(f"Clear the {title.lower()} filter")
-        self.clear_button.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.clear_button.clicked.connect(self.clear_requested)
-        self.clear_button.setVisible(False)
-        header = QHBoxLayout()
-        header.setContentsMargins(0, 0, 0, 0)
-        header.setSpacing(2)
-        header.addWidget(self.toggle, 1)
-        header.addWidget(self.clear_button)
-        self.body = QWidget(self)
-        self.body_layout = QVBoxLayout(self.body)
-        self.body_layout.setContentsMargins(18, 0, 2, 2)
-        self.body_layout.setSpacing(0)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 2, 0, 4)
-        layout.setSpacing(0)
-        layout.addLayout(header)
-        layout.addWidget(self.body)
-
-    @Slot()
-    def _on_toggle_clicked(self) -> None:
-        self.set_folded(not self._folded)
-
-    def is_folded(self) -> bool:
-        return self._folded
-
-    def set_folded(self, folded: bool) -> None:
-        self._folded = folded
-        self.toggle.setArrowType(Qt.ArrowType.RightArrow if folded else Qt.ArrowType.DownArrow)
-        self.body.setVisible(not folded)
-
-    def set_active(self, active: bool) -> None:
-        self.clear_button.setVisible(active)
-
-
-class ListFacet(FacetGroup):
-    """A facet with checkable values and their counts, folded to a few values at first.
-
-    Signals:
-        toggled(object, bool): a value was checked or unchecked by the user.
-    """
-
-    toggled = Signal(object, bool)
-
-    def __init__(self, name: str, title: str, parent: QWidget | None = None) -> None:
-        super().__init__(name, title, parent)
-        self.checks: list[FacetCheck] = []
-        self.more = QToolButton(self.body)
-        self.more.setAutoRaise(True)
-        self.more.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.more.clicked.connect(self._on_more)
-        self.more.setVisible(False)
-        self.empty = QLabel("No matches", self.body)
-        self.empty.setEnabled(False)
-        self.empty.setVisible(False)
-        self.body_layout.addWidget(self.empty)
-        self.body_layout.addWidget(self.more, 0, Qt.AlignmentFlag.AlignLeft)
-        self._expanded = False
-        self._entries: list[tuple[Any, str, int, bool]] = []
-
-    def entries(self) -> list[tuple[Any, str, int, bool]]:
-        """(value, label, count, checked) for every value listed, shown or folded away."""
-        return list(self._entries)
-
-    def check_for(self, value: Any) -> FacetCheck | None:
-        """The check box of a value, if it is shown."""
-        for check in self.checks:
-            if check.isVisible() and check.value == value:
-                return check
-        return None
-
-    def set_entries(self, entries: list[tuple[Any, str, int, bool]]) -> None:
-        self._entries = entries
-        self._show()
-
-    def _show(self) -> None:
-        entries = self._entries
-        folded = len(entries) > _COLLAPSED_VALUES + 1 and not self._expanded
-        shown = entries[:_COLLAPSED_VALUES] if folded else entries
-        if folded:  # a checked value is never folded away
-            shown = shown + [e for e in entries[_COLLAPSED_VALUES:] if e[3]]
-        while len(self.checks) < len(shown):
-            check = FacetCheck(self.body)
-            check.toggled.connect(self._on_check_toggled)
-            self.body_layout.insertWidget(len(self.checks), check)
-            self.checks.append(check)
-        for check, (value, label, count, checked) in zip(self.checks, shown, strict=False):
-            check.set_entry(value, label, count, checked)
-            check.setVisible(True)
-        for check in self.checks[len(shown):]:
-            check.setVisible(False)
-        hidden = len(entries) - len(shown)
-        self.more.setVisible(len(entries) > _COLLAPSED_VALUES + 1)
-        self.more.setText(f"Show {hidden} more" if folded else "Show fewer")
-        self.empty.setVisible(not entries)
-
-    @Slot()
-    def _on_more(self) -> None:
-        self._expanded = not self._expanded
-        self._show()
-
-    @Slot(bool)
-    def _on_check_toggled(self, checked: bool) -> None:
-        check = self.sender()
-        if isinstance(check, FacetCheck):
-            self.toggled.emit(check.value, checked)
-
-
-class RangeFacet(FacetGroup):
-    """A facet with a lower and an upper bound ("Any" at either end means no bound).
-
-    Signals:
-        range_changed(object, object): the bounds the user set (None for "Any").
-    """
-
-    range_changed = Signal(object, object)
-
-    def __init__(self, name: str, title: str, low: float, high: float, step: float,
-                 decimals: int, parent: QWidget | None = None) -> None:
-        super().__init__(name, title, parent)
-        self.low_spin = _BoundSpin(low, high, step, decimals, upper=False, parent=self.body)
-        self.high_spin = _BoundSpin(low, high, step, decimals, upper=True, parent=self.body)
-        self.low_spin.setToolTip(f"{title}: at least (Any: no lower bound)")
-        self.high_spin.setToolTip(f"{title}: at most (Any: no upper bound)")
-        row = QHBoxLayout()
-        row.setContentsMargins(0, 2, 0, 2)
-        row.setSpacing(4)
-        row.addWidget(self.low_spin, 1)
-        row.addWidget(QLabel("to", self.body))
-        row.addWidget(self.high_spin, 1)
-        self.body_layout.addLayout(row)
-        self.hint = QLabel(self.body)
-        self.hint.setEnabled(False)
-        self.body_layout.addWidget(self.hint)
-        for spin in (self.low_spin, self.high_spin):
-            spin.valueChanged.connect(self._on_value_changed)
-
-    def set_bounds(self, low: float | None, high: float | None) -> None:
-        for spin, value in ((self.low_spin, low), (self.high_spin, high)):
-            spin.blockSignals(True)
-            spin.set_bound(value)
-            spin.blockSignals(False)
-
-    def bounds(self) -> tuple[float | None, float | None]:
-        return self.low_spin.bound(), self.high_spin.bound()
-
-    @Slot(float)
-    def _on_value_changed(self, _value: float) -> None:
-        self.range_changed.emit(*self.bounds())
-
-
-# -- the panel ------------------------------------------------------------------------------------
-
-
-class _GrooveKept(QObject):
-    """Paints a scroll bar under the Fusion style with its groove drawn once per look and kept.
-
-    Fusion fills the groove with a gradient at every repaint, and Qt's raster engine splits a
-    gradient that tall over its GUI thread pool (a dozen tasks and a wait): the results table's
-    scroll bar repaints at every scroll frame, and on a busy machine that wait was a quarter of
-    the frame. The handle and the arrows are still drawn by the style each time, hovered or
-    pressed as the scroll bar would draw them. Other styles paint as they always do.
-    """
-
-    def __init__(self, bar: QScrollBar) -> None:
-        super().__init__(bar)
-        self._bar = bar
-        self._groove: tuple[tuple[Any, ...], QPixmap] | None = None
-        self._pressed = QStyle.SubControl.SC_None
-        self._pointer = QPoint()  # where the button was pressed, then dragged
-        self._hover: QPoint | None = None  # where the pointer hovers over the bar
-        bar.installEventFilter(self)
-
-    def _hit(self, opt: QStyleOptionSlider, pos: QPoint) -> QStyle.SubControl:
-        return self._bar.style().hitTestComplexControl(
-            QStyle.ComplexControl.CC_ScrollBar, opt, pos, self._bar)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        kind = event.type()
-        if kind == QEvent.Type.Paint:
-            return self._paint()
-        if kind in (QEvent.Type.HoverEnter, QEvent.Type.HoverMove):
-            self._hover = event.position().toPoint()
-        elif kind == QEvent.Type.HoverLeave:
-            self._hover = None
-        elif kind in (QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove):
-            self._pointer = event.position().toPoint()
-            if kind == QEvent.Type.MouseButtonPress:
-                opt = QStyleOptionSlider()
-                self._bar.initStyleOption(opt)
-                self._pressed = self._hit(opt, self._pointer)
-        elif kind == QEvent.Type.MouseButtonRelease:
-            self._pressed = QStyle.SubControl.SC_None
-        return False
-
-    def _paint(self) -> bool:
-        bar = self._bar
-        style = bar.style()
-        if style.name().lower() != "fusion":
-            return False
-        opt = QStyleOptionSlider()
-        bar.initStyleOption(opt)
-        # As QScrollBar.paintEvent: the pressed part (sunken while the pointer is on it), or
-        # the part under the pointer.
-        if self._pressed != QStyle.SubControl.SC_None:
-            opt.activeSubControls = self._pressed
-            if self._pressed == QStyle.SubControl.SC_ScrollBarSlider or \
-                    self._hit(opt, self._pointer) == self._pressed:
-                opt.state |= QStyle.StateFlag.State_Sunken
-        elif self._hover is not None:
-            opt.activeSubControls = self._hit(opt, self._hover)
-        groove = QStyle.SubControl.SC_ScrollBarGroove
-        ratio = bar.devicePixelRatioF()
-        rect = opt.rect
-        key = (rect.width(), rect.height(), ratio, opt.state.value, opt.orientation.value,
-               opt.activeSubControls.value, opt.palette.cacheKey(), id(style))
-        if self._groove is None or self._groove[0] != key:
-            pixmap = QPixmap(max(1, round(rect.width() * ratio)),
-                             max(1, round(rect.height() * ratio)))
-            pixmap.setDevicePixelRatio(ratio)
-            pixmap.fill(Qt.GlobalColor.transparent)
-            only = QStyleOptionSlider(opt)
-            only.subControls = groove
-            target = QPainter(pixmap)
-            style.drawComplexControl(QStyle.ComplexControl.CC_ScrollBar, only, target, bar)
-            target.end()
-            self._groove = (key, pixmap)
-        painter = QPainter(bar)
-        painter.drawPixmap(rect.topLeft(), self._groove[1])
-        opt.subControls = QStyle.SubControl.SC_All & ~groove
-        style.drawComplexControl(QStyle.ComplexControl.CC_ScrollBar, opt, painter, bar)
-        painter.end()
-        return True
-
-
-class _CollectorPause(QObject):
-    """Keeps Python's cyclic garbage collector still while the results table scrolls.
-
-    A frame of the table makes a few thousand short-lived wrapper objects, enough to start a
-    young-generation collection every 20–30 frames, and those collections took 5–15 ms in the
-    middle of a frame (the scroll frames over 16 ms that were left). The collector is switched
-    off while the scroll bar moves and on again once the table has been still for
-    :attr:`STILL_MS`; reference counting frees everything but cycles in the meantime. A collector
-    someone else switched off stays off.
-    """
-
-    STILL_MS = 300
-
-    def __init__(self, bar: QScrollBar) -> None:
-        super().__init__(bar)
-        self._paused = False
-        self._still = QTimer(self)
-        self._still.setSingleShot(True)
-        self._still.setInterval(self.STILL_MS)
-        self._still.timeout.connect(self.resume)
-        bar.valueChanged.connect(self._on_scrolled)
-        key = id(self)
-        self.destroyed.connect(lambda *_: collector.release(key) if collector.installed()
-                               else gc.enable() if self._paused else None)
-
-    @Slot()
-    def _on_scrolled(self) -> None:
-        if collector.installed():  # the GUI thread's collector (ui/collector.py) waits
-            if not self._paused:
-                collector.hold(id(self))
-                self._paused = True
-        elif not self._paused and gc.isenabled():
-            gc.disable()
-            self._paused = True
-        if self._paused:
-            self._still.start()
-
-    @Slot()
-    def resume(self) -> None:
-        if self._paused:
-            self._paused = False
-            if collector.installed():
-                collector.release(id(self))
-            else:
-                gc.enable()
-
-
-class ResultsView(QTableView):
-    """The results table; Return in it opens the current release.
-
-    The first column (Release) takes the width the others leave. When the table is too narrow
-    for every column, the optional ones (:meth:`set_optional_columns`) are hidden, the least
-    useful first, so the openness columns stay in view; they come back as the table widens.
-    """
-
-    FILL_MIN = 170
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._optional: list[int] = []
-        self._widths: dict[int, int] = {}
-        self._fitting = False
-        self._header_selection: QItemSelectionModel | None = None
-        self._groove_kept = _GrooveKept(self.verticalScrollBar())
-        self._collector_pause = _CollectorPause(self.verticalScrollBar())
-
-    def setModel(self, model: Any) -> None:  # noqa: N802
-        super().setModel(model)
-        self.horizontalHeader().sectionResized.connect(self._on_section_resized)
-
-    def setSelectionModel(self, selection: QItemSelectionModel) -> None:  # noqa: N802
-        super().setSelectionModel(selection)
-        # The header paints each section with whether its column is wholly selected, which
-        # Qt works out by asking the model row by row, twice per row in Python: 2 s after a
-        # Ctrl+A over 200,000 rows. Sections are not highlighted here (rows are selected, not
-        # columns), so the header gets a selection model of its own that stays empty.
-        header = self.horizontalHeader()
-        if selection is not None and selection.model() is not None:
-            before, self._header_selection = (self._header_selection,
-                                              QItemSelectionModel(selection.model(), header))
-            header.setSelectionModel(self._header_selection)
-            if before is not None:
-                before.deleteLater()
-
-    def set_optional_columns(self, columns: list[int]) -> None:
-        """Columns that may be hidden when space is short, the first to go first."""
-        self._optional = list(columns)
-        self.fit_columns()
-
-    def resizeEvent(self, event: Any) -> None:  # noqa: N802
-        super().resizeEvent(event)
-        self.fit_columns()
-
-    @Slot(int, int, int)
-    def _on_section_resized(self, logical: int, _old: int, new: int) -> None:
-        if self._fitting or logical == 0:
-            return
-        if new > 0:
-            self._widths[logical] = new  # the user's width, kept while hidden
-        self.fit_columns()
-
-    def fit_columns(self) -> None:
-        header = self.horizontalHeader()
-        if self._fitting or header.count() == 0:
-            return
-        self._fitting = True
-        try:
-            for column in range(1, header.count()):
-                if not header.isSectionHidden(column):
-                    self._widths[column] = header.sectionSize(column)
-            available = self.viewport().width()
-            hidden: set[int] = set()
-            shown = [c for c in range(1, header.count()) if c not in hidden]
-
-            def others() -> int:
-                return sum(self._widths.get(c, header.defaultSectionSize()) for c in shown)
-
-            for column in self._optional:
-                if others() + self.FILL_MIN <= available:
-                    break
-                hidden.add(column)
-                shown.remove(column)
-            for column in range(1, header.count()):
-                if header.isSectionHidden(column) != (column in hidden):
-                    header.setSectionHidden(column, column in hidden)
-                    if column not in hidden:
-                        header.resizeSection(column, self._widths.get(
-                            column, header.defaultSectionSize()))
-            width = max(self.FILL_MIN, available - others())
-            if header.sectionSize(0) != width:
-                header.resizeSection(0, width)
-        finally:
-            self._fitting = False
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
-            self.activated.emit(self.currentIndex())
-            event.accept()
-            return
-        super().keyPressEvent(event)
-
-
-class _SearchBox(QLineEdit):
-    """The search box: Down / Return move to the results, Escape clears."""
-
-    to_results = Signal()
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
-        if event.key() in (Qt.Key.Key_Down, Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            self.to_results.emit()
-            event.accept()
-            return
-        if event.key() == Qt.Key.Key_Escape and self.text():
-            self.clear()
-            event.accept()
-            return
-        super().keyPressEvent(event)
 
 
 class SearchPanel(QWidget):
@@ -759,7 +170,7 @@ class SearchPanel(QWidget):
     # -- building --------------------------------------------------------------------------------
 
     def _build(self) -> None:
-        self.search_box = _SearchBox(self)
+        self.search_box = SearchBox(self)
         self.search_box.setPlaceholderText("Search releases, organisations, families…")
         self.search_box.setClearButtonEnabled(True)
         self.search_box.setToolTip("Search as you type (Ctrl+F). Down or Return: go to the "
@@ -875,19 +286,17 @@ class SearchPanel(QWidget):
         layout = QVBoxLayout(column)
         layout.setContentsMargins(4, 0, 6, 6)
         layout.setSpacing(2)
-        for name, title, kind in FACET_LAYOUT:
+        for row in FACET_TABLE:
             group: FacetGroup
-            if kind == "range" and name == "osai":
-                group = RangeFacet(name, title, 0.0, 1.0, 0.05, 2, column)
-                group.range_changed.connect(self._on_range_changed)
-            elif kind == "range":
-                group = RangeFacet(name, title, 0.0, 10000.0, 1.0, 1, column)
+            if row.kind == "range":
+                low, high, step, decimals = row.spin
+                group = RangeFacet(row.key, row.label, low, high, step, decimals, column)
                 group.range_changed.connect(self._on_range_changed)
             else:
-                group = ListFacet(name, title, column)
+                group = ListFacet(row.key, row.label, column)
                 group.toggled.connect(self._on_facet_toggled)
             group.clear_requested.connect(self._on_clear_facet)
-            self.facets[name] = group
+            self.facets[row.key] = group
             layout.addWidget(group)
         layout.addStretch(1)
 
@@ -1175,45 +584,48 @@ class SearchPanel(QWidget):
 
     def _show_facets(self, result: dict[str, Any]) -> None:
         counts: dict[str, list[tuple[Any, int]]] = dict(result["facets"])
-        counts["osi_approved"] = result["osi_approved"]
+        for row in FACET_TABLE:
+            if row.kind == "yesno":
+                counts[row.key] = result[row.key]
         for name, group in self.facets.items():
             if isinstance(group, ListFacet):
                 group.set_entries(self._entries_for(name, counts.get(name, [])))
             elif isinstance(group, RangeFacet):
-                known = result.get(f"{name}_known")
-                noun = "with a score" if name == "osai" else "with a known size"
+                known = result.get(BY_KEY[name].known_key)
+                noun = BY_KEY[name].known_noun
                 group.hint.setText("" if known is None else f"{known:,} {noun}")
         self._sync_facet_choices()
 
     def _chosen(self, name: str) -> tuple[Any, ...]:
-        if name == "osi_approved":
-            value = self._filters.osi_approved
+        if BY_KEY[name].kind == "yesno":
+            value = getattr(self._filters, name)
             return () if value is None else (value,)
         return tuple(getattr(self._filters, name))
 
     def _entries_for(self, name: str,
                      counts: Iterable[tuple[Any, int]]) -> list[tuple[Any, str, int, bool]]:
+        row = BY_KEY[name]
         counted = dict(counts)
         known = self._known.setdefault(name, [])
         for value in counted:
             if value not in known:
                 known.append(value)
         chosen = self._chosen(name)
-        if name == "osi_approved":
-            values = [True, False]
-        elif name in _SMALL_DOMAIN:
+        if row.kind == "yesno":
+            values: list[Any] = [True, False]
+        elif row.small_domain:
             values = list(known)
         else:
             values = list(counted)
         values += [v for v in chosen if v not in values]
-        order = VALUE_ORDER.get(name)
-        if order is not None:
+        order = row.value_order
+        if row.listing == "given":
             values.sort(key=lambda v: (order.index(v) if v in order else len(order), str(v)))
-        elif name == "year":
+        elif row.listing == "descending":
             values.sort(key=lambda v: (v == NONE, -(v if isinstance(v, int) else 0)))
-        elif name in _SMALL_DOMAIN:  # a stable order: values do not jump as counts change
+        elif row.listing == "first_seen":  # a stable order: values do not jump as counts change
             values.sort(key=lambda v: (v == NONE, known.index(v) if v in known else len(known)))
-        elif name != "osi_approved":
+        elif row.kind != "yesno":
             values.sort(key=lambda v: (v == NONE, -counted.get(v, 0), str(v).lower()))
         return [(v, value_label(name, v), counted.get(v, 0), v in chosen) for v in values]
 
@@ -1232,9 +644,9 @@ class SearchPanel(QWidget):
                 group.set_active(bool(chosen))
                 active += bool(chosen)
             elif isinstance(group, RangeFacet):
-                low_field, high_field = _RANGE_FIELDS[name]
+                low_field, high_field = BY_KEY[name].bounds
                 low, high = getattr(self._filters, low_field), getattr(self._filters, high_field)
-                scale = _PARAMS_UNIT if name == "params" else 1.0
+                scale = BY_KEY[name].scale
                 group.set_bounds(None if low is None else low / scale,
                                  None if high is None else high / scale)
                 group.set_active(low is not None or high is not None)
@@ -1248,8 +660,8 @@ class SearchPanel(QWidget):
         if not isinstance(group, ListFacet):
             return
         name = group.name
-        if name == "osi_approved":
-            new = dataclasses.replace(self._filters, osi_approved=value if checked else None)
+        if BY_KEY[name].kind == "yesno":
+            new = dataclasses.replace(self._filters, **{name: value if checked else None})
         else:
             current = list(getattr(self._filters, name))
             if checked and value not in current:
@@ -1264,8 +676,8 @@ class SearchPanel(QWidget):
         group = self.sender()
         if not isinstance(group, RangeFacet):
             return
-        scale = _PARAMS_UNIT if group.name == "params" else 1.0
-        low_field, high_field = _RANGE_FIELDS[group.name]
+        scale = BY_KEY[group.name].scale
+        low_field, high_field = BY_KEY[group.name].bounds
         self._change_filters(dataclasses.replace(
             self._filters, **{low_field: None if low is None else low * scale,
                               high_field: None if high is None else high * scale}))
@@ -1276,7 +688,7 @@ class SearchPanel(QWidget):
         if not isinstance(group, FacetGroup):
             return
         filters = self._filters
-        for field in _RANGE_FIELDS.get(group.name, (group.name,)):
+        for field in BY_KEY[group.name].fields:
             filters = filters.without(field)
         self._change_filters(filters)
 
@@ -1332,8 +744,8 @@ class SearchPanel(QWidget):
         return text
 
     def _is_active(self, name: str) -> bool:
-        if name in _RANGE_FIELDS:
-            return any(getattr(self._filters, f) is not None for f in _RANGE_FIELDS[name])
+        if BY_KEY[name].kind == "range":
+            return any(getattr(self._filters, f) is not None for f in BY_KEY[name].fields)
         return bool(self._chosen(name))
 
     # -- results ---------------------------------------------------------------------------------

@@ -10,16 +10,16 @@ from PySide6.QtCore import QModelIndex, Qt  # noqa: E402
 from PySide6.QtGui import QColor  # noqa: E402
 from PySide6.QtWidgets import QTableView  # noqa: E402
 
-from openexplorer.search import summary  # noqa: E402
+from openexplorer.search import planner, summary  # noqa: E402
 from openexplorer.store.cache_file import open_cache  # noqa: E402
 from openexplorer.search.summary import Filters  # noqa: E402
 from openexplorer.ui import theme  # noqa: E402
+from openexplorer.ui.results_delegate import OpennessBarDelegate  # noqa: E402
 from openexplorer.ui.results_model import (  # noqa: E402
     BAR_ROLE,
     COLUMN_KEYS,
     COLUMNS,
     ROW_ROLE,
-    OpennessBarDelegate,
     ResultsModel,
     format_parameters,
     score_status,
@@ -245,7 +245,10 @@ def test_pages_after_the_last_shown_are_read_ahead_off_the_gui_thread(cache, qtb
     _settle(model, qtbot)
     assert {1, 2} <= set(model._pages)  # read ahead on the reader's thread
     here = []
-    monkeypatch.setattr(model, "_read", lambda after: here.append(after) or ([], None))
+    from openexplorer.ui import results_model  # its reads on the GUI thread
+
+    monkeypatch.setattr(results_model, "read_page",
+                        lambda cache, search, after, **k: here.append(after) or ([], None))
     with qtbot.waitSignal(model.rowsInserted):
         model.fetchMore(QModelIndex())
     assert here == []  # inserted from the page already read
@@ -285,7 +288,10 @@ def test_a_page_scrolled_back_to_shows_its_rows_and_its_neighbours_are_read_ahea
     total = model.rowCount()
     expected = summary.search(cache, "", Filters(), sort="name", limit=total)
     here = []
-    monkeypatch.setattr(model, "_read", lambda after: here.append(after) or ([], None))
+    from openexplorer.ui import results_model  # its reads on the GUI thread
+
+    monkeypatch.setattr(results_model, "read_page",
+                        lambda cache, search, after, **k: here.append(after) or ([], None))
     changed = []
     model.dataChanged.connect(lambda first, last: changed.append((first.row(), last.row())))
     row = ResultsModel.PAGE_SIZE + 5  # a jump back to page 1: shown as being read, not read here
@@ -322,19 +328,19 @@ def test_a_row_being_read_still_answers_for_its_data_and_id_at_once(cache, qtbot
 
 def test_rows_being_read_when_the_reader_fails_are_read_on_the_gui_thread(cache, qtbot,
                                                                           monkeypatch):
-    from openexplorer.ui import results_model
+    from openexplorer.ui import page_reader
 
     model = _scrolled_through(cache, qtbot, monkeypatch)
     expected = summary.search(cache, "", Filters(), sort="name", limit=model.rowCount())
 
-    read_page = results_model.read_page
+    read_page = page_reader.read_page
 
     def failing_on_the_reader(cache, search, after, *, packed=False):
         if packed:  # the reader's own reads
             raise OSError("disk went away")
         return read_page(cache, search, after)
 
-    monkeypatch.setattr(results_model, "read_page", failing_on_the_reader)
+    monkeypatch.setattr(page_reader, "read_page", failing_on_the_reader)
     changed = []
     model.dataChanged.connect(lambda first, last: changed.append(first.row()))
     assert model.cell(5, column("name"))[0] == "…"
@@ -374,7 +380,7 @@ def test_the_reader_reads_packed_pages_and_the_gui_thread_plain_ones(cache, qtbo
                       bool(kwargs.get("packed"))))
         return search(*args, **kwargs)
 
-    monkeypatch.setattr(summary, "search", recording)
+    monkeypatch.setattr(planner, "search", recording)
     model = ResultsModel(cache)
     model.set_search("", Filters())
     _settle(model, qtbot)
@@ -385,7 +391,7 @@ def test_the_reader_reads_packed_pages_and_the_gui_thread_plain_ones(cache, qtbo
 def test_a_sort_before_the_first_search_is_read_by_it(cache, monkeypatch):
     reads: list[object] = []
     search = summary.search
-    monkeypatch.setattr(summary, "search", lambda *a, **k: reads.append(k.get("sort")) or
+    monkeypatch.setattr(planner, "search", lambda *a, **k: reads.append(k.get("sort")) or
                         search(*a, **k))
     model = ResultsModel(cache)
     model.hold_until_search()  # as the search panel sets its view up
@@ -416,8 +422,11 @@ def test_values_of_spans_equal_the_rows_whether_in_memory_or_read_in_bulk(cache,
     spans = [(2, 4), (ResultsModel.PAGE_SIZE - 1, total - 3), (total - 1, total + 10)]
     rows = [r for first, last in spans for r in range(first, min(last, total - 1) + 1)]
     here = []
-    read = model._read
-    monkeypatch.setattr(model, "_read", lambda after: here.append(after) or read(after))
+    from openexplorer.ui import results_model  # its reads on the GUI thread
+
+    read = results_model.read_page
+    monkeypatch.setattr(results_model, "read_page", lambda cache, search, after, **k:
+                        here.append(after) or read(cache, search, after, **k))
     assert model.values(spans, ("release_id", "name")) == [
         (expected[r]["release_id"], expected[r]["name"]) for r in rows]
     assert len(here) <= 2  # the short spans' pages; the long one in one query, not page by page

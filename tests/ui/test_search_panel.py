@@ -10,7 +10,7 @@ pytest.importorskip("PySide6")
 
 from PySide6.QtCore import QItemSelectionModel, QPoint, Qt  # noqa: E402
 
-from openexplorer.search import summary  # noqa: E402
+from openexplorer.search import counts, summary  # noqa: E402
 from openexplorer.db.cache import Cache  # noqa: E402
 from openexplorer.store.cache_file import open_cache  # noqa: E402
 from openexplorer.search.summary import FACETS, Filters  # noqa: E402
@@ -112,13 +112,13 @@ def test_facet_counts_shown_equal_summary_facet_counts(panel, cache, qtbot):
 
 def test_facets_are_counted_off_the_gui_thread(panel, qtbot, monkeypatch):
     threads = []
-    original = summary.facet_counts
+    original = counts.facet_counts
 
     def spy(*args, **kwargs):
         threads.append(threading.current_thread())
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(summary, "facet_counts", spy)
+    monkeypatch.setattr(counts, "facet_counts", spy)
     panel.set_query("olmo")
     settle(qtbot, panel)
     assert threads and threading.main_thread() not in threads
@@ -428,7 +428,7 @@ def test_results_scroll_bar_keeps_its_groove_and_looks_the_same(qtbot, qapp, mod
     from PySide6.QtCore import QStringListModel
     from PySide6.QtWidgets import QTableView
 
-    from openexplorer.ui.search_panel import ResultsView
+    from openexplorer.ui.results_view import ResultsView
 
     theme.apply_theme(qapp, mode)
     try:
@@ -456,9 +456,9 @@ def test_results_scroll_bar_keeps_its_groove_and_looks_the_same(qtbot, qapp, mod
 def test_the_garbage_collector_waits_while_the_results_scroll(panel, qtbot, monkeypatch):
     import gc
 
-    from openexplorer.ui import collector, search_panel
+    from openexplorer.ui import collector, results_view
 
-    monkeypatch.setattr(search_panel._CollectorPause, "STILL_MS", 50)
+    monkeypatch.setattr(results_view.CollectorPause, "STILL_MS", 50)
     pause = panel.table._collector_pause
     pause._still.setInterval(50)
     assert collector.installed() and not gc.isenabled()  # the GUI thread collects (conftest)
@@ -476,3 +476,20 @@ def test_the_garbage_collector_waits_while_the_results_scroll(panel, qtbot, monk
     qtbot.waitUntil(lambda: not collector._collector.holders, timeout=2000)  # still again
     collector._collector.collect()
     assert gc.get_count()[0] < max(counts[0], 1)  # collected, on this (the GUI) thread
+
+
+def test_every_row_of_the_facet_table_is_in_the_facet_column(panel, qtbot):
+    from openexplorer.search.facets import FACET_TABLE
+    from openexplorer.ui.facet_widgets import ListFacet, RangeFacet
+
+    assert list(panel.facets) == [row.key for row in FACET_TABLE]
+    for row in FACET_TABLE:
+        group = panel.facets[row.key]
+        assert isinstance(group, RangeFacet if row.kind == "range" else ListFacet), row.key
+        assert group.name == row.key
+    settle(qtbot, panel)
+    for row in FACET_TABLE:
+        if row.kind == "range":
+            assert panel.facets[row.key].hint.text().endswith(row.known_noun), row.key
+        else:
+            assert panel.facet_entries(row.key), row.key
