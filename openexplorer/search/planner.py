@@ -187,7 +187,7 @@ def search(
             select = f"SELECT {picked}, {key} AS search_key"
     elif many and matched and column is not None:
         sql, args = walk_sql(query, filters, column)
-        select = f"SELECT {picked}, {search_key_sql("r")} AS search_key"
+        select = f"SELECT {picked}, {search_key_sql('r')} AS search_key"
     elif many and not matched:  # read in the sort's index, the filters checked on the way
         sql, args, matched = search_sql(query, filters, order=column)
     if columns is None:
