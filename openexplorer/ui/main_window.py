@@ -31,7 +31,7 @@ from openexplorer.db.cache import Cache
 from openexplorer.ui import theme
 from openexplorer.ui.cache_job import CacheReadJob, JobSignals
 from openexplorer.ui.lazy_tab import LazyTab
-from openexplorer.ui.model_page import ModelPage
+from openexplorer.ui.release_page import ModelPage
 from openexplorer.ui.refresh_status import RefreshStatus
 from openexplorer.ui.refresh_worker import SETTING_OFFLINE, RefreshController
 from openexplorer.ui.search_panel import SearchPanel

@@ -63,7 +63,7 @@ def test_typing_searches_and_activating_opens_the_release(window, qtbot):
                     timeout=TIMEOUT)
     view = window.model_page.view()
     assert view["mof"]["class"] == "I"
-    assert window.model_page.mof_class_label.text().startswith("Class I")
+    assert window.model_page.mof_card.class_label.text().startswith("Class I")
     assert window.tabs.currentIndex() == window.TAB_RELEASE
 
 
