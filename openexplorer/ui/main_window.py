@@ -118,9 +118,6 @@ class MainWindow(QMainWindow):
         periodic: bool | None = None,
     ) -> None:
         super().__init__()
-        from openexplorer.ui import collector
-
-        collector.install()  # its workers must never run Python's cyclic collector (collector.py)
         self._cache = cache
         self._settings = settings if settings is not None else QSettings()
         self.setWindowTitle("OpenExplorer")
