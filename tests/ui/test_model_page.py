@@ -20,12 +20,12 @@ from openexplorer.frameworks import mof  # noqa: E402
 from openexplorer.store.cache_file import open_cache  # noqa: E402
 from openexplorer.ui import theme  # noqa: E402
 from openexplorer.ui.breakdown_charts import (  # noqa: E402
-    IndexScoreChart,
     MofTiles,
     StatusLegend,
     VerdictBadge,
     tooltip,
 )
+from openexplorer.ui.index_chart import IndexScoreChart  # noqa: E402
 from openexplorer.ui.release_page import (  # noqa: E402
     EvidenceTableModel,
     LinkLabel,
