@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from openexplorer.core import settings as user_settings
 from openexplorer.db.cache import Cache
 from openexplorer.ui import theme
 from openexplorer.ui.cache_job import CacheReader
@@ -72,12 +73,6 @@ def first_screen_facts(cache: Cache, release_id: str | None) -> tuple[dict | Non
 
     view = release_view(cache, release_id) if release_id else None
     return view, cache.count("releases")
-
-
-def _to_bool(value: object) -> bool:
-    if isinstance(value, str):
-        return value.strip().lower() in {"1", "true", "yes", "on"}
-    return bool(value)
 
 
 class _AfterPaint(QObject):
@@ -324,7 +319,7 @@ class MainWindow(QMainWindow):
         ), compare_page=self._compare_tab,
             tabs=((self.TAB_RELEASE, "Release"), (self.TAB_COMPARE, "Comparison"),
                   (self.TAB_OVERVIEW, "Overview")),
-            current_theme=str(self._settings.value(SETTING_THEME, "system")),
+            current_theme=str(user_settings.value(self._settings, SETTING_THEME)),
             hub_menu=self.hub_menu)
         self.export_action, self.report_pack_action = menus.export_action, \
             menus.report_pack_action
@@ -338,7 +333,7 @@ class MainWindow(QMainWindow):
             controller = RefreshController(self._cache.path, cache=self._cache,
                                            settings=self._settings, parent=self)
         self.refresh_controller = controller
-        controller.set_offline(_to_bool(self._settings.value(SETTING_OFFLINE, False)))
+        controller.set_offline(bool(user_settings.value(self._settings, SETTING_OFFLINE)))
 
         self.refresh_status = RefreshStatus(self)
         self._show_last_refresh()
@@ -677,9 +672,9 @@ class MainWindow(QMainWindow):
 
         dialog = SettingsDialog(self._settings, self)
         if dialog.exec():
-            self.set_theme(str(self._settings.value(SETTING_THEME, "system")))
+            self.set_theme(str(user_settings.value(self._settings, SETTING_THEME)))
             self.refresh_controller.set_offline(
-                _to_bool(self._settings.value(SETTING_OFFLINE, False)))
+                bool(user_settings.value(self._settings, SETTING_OFFLINE)))
 
     @Slot()
     def _open_about(self) -> None:
