@@ -136,9 +136,9 @@ def collect_on_gui_thread_only() -> bool:
     a policy of this app through Python's own switches (https://docs.python.org/3/library/gc.html).
     Needs a QApplication; True if done.
     """
-    from openexplorer.ui import collector
+    from openexplorer.ui.collector import install as install_collector
 
-    return collector.install()
+    return install_collector()
 
 
 # -- all of them ------------------------------------------------------------------------------------
@@ -156,8 +156,8 @@ def install() -> dict[str, bool]:
 
 def installed() -> dict[str, bool]:
     """Which patches are in place, by name."""
-    from openexplorer.ui import collector
+    from openexplorer.ui.collector import installed as collector_installed
 
     return {"pyside_module_scan": pyside_module_scan_sped_up(),
             "pyqtgraph_svg_exporter": pyqtgraph_svg_exporter_fixed(),
-            "gui_thread_collector": collector.installed()}
+            "gui_thread_collector": collector_installed()}
