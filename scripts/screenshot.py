@@ -16,7 +16,7 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
 from openexplorer.store.cache_file import open_cache
-from openexplorer.ui import theme
+from openexplorer.ui import patches, theme
 from openexplorer.ui.main_window import MainWindow
 
 COMPARISON = ["meta-llama/llama-2-70b", "meta-llama/llama-3.1-8b",
@@ -39,6 +39,7 @@ def main() -> int:
     out = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots")
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication(sys.argv[:1])
+    patches.install()  # as the app's main does
     with tempfile.TemporaryDirectory() as folder:
         cache = open_cache(Path(folder) / "cache.sqlite")
         settings = QSettings(str(Path(folder) / "settings.ini"), QSettings.Format.IniFormat)

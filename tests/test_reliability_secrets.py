@@ -6,7 +6,7 @@
   what the commands print, not in a crash report, not in the process list (``/proc/<pid>/cmdline``,
   read while each command runs). Even a Hub that echoes the token back in an error message does
   not get it into any of them.
-* Links from evidence open only when they are http(s) (``model_page.is_safe_url``).
+* Links from evidence open only when they are http(s) (``release_page.is_safe_url``).
 * Nothing from a card is executed or rendered as active HTML: a card full of ``<script>`` and
   ``<a href=javascript:…>`` ends up as plain text in the model page's labels, tooltips and
   table, and clicking its links opens nothing but http(s).
@@ -206,7 +206,7 @@ def test_the_token_goes_to_the_hub_and_nowhere_else(fake_hub: FakeHub, home: Pat
 ])
 def test_only_http_links_are_safe(url: object, safe: bool) -> None:
     pytest.importorskip("PySide6")
-    from openexplorer.ui.model_page import is_safe_url, open_url
+    from openexplorer.ui.release_page import is_safe_url, open_url
 
     assert is_safe_url(url) is safe
     if not safe:
@@ -246,8 +246,8 @@ def test_card_text_is_plain_text_in_the_model_page(qtbot, monkeypatch: pytest.Mo
     from openexplorer.core.records import Assessment, ImportResult, SourceRecord
     from openexplorer.store.cache_file import open_cache
     from openexplorer.store.ingest import ingest
-    from openexplorer.ui import model_page as page_module
-    from openexplorer.ui.model_page import ModelPage
+    from openexplorer.ui import release_page as page_module
+    from openexplorer.ui.release_page import ModelPage
     from openexplorer.views.release import release_view
 
     body = {"id": "evil/model", "sha": "a" * 40, "tags": ["license:<script>x</script>"],
@@ -288,7 +288,7 @@ def test_card_text_is_plain_text_in_the_model_page(qtbot, monkeypatch: pytest.Mo
         if any(h in tip.lower() for h in ("<script", "<iframe", "<img")):
             assert Qt.mightBeRichText(tip) is False or "&lt;" in tip, tip
     # The evidence table: its tooltips are plain, its links open only when http(s).
-    model = page.evidence_view.model()
+    model = page.evidence.view.model()
     urls: list[str] = []
     for row in range(model.rowCount()):
         for column in range(model.columnCount()):
@@ -296,9 +296,9 @@ def test_card_text_is_plain_text_in_the_model_page(qtbot, monkeypatch: pytest.Mo
             tip = model.data(index, Qt.ItemDataRole.ToolTipRole)
             if isinstance(tip, str) and "<script" in tip.lower():
                 assert not Qt.mightBeRichText(tip), tip
-            urls += page._urls_at(index)
-            page._on_evidence_clicked(index)
+            urls += page.evidence.urls_at(index)
+            page.evidence.open_link(index)
     assert any(u.lower().startswith("javascript:") for u in urls), urls  # there, not opened
-    page._on_hub_link_clicked()
+    page.header.open_hub_page()
     assert opened and all(url.startswith(("http://", "https://")) for url in opened), opened
     assert all(page_module.is_safe_url(url) for url in opened)

@@ -147,6 +147,19 @@ def remove(cache: Cache, kind: str, text: str) -> bool:
     return queries.delete_watch_items(cache, kind, values) > 0
 
 
+def names_to_watch(cache: Cache, kind: str, *, releases: int = 5000) -> list[str]:
+    """What the user may type to watch something of ``kind``: every family or organisation by
+    name, or the ``releases`` most popular releases' names (the watchlist's completions)."""
+    if kind == "family":
+        sql = "SELECT name FROM families ORDER BY name COLLATE NOCASE"
+    elif kind == "organization":
+        sql = "SELECT name FROM organizations ORDER BY name COLLATE NOCASE"
+    else:
+        return [row[0] for row in cache.conn.execute(
+            "SELECT name FROM releases ORDER BY popularity DESC, name LIMIT ?", (releases,))]
+    return [row[0] for row in cache.conn.execute(sql)]
+
+
 def items(cache: Cache) -> list[WatchItem]:
     """Everything watched, in the order it was added."""
     return [WatchItem(id=r.id, kind=r.kind, value=r.value,

@@ -132,6 +132,14 @@ def read(store: Mapping[str, Any] | Any) -> dict[str, Any]:
     return values
 
 
+def value(store: Mapping[str, Any] | Any, name: str) -> Any:
+    """The setting ``name`` from ``store`` (as :func:`read`), coerced to its type."""
+    setting = SETTINGS_BY_NAME[name]
+    raw = (store.get(name, setting.default) if isinstance(store, Mapping)
+           else store.value(name, setting.default))
+    return coerce(setting, raw)
+
+
 def cache_path(values: Mapping[str, Any]) -> str:
     """The cache file to open: the ``cache/path`` setting, else the default location."""
     from openexplorer.core.paths import default_cache_path

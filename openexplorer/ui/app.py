@@ -16,7 +16,7 @@ from openexplorer import __version__
 from openexplorer.core import settings
 from openexplorer.db.cache import Cache, CacheError
 from openexplorer.store.cache_file import open_cache
-from openexplorer.ui import theme
+from openexplorer.ui import patches, theme
 
 log = logging.getLogger(__name__)
 
@@ -120,6 +120,9 @@ def main(db: str | Path | None = None, argv: list[str] | None = None) -> int:
     app.setApplicationVersion(__version__)
     app.setDesktopFileName(DESKTOP_FILE)
     app.setWindowIcon(app_icon())
+    # Third-party patches (patches.py); among them, the window's workers must never run
+    # Python's cyclic collector.
+    patches.install()
     values = settings.read(QSettings())
     theme.apply_theme(app, values["ui/theme"])
     cache = open_cache_or_recover(db or settings.cache_path(values))

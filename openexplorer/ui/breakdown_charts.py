@@ -4,8 +4,8 @@
   each class with its progress bar and percentage.
 - :class:`IndexTiles`: the European Open Source AI Index's 12 dimensions as tiles in their
   3 groups, each group with its score.
-- :class:`IndexScoreChart`: a pyqtgraph bar chart of the index's group scores and total (in
-  :mod:`openexplorer.ui.index_chart`, so that pyqtgraph is imported only when one is made).
+(The index's scores as a pyqtgraph bar chart are in :mod:`openexplorer.ui.index_chart`, so
+that pyqtgraph is imported only when one is made.)
 - :class:`VerdictBadge`: a verdict (pass / fail / unknown) as a coloured pill.
 - :class:`StatusLegend`: the four status colours, named.
 - :class:`StatusDot`: one status colour, as a dot beside a label.
@@ -112,18 +112,6 @@ def percent_text(value: float | None) -> str:
     if value is None:
         return "–"
     return "100 %" if value >= 100 else f"{math.floor(value)} %"
-
-
-def __getattr__(name: str) -> Any:
-    if name == "IndexScoreChart":  # imports pyqtgraph: only when a chart is made
-        from openexplorer.ui.index_chart import IndexScoreChart
-
-        return IndexScoreChart
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-_PALETTE_EVENTS = (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange,
-                   QEvent.Type.StyleChange)
 
 
 # --- tiles ----------------------------------------------------------------------------------
@@ -278,7 +266,7 @@ class TileChart(QWidget):
     # -- painting --------------------------------------------------------------------------------
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
-        if event.type() in _PALETTE_EVENTS:
+        if event.type() in theme.PALETTE_EVENTS:
             self._invalidate()
             self.update()
         elif event.type() == QEvent.Type.FontChange:
@@ -596,7 +584,7 @@ class VerdictBadge(QWidget):
         return self.sizeHint()
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
-        if event.type() in _PALETTE_EVENTS or event.type() == QEvent.Type.FontChange:
+        if event.type() in theme.PALETTE_EVENTS or event.type() == QEvent.Type.FontChange:
             self.updateGeometry()
             self.update()
         super().changeEvent(event)
@@ -647,7 +635,7 @@ class StatusLegend(QWidget):
         return self.sizeHint()
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
-        if event.type() in _PALETTE_EVENTS or event.type() == QEvent.Type.FontChange:
+        if event.type() in theme.PALETTE_EVENTS or event.type() == QEvent.Type.FontChange:
             self.updateGeometry()
             self.update()
         super().changeEvent(event)
@@ -693,7 +681,7 @@ class StatusDot(QWidget):
         return QSize(side, side)
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
-        if event.type() in _PALETTE_EVENTS:
+        if event.type() in theme.PALETTE_EVENTS:
             self.update()
         super().changeEvent(event)
 

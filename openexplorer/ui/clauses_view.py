@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 from html import escape
 
-from PySide6.QtCore import QRectF, QSize, Qt, QThreadPool, QTimer, Signal, Slot
+from PySide6.QtCore import QRectF, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 from openexplorer.analyses import clauses
 from openexplorer.db.cache import Cache
 from openexplorer.analyses.clauses import BUCKETS, CLAUSE_LABELS, CLAUSES, REVIEW, USABLE, LicenseClauses
-from openexplorer.ui.cache_job import CacheReadJob, JobSignals
+from openexplorer.ui.cache_job import CacheReader
 from openexplorer.ui.theme import STATUS_COLORS, chart_colors
 
 log = logging.getLogger(__name__)
@@ -211,11 +211,10 @@ class ClausesView(QWidget):
         self.setWindowTitle("Licence clauses")
         self._cache = cache
         self._background = background
-        self._generation = 0
         self._pending: int | None = None
-        self._signals = JobSignals(self)
-        self._signals.ready.connect(self._on_matrix_ready)
-        self._signals.failed.connect(self._on_matrix_failed)
+        self._reader = CacheReader(self, what="the licence clause matrix")
+        self._reader.ready.connect(self._on_matrix_ready)
+        self._reader.failed.connect(self._on_matrix_failed)
         self._snapshot_date = snapshot_date if snapshot_date is not None else \
             cache.get_meta("snapshot_built")
         self._matrix: list[LicenseClauses] = []
@@ -308,15 +307,12 @@ class ClausesView(QWidget):
     @Slot()
     def refresh(self) -> None:
         """Recompute the matrix from the cache (after an import or a refresh)."""
-        self._generation += 1
         path = getattr(self._cache, "path", None)
         if self._background and path is not None:
-            self._pending = self._generation
+            self._pending = self._reader.read(path, clauses.clause_matrix)
             self.count.setText("Counting releases per licence…")
-            QThreadPool.globalInstance().start(CacheReadJob(
-                str(path), clauses.clause_matrix, self._generation, self._signals,
-                what="the licence clause matrix"))
             return
+        self._reader.drop_pending()
         self._read_here()
 
     def _read_here(self) -> None:
@@ -330,22 +326,21 @@ class ClausesView(QWidget):
             return
         self._show_matrix(matrix)
 
-    @Slot(int, object)
-    def _on_matrix_ready(self, generation: int, matrix: object) -> None:
-        if generation == self._generation and isinstance(matrix, list):
+    @Slot(object)
+    def _on_matrix_ready(self, matrix: object) -> None:
+        if isinstance(matrix, list):
             self._show_matrix(matrix)
 
-    @Slot(int, str)
-    def _on_matrix_failed(self, generation: int, message: str) -> None:
+    @Slot(str)
+    def _on_matrix_failed(self, message: str) -> None:
         # E.g. a second connection refused (a read-only folder without the WAL index): this
         # matrix is built on the window's own connection; the next refresh tries the pool again.
-        if generation == self._generation:
-            log.info("the licence matrix is built on the window's thread: %s", message)
-            QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-            try:
-                self._read_here()
-            finally:
-                QGuiApplication.restoreOverrideCursor()
+        log.info("the licence matrix is built on the window's thread: %s", message)
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            self._read_here()
+        finally:
+            QGuiApplication.restoreOverrideCursor()
 
     def _show_matrix(self, matrix: list[LicenseClauses]) -> None:
         self._pending = None

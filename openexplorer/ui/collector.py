@@ -6,7 +6,8 @@ the refresh. A collection there can finalise Qt wrappers that belong to the GUI 
 GUI thread meanwhile waits for the interpreter lock inside Qt, both wait for ever (the test suite
 hung so, once in fifteen runs). :func:`install` switches the automatic collector off and collects
 on the GUI thread instead, on a timer, by the collector's own thresholds; :func:`hold` keeps it
-still for a while (the results table while it scrolls).
+still for a while (the results table while it scrolls). The app installs it from its main, with
+the other patches of third-party behaviour (patches.py).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The European Open Source AI Index's group scores and total as a pyqtgraph bar chart.
 
-Apart from :mod:`openexplorer.ui.breakdown_charts` (which re-exports it) because it is the release
-page's only pyqtgraph widget: pyqtgraph is imported when the first release with index scores is
+Apart from :mod:`openexplorer.ui.breakdown_charts` because it is the release page's only
+pyqtgraph widget: pyqtgraph is imported when the first release with index scores is
 shown, not when the app starts.
 """
 
@@ -17,7 +17,6 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from openexplorer.frameworks import osai
 from openexplorer.ui import theme
-from openexplorer.ui.breakdown_charts import _PALETTE_EVENTS
 
 
 class IndexScoreChart(pg.PlotWidget):
@@ -106,7 +105,7 @@ class IndexScoreChart(pg.PlotWidget):
         item.setYRange(-0.55, (ys[-1] if ys else 0) + 0.55, padding=0)
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
-        if event.type() in _PALETTE_EVENTS and getattr(self, "_ready", False):
+        if event.type() in theme.PALETTE_EVENTS and getattr(self, "_ready", False):
             self._apply_colors()
             self._render()
         super().changeEvent(event)

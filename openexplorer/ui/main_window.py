@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QThreadPool, QTimer, QUrl, Slot
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, QUrl, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -27,14 +27,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from openexplorer.core import settings as user_settings
 from openexplorer.db.cache import Cache
 from openexplorer.ui import theme
-from openexplorer.ui.cache_job import CacheReadJob, JobSignals
+from openexplorer.ui.cache_job import CacheReader
 from openexplorer.ui.lazy_tab import LazyTab
-from openexplorer.ui.model_page import ModelPage
+from openexplorer.ui.release_page import ModelPage
 from openexplorer.ui.refresh_status import RefreshStatus
 from openexplorer.ui.refresh_worker import SETTING_OFFLINE, RefreshController
 from openexplorer.ui.search_panel import SearchPanel
+from openexplorer.ui.window_menus import MenuSlots, build_menus
 
 if TYPE_CHECKING:  # the other tabs are imported when first built (start-up time)
     from openexplorer.ui.clauses_view import ClausesView
@@ -65,18 +67,12 @@ def _module_exists(name: str) -> bool:
         return False
 
 
-def _first_screen_facts(cache: Cache, release_id: str | None) -> tuple[dict | None, int]:
+def first_screen_facts(cache: Cache, release_id: str | None) -> tuple[dict | None, int]:
     """The first release's page and the number of releases (a count of a large cache)."""
     from openexplorer.views.release import release_view
 
     view = release_view(cache, release_id) if release_id else None
     return view, cache.count("releases")
-
-
-def _to_bool(value: object) -> bool:
-    if isinstance(value, str):
-        return value.strip().lower() in {"1", "true", "yes", "on"}
-    return bool(value)
 
 
 class _AfterPaint(QObject):
@@ -118,9 +114,6 @@ class MainWindow(QMainWindow):
         periodic: bool | None = None,
     ) -> None:
         super().__init__()
-        from openexplorer.ui import collector
-
-        collector.install()  # its workers must never run Python's cyclic collector (collector.py)
         self._cache = cache
         self._settings = settings if settings is not None else QSettings()
         self.setWindowTitle("OpenExplorer")
@@ -157,7 +150,7 @@ class MainWindow(QMainWindow):
         built = cache.get_meta("snapshot_built")
         self._snapshot_note = f" · bundled snapshot of {built}" if built else ""
         #: Carries the first release's page and the release count from the pool thread.
-        self._first_signals: JobSignals | None = None
+        self._first_reader: CacheReader | None = None
         if cache.path is None:  # else counted with the first release, off the GUI thread
             self._show_release_count(cache.count("releases"))
         elif self.search.current_id():
@@ -314,85 +307,33 @@ class MainWindow(QMainWindow):
             height = min(height, int(area.height() * 0.92))
         self.resize(width, height)
 
-    def _action(self, text: str, slot: object, shortcut: str | QKeySequence | None = None,
-                tip: str = "") -> QAction:
-        action = QAction(text, self)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        if tip:
-            action.setStatusTip(tip)
-        action.triggered.connect(slot)
-        self.addAction(action)  # shortcuts work whichever widget has the focus
-        return action
-
     def _build_menus(self) -> None:
-        bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
-        self.export_action = self._action("&Export…", self._export, "Ctrl+E",
-                                          "Export the charts or data of the current view")
-        file_menu.addAction(self.export_action)
-        self.report_pack_action = self._action(
-            "Write a citable &report pack…", self._write_report_pack, "Ctrl+Shift+E",
-            "A folder with the comparison chart, its data, a summary and BibTeX citations")
-        file_menu.addAction(self.report_pack_action)
-        file_menu.addSeparator()
-        file_menu.addAction(self._action("&Quit", self.close, QKeySequence.StandardKey.Quit))
-
-        edit_menu = bar.addMenu("&Edit")
-        self.copy_markdown_action = self._action(
-            "Copy as &Markdown", self._copy_markdown, "Ctrl+Shift+M",
-            "Copy the current release or comparison as Markdown")
-        edit_menu.addAction(self.copy_markdown_action)
-        edit_menu.addSeparator()
-        edit_menu.addAction(self._action("&Settings…", self._open_settings,
-                                         QKeySequence.StandardKey.Preferences))
-
-        go_menu = bar.addMenu("&Go")
-        self.find_action = self._action("&Search", self.search.focus_search,
-                                        QKeySequence.StandardKey.Find)
-        self.goto_action = self._action("&Go to model…", self._go_to_model, "Ctrl+K",
-                                        "Open a release by name or Hub id")
-        self.compare_action = self._action(
-            "&Compare selected", self._compare_selected, "Ctrl+Shift+C",
-            "Add the selected releases to the comparison")
-        # On the Compare tab's page, so Delete removes only where the comparison has the focus.
-        self.remove_action = QAction("&Remove from comparison", self._compare_tab)
-        self.remove_action.setShortcut(QKeySequence.StandardKey.Delete)
-        self.remove_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        self.remove_action.triggered.connect(lambda: self.compare_view.remove_selected())
-        self._compare_tab.addAction(self.remove_action)
-        go_menu.addActions([self.find_action, self.goto_action, self.compare_action])
-        go_menu.addSeparator()
-        for index, name in ((self.TAB_RELEASE, "Release"), (self.TAB_COMPARE, "Comparison"),
-                            (self.TAB_OVERVIEW, "Overview")):
-            go_menu.addAction(self._action(f"Show {name}",
-                                           lambda _=False, i=index: self.tabs.setCurrentIndex(i),
-                                           f"Ctrl+{index + 1}"))
-
-        view_menu = bar.addMenu("&View")
-        theme_menu = view_menu.addMenu("&Theme")
-        current = str(self._settings.value(SETTING_THEME, "system"))
-        self.theme_actions: dict[str, QAction] = {}
-        for name in theme.THEMES:
-            action = QAction(name.capitalize(), self, checkable=True)
-            action.setChecked(name == current)
-            action.triggered.connect(lambda _=False, n=name: self.set_theme(n))
-            theme_menu.addAction(action)
-            self.theme_actions[name] = action
-
-        bar.addMenu(self.hub_menu)
-
-        help_menu = bar.addMenu("&Help")
-        help_menu.addAction(self._action("How is this &computed?", self._open_methodology))
-        help_menu.addAction(self._action("&About OpenExplorer and data sources",
-                                         self._open_about))
+        menus = build_menus(self, MenuSlots(
+            export=self._export, write_report_pack=self._write_report_pack, quit=self.close,
+            copy_markdown=self._copy_markdown, open_settings=self._open_settings,
+            focus_search=self.search.focus_search, go_to_model=self._go_to_model,
+            compare_selected=self._compare_selected,
+            remove_from_comparison=lambda: self.compare_view.remove_selected(),
+            show_tab=self.tabs.setCurrentIndex, set_theme=self.set_theme,
+            open_methodology=self._open_methodology, open_about=self._open_about,
+        ), compare_page=self._compare_tab,
+            tabs=((self.TAB_RELEASE, "Release"), (self.TAB_COMPARE, "Comparison"),
+                  (self.TAB_OVERVIEW, "Overview")),
+            current_theme=str(user_settings.value(self._settings, SETTING_THEME)),
+            hub_menu=self.hub_menu)
+        self.export_action, self.report_pack_action = menus.export_action, \
+            menus.report_pack_action
+        self.copy_markdown_action = menus.copy_markdown_action
+        self.find_action, self.goto_action = menus.find_action, menus.goto_action
+        self.compare_action, self.remove_action = menus.compare_action, menus.remove_action
+        self.theme_actions = menus.theme_actions
 
     def _build_refresh(self, controller: RefreshController | None, periodic: bool | None) -> None:
         if controller is None:
             controller = RefreshController(self._cache.path, cache=self._cache,
                                            settings=self._settings, parent=self)
         self.refresh_controller = controller
-        controller.set_offline(_to_bool(self._settings.value(SETTING_OFFLINE, False)))
+        controller.set_offline(bool(user_settings.value(self._settings, SETTING_OFFLINE)))
 
         self.refresh_status = RefreshStatus(self)
         self._show_last_refresh()
@@ -494,11 +435,11 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _after_first_paint(self) -> None:
-        if self._first_signals is not None:
+        if self._first_reader is not None:
             return  # already begun (painted before the fallback timer)
-        self._first_signals = JobSignals(self)
-        self._first_signals.ready.connect(self._on_first_release_read)
-        self._first_signals.failed.connect(self._on_first_release_failed)
+        self._first_reader = CacheReader(self, what="the first release")
+        self._first_reader.ready.connect(self._on_first_release_read)
+        self._first_reader.failed.connect(self._on_first_release_failed)
         if self._cache.path is None:  # a cache without a file: on this thread
             self._first_release_here()
             return
@@ -506,13 +447,12 @@ class MainWindow(QMainWindow):
         # The page needs the licence catalogue, built on the pool thread too (~40 ms). The
         # facet count follows the page's paint (or FACETS_AFTER_MS): its first run imports
         # NumPy and loads the facet arrays, which would slow the page's painting threefold.
-        QThreadPool.globalInstance().start(CacheReadJob(
-            str(self._cache.path), lambda cache: _first_screen_facts(cache, current), 0,
-            self._first_signals, what="the first release"))
+        self._first_reader.read(self._cache.path,
+                                lambda cache: first_screen_facts(cache, current))
         QTimer.singleShot(self.FACETS_AFTER_MS, self.search, self.search.start_facets)
 
-    @Slot(int, object)
-    def _on_first_release_read(self, _generation: int, facts: tuple[dict | None, int]) -> None:
+    @Slot(object)
+    def _on_first_release_read(self, facts: tuple[dict | None, int]) -> None:
         if self._closed:
             return
         view, count = facts
@@ -527,8 +467,8 @@ class MainWindow(QMainWindow):
                 return
         self.search.start_facets()
 
-    @Slot(int, str)
-    def _on_first_release_failed(self, _generation: int, error: str) -> None:
+    @Slot(str)
+    def _on_first_release_failed(self, error: str) -> None:
         if self._closed:
             return
         # E.g. a second connection refused (a read-only folder without the WAL index): the
@@ -624,8 +564,9 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _go_to_model(self) -> None:
-        rows = self._cache.conn.execute(
-            "SELECT name, id FROM releases ORDER BY popularity DESC, name LIMIT 20000").fetchall()
+        from openexplorer.views.release import popular_release_names
+
+        rows = popular_release_names(self._cache)
         names = sorted({f"{name} — {rid}" for name, rid in rows})
         dialog = QInputDialog(self)
         dialog.setWindowTitle("Go to model")
@@ -731,9 +672,9 @@ class MainWindow(QMainWindow):
 
         dialog = SettingsDialog(self._settings, self)
         if dialog.exec():
-            self.set_theme(str(self._settings.value(SETTING_THEME, "system")))
+            self.set_theme(str(user_settings.value(self._settings, SETTING_THEME)))
             self.refresh_controller.set_offline(
-                _to_bool(self._settings.value(SETTING_OFFLINE, False)))
+                bool(user_settings.value(self._settings, SETTING_OFFLINE)))
 
     @Slot()
     def _open_about(self) -> None:

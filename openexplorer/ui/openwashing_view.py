@@ -13,13 +13,12 @@ is a file (``background=True``), else right away.
 
 from __future__ import annotations
 
-import contextlib
 import html
 import logging
 from typing import Any
 
 import pyqtgraph as pg
-from PySide6.QtCore import QObject, QPointF, QRunnable, Qt, QThreadPool, Signal, Slot
+from PySide6.QtCore import QPointF, Qt, Signal, Slot
 from PySide6.QtGui import QColor, QCursor, QFont, QFontMetrics, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -36,8 +35,8 @@ from PySide6.QtWidgets import (
 )
 
 from openexplorer.analyses import openwashing
-from openexplorer.db.cache import Cache
 from openexplorer.ui import theme
+from openexplorer.ui.cache_job import CacheReader
 from openexplorer.ui.crossframework_panel import gap_status
 
 log = logging.getLogger(__name__)
@@ -227,32 +226,6 @@ def _tooltip(result: openwashing.OpenWashingResult) -> str:
     return "<p style='white-space:pre-wrap'>" + "<br>".join(lines) + "</p>"
 
 
-class _Signals(QObject):
-    ready = Signal(int, object)
-    failed = Signal(int, str)
-
-
-class _RankingJob(QRunnable):
-    """Ranks on a pool thread, with a read-only connection of its own."""
-
-    def __init__(self, path: str, limit: int, generation: int, signals: _Signals) -> None:
-        super().__init__()
-        self._path, self._limit, self._generation, self._signals = path, limit, generation, \
-            signals
-
-    def run(self) -> None:
-        try:
-            with Cache.open(self._path, readonly=True) as cache:
-                results = openwashing.ranking(cache, self._limit)
-        except Exception as exc:  # noqa: BLE001 - reported to the view, never raised here
-            log.warning("open-washing ranking could not be computed: %s", exc)
-            with contextlib.suppress(RuntimeError):
-                self._signals.failed.emit(self._generation, str(exc))
-            return
-        with contextlib.suppress(RuntimeError):  # the view went away meanwhile
-            self._signals.ready.emit(self._generation, results)
-
-
 class OpenWashingView(QWidget):
     """The ranking of the largest claim–evidence gaps.
 
@@ -269,10 +242,9 @@ class OpenWashingView(QWidget):
         super().__init__(parent)
         self._cache = cache
         self._background = background
-        self._generation = 0
         self._pending: int | None = None
         self._results: list[openwashing.OpenWashingResult] = []
-        self._signals = _Signals(self)
+        self._reader = CacheReader(self, what="the open-washing ranking")
 
         self.heading = QLabel("Open-washing: claims against evidence")
         font = QFont(self.heading.font())
@@ -349,8 +321,8 @@ class OpenWashingView(QWidget):
         layout.addWidget(self.splitter, 1)
         layout.addWidget(self.hint)
 
-        self._signals.ready.connect(self._on_ready)
-        self._signals.failed.connect(self._on_failed)
+        self._reader.ready.connect(self._on_ready)
+        self._reader.failed.connect(self._on_failed)
         self.table.cellDoubleClicked.connect(self._on_double_clicked)
         self.table.itemSelectionChanged.connect(self._on_selection)
         self.chart.bar_clicked.connect(self.select_release)
@@ -377,20 +349,19 @@ class OpenWashingView(QWidget):
     @Slot()
     def refresh(self) -> None:
         """Rank again (after a refresh or import changed the cache)."""
-        self._generation += 1
         limit = self.limit.value()
         path = getattr(self._cache, "path", None)
         if self._background and path is not None:
-            self._pending = self._generation
+            self._pending = self._reader.read(
+                path, lambda cache: openwashing.ranking(cache, limit))
             self.summary.setText("Ranking…")
-            QThreadPool.globalInstance().start(
-                _RankingJob(str(path), limit, self._generation, self._signals))
             return
+        self._reader.drop_pending()
         try:
             results = openwashing.ranking(self._cache, limit)
         except Exception as exc:  # a damaged cache must not take the window down
             log.exception("open-washing ranking failed")
-            self._on_failed(self._generation, str(exc))
+            self._on_failed(str(exc))
             return
         self._show(results)
 
@@ -404,16 +375,13 @@ class OpenWashingView(QWidget):
 
     # -- slots -----------------------------------------------------------------------------------
 
-    @Slot(int, object)
-    def _on_ready(self, generation: int, results: object) -> None:
-        if generation != self._generation or not isinstance(results, list):
-            return
-        self._show(results)
+    @Slot(object)
+    def _on_ready(self, results: object) -> None:
+        if isinstance(results, list):
+            self._show(results)
 
-    @Slot(int, str)
-    def _on_failed(self, generation: int, message: str) -> None:
-        if generation != self._generation:
-            return
+    @Slot(str)
+    def _on_failed(self, message: str) -> None:
         self._pending = None
         self._results = []
         self.chart.set_results([])

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QPointF, Qt, QThreadPool, Signal, Slot
+from PySide6.QtCore import QEvent, QPointF, Qt, Signal, Slot
 from PySide6.QtGui import QColor, QCursor, QFont, QFontMetrics, QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 
 from openexplorer.analyses.overview import empty_stats, overview_stats
 from openexplorer.ui import theme
-from openexplorer.ui.cache_job import CacheReadJob, JobSignals
+from openexplorer.ui.cache_job import CacheReader
 
 log = logging.getLogger(__name__)
 
@@ -361,9 +361,8 @@ class OverviewView(QWidget):
         self._cache = cache
         self._stats: dict[str, Any] = empty_stats()
         self._background = background
-        self._generation = 0
         self._pending: int | None = None
-        self._signals = JobSignals(self)
+        self._reader = CacheReader(self, what="overview figures")
 
         self.heading = QLabel("Openness of the field")
         heading_font = QFont(self.font())
@@ -414,8 +413,8 @@ class OverviewView(QWidget):
         self.refresh_stats()
 
     def _connect_signals(self) -> None:
-        self._signals.ready.connect(self._on_stats_ready)
-        self._signals.failed.connect(self._on_stats_failed)
+        self._reader.ready.connect(self._on_stats_ready)
+        self._reader.failed.connect(self._on_stats_failed)
         self.include_hub.toggled.connect(self._on_include_hub_toggled)
         self.by_year.bar_clicked.connect(self._on_year_clicked)
         self.by_kind.bar_clicked.connect(self._on_kind_clicked)
@@ -464,16 +463,13 @@ class OverviewView(QWidget):
         ``background=True`` and the cache is a file; ``stats_changed`` says when they are drawn.
         """
         curated_only = not self.include_hub.isChecked()
-        self._generation += 1
         path = getattr(self._cache, "path", None)
         if self._background and path is not None:
-            self._pending = self._generation
+            self._pending = self._reader.read(
+                path, lambda cache: overview_stats(cache, curated_only=curated_only))
             self.hint.setText("Counting…")
-            job = CacheReadJob(
-                str(path), lambda cache: overview_stats(cache, curated_only=curated_only),
-                self._generation, self._signals, what="overview figures")
-            QThreadPool.globalInstance().start(job)
             return
+        self._reader.drop_pending()
         self._read_here(curated_only)
 
     def _read_here(self, curated_only: bool) -> None:
@@ -487,16 +483,13 @@ class OverviewView(QWidget):
             return
         self._show_stats(stats)
 
-    @Slot(int, object)
-    def _on_stats_ready(self, generation: int, stats: object) -> None:
-        if generation != self._generation or not isinstance(stats, dict):
-            return  # a newer request is on its way
-        self._show_stats(stats)
+    @Slot(object)
+    def _on_stats_ready(self, stats: object) -> None:
+        if isinstance(stats, dict):
+            self._show_stats(stats)
 
-    @Slot(int, str)
-    def _on_stats_failed(self, generation: int, message: str) -> None:
-        if generation != self._generation:
-            return
+    @Slot(str)
+    def _on_stats_failed(self, message: str) -> None:
         # E.g. a second connection refused (a read-only folder without the WAL index): this
         # count is made on the window's own connection; the next one tries the pool again.
         log.info("the overview is counted on the window's thread: %s", message)

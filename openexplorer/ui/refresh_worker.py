@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 import sys
 import threading
 from collections.abc import Callable
@@ -28,6 +27,9 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QSettings, QThread, QTimer, Signal, Slot
+
+from openexplorer.core import settings as user_settings
+from openexplorer.ui.redaction import redact
 
 log = logging.getLogger(__name__)
 
@@ -50,8 +52,6 @@ STALE_RUN_LIMIT = 1000
 _TRUE = {"1", "true", "yes", "on"}
 #: What huggingface_hub reads as true in HF_HUB_OFFLINE (exactly, without stripping).
 _HUB_TRUE = {"1", "ON", "YES", "TRUE"}
-_TOKEN_RE = re.compile(r"\bhf_[A-Za-z0-9]{8,}\b")
-_BEARER_RE = re.compile(r"(?i)\b(bearer\s+|token\s*[=:]\s*)[A-Za-z0-9._\-]{8,}")
 
 
 def env_forces_offline(environ: Any = None) -> bool:
@@ -72,19 +72,6 @@ def _set_hub_offline(offline: bool) -> None:
     except ImportError:  # pragma: no cover - huggingface_hub is a dependency
         return
     constants.HF_HUB_OFFLINE = offline
-
-
-def _secrets() -> list[str]:
-    values = [os.environ.get(name, "") for name in ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN")]
-    return [v for v in values if len(v) >= 8]
-
-
-def redact(text: str) -> str:
-    """``text`` without anything that looks like a Hub token."""
-    for secret in _secrets():
-        text = text.replace(secret, "***")
-    text = _TOKEN_RE.sub("hf_***", text)
-    return _BEARER_RE.sub(lambda m: f"{m.group(1)}***", text)
 
 
 def describe_error(exc: BaseException) -> str:
@@ -316,7 +303,7 @@ class RefreshController(QObject):
             app.aboutToQuit.connect(self._on_about_to_quit)
 
         if offline is None:
-            offline = self._setting_bool(SETTING_OFFLINE, False)
+            offline = bool(self._setting(SETTING_OFFLINE))
         self._offline = bool(offline)
         if self.is_offline():
             _set_hub_offline(True)
@@ -343,7 +330,7 @@ class RefreshController(QObject):
     def stale_after(self) -> timedelta:
         if self._stale_after is not None:
             return self._stale_after
-        hours = self._setting_float(SETTING_STALE_AFTER_HOURS, None)
+        hours = self._setting(SETTING_STALE_AFTER_HOURS)
         if hours is not None and hours > 0:
             return timedelta(hours=hours)
         from openexplorer.hub.refresh import DEFAULT_STALE_AFTER
@@ -500,24 +487,13 @@ class RefreshController(QObject):
         return self._request_type
 
     def _interval_ms(self) -> int:
-        hours = self._setting_float(SETTING_INTERVAL_HOURS, DEFAULT_INTERVAL_HOURS)
+        hours = self._setting(SETTING_INTERVAL_HOURS)
         if hours is None or hours <= 0:
             hours = DEFAULT_INTERVAL_HOURS
         return max(1000, min(_MAX_TIMER_MS, int(hours * 3_600_000)))
 
-    def _setting_bool(self, key: str, default: bool) -> bool:
+    def _setting(self, key: str) -> Any:
+        """A user setting, read and coerced by core/settings (its default without a store)."""
         if self._settings is None:
-            return default
-        value = self._settings.value(key, default)
-        if isinstance(value, str):
-            return value.strip().lower() in _TRUE
-        return bool(value)
-
-    def _setting_float(self, key: str, default: float | None) -> float | None:
-        if self._settings is None:
-            return default
-        value = self._settings.value(key, default)
-        try:
-            return float(value) if value is not None else default
-        except (TypeError, ValueError):
-            return default
+            return user_settings.SETTINGS_BY_NAME[key].default
+        return user_settings.value(self._settings, key)

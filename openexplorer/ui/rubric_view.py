@@ -15,7 +15,7 @@ Signals:
 from __future__ import annotations
 
 import logging
-from PySide6.QtCore import QEvent, QObject, Qt, QThreadPool, QTimer, Signal, Slot
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication, QPalette, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -44,7 +44,7 @@ from PySide6.QtWidgets import (
 from openexplorer.analyses import rubric
 from openexplorer.db.cache import Cache
 from openexplorer.ui import theme
-from openexplorer.ui.cache_job import CacheReadJob, JobSignals
+from openexplorer.ui.cache_job import CacheReader
 
 log = logging.getLogger(__name__)
 
@@ -219,11 +219,10 @@ class RubricView(QWidget):
         self._table: list[rubric.Candidate] | None = None
         self._table_curated: bool | None = None
         self._background = background
-        self._generation = 0
         self._pending: bool | None = None  # the "curated only" of the table being read
-        self._signals = JobSignals(self)
-        self._signals.ready.connect(self._on_candidates_ready)
-        self._signals.failed.connect(self._on_candidates_failed)
+        self._reader = CacheReader(self, what="the rubric's assessed releases")
+        self._reader.ready.connect(self._on_candidates_ready)
+        self._reader.failed.connect(self._on_candidates_failed)
         self._rows: list[rubric.RankedRelease] = []
         self._profile_weights: dict[str, float] = {}
         self._sensitivity: rubric.Sensitivity | None = None
@@ -514,7 +513,7 @@ class RubricView(QWidget):
     def reload(self) -> None:
         """Read the assessed releases again (after an import or refresh) and re-rank."""
         self._table = None
-        self._generation += 1  # a read under way has the data from before
+        self._reader.drop_pending()  # a read under way has the data from before
         self._pending = None
         self._schedule()
 
@@ -532,31 +531,28 @@ class RubricView(QWidget):
             return False
         if self._pending == curated:
             return True
-        self._generation += 1
         self._pending = curated
         self.summary_label.setText("Reading the assessed releases…")
-        QThreadPool.globalInstance().start(CacheReadJob(
-            str(path), lambda cache: (curated, rubric.candidates(cache, curated_only=curated)),
-            self._generation, self._signals, what="the rubric's assessed releases"))
+        self._reader.read(
+            path, lambda cache: (curated, rubric.candidates(cache, curated_only=curated)))
         return True
 
-    @Slot(int, object)
-    def _on_candidates_ready(self, generation: int, value: object) -> None:
-        if generation != self._generation or not isinstance(value, tuple):
+    @Slot(object)
+    def _on_candidates_ready(self, value: object) -> None:
+        if not isinstance(value, tuple):
             return
         self._pending = None
         self._table_curated, self._table = value
         self.recompute()
 
-    @Slot(int, str)
-    def _on_candidates_failed(self, generation: int, message: str) -> None:
+    @Slot(str)
+    def _on_candidates_failed(self, message: str) -> None:
         # E.g. a second connection refused (a read-only folder without the WAL index): the
         # view's own connection reads them from now on.
-        if generation == self._generation:
-            log.info("the rubric's releases are read on the window's thread: %s", message)
-            self._pending = None
-            self._background = False
-            self.recompute()
+        log.info("the rubric's releases are read on the window's thread: %s", message)
+        self._pending = None
+        self._background = False
+        self.recompute()
 
     def _candidates(self) -> list[rubric.Candidate]:
         curated = not self.include_hub.isChecked()

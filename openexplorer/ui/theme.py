@@ -8,8 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from PySide6.QtCore import QEvent
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QStyleFactory
+
+#: The events after which a widget painted in the theme's colours repaints (or re-styles).
+PALETTE_EVENTS = (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange,
+                  QEvent.Type.StyleChange)
 
 #: open / partial / closed / unknown, and the MOF's own states mapped onto them.
 STATUS_COLORS: dict[str, str] = {

@@ -21,7 +21,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from PySide6.QtCore import QStringListModel, Qt, QThreadPool, Signal, Slot
+from PySide6.QtCore import QStringListModel, Qt, Signal, Slot
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -45,7 +45,7 @@ from PySide6.QtWidgets import (
 from openexplorer.analyses import watchlist
 from openexplorer.db.cache import Cache
 from openexplorer.ui import theme
-from openexplorer.ui.cache_job import CacheReadJob, JobSignals
+from openexplorer.ui.cache_job import CacheReader
 
 log = logging.getLogger(__name__)
 
@@ -129,15 +129,14 @@ class WatchlistView(QWidget):
         super().__init__(parent)
         self.cache = cache
         self._background = background
-        self._generation = 0
-        self._changes_generation = 0  # the changes are also read alone (another item, period)
-        self._pending: int | None = None  # the generation being read
-        self._signals = JobSignals(self)
-        self._signals.ready.connect(self._on_state_ready)
-        self._signals.failed.connect(self._on_state_failed)
-        self._change_signals = JobSignals(self)
-        self._change_signals.ready.connect(self._on_changes_ready)
-        self._change_signals.failed.connect(self._on_changes_failed)
+        self._pending: int | None = None  # the request being read
+        self._state_reader = CacheReader(self, what="the watchlist")
+        self._state_reader.ready.connect(self._on_state_ready)
+        self._state_reader.failed.connect(self._on_state_failed)
+        # The changes are also read alone (another item, another period).
+        self._changes_reader = CacheReader(self, what="the watchlist's changes")
+        self._changes_reader.ready.connect(self._on_changes_ready)
+        self._changes_reader.failed.connect(self._on_changes_failed)
         self._items: list[watchlist.WatchItem] = []
         self._changes: list[watchlist.Change] = []
         self._unseen_ids: frozenset[int] = frozenset()
@@ -349,65 +348,58 @@ class WatchlistView(QWidget):
         ``alerts_since``, what the refresh that began then changed: see
         :meth:`on_refresh_finished`)."""
         selected = self.selected_item()
-        self._generation += 1
-        self._changes_generation += 1
-        asked = self._changes_generation
+        asked = self._changes_reader.drop_pending()  # the state brings its changes
         args = {"item_id": selected.id if selected else None, "since": self._since(),
                 "alerts_since": alerts_since}
         path = getattr(self.cache, "path", None)
         if self._background and path is not None:
-            self._pending = self._generation
             self.changes_note.setText("Reading the watched releases…")
-            QThreadPool.globalInstance().start(CacheReadJob(
-                str(path), lambda cache: (asked, watchlist.state(cache, **args)),
-                self._generation, self._signals, what="the watchlist"))
+            self._pending = self._state_reader.read(
+                path, lambda cache: (asked, watchlist.state(cache, **args)))
             return
+        self._state_reader.drop_pending()
         self._apply(watchlist.state(self.cache, **args))
 
     def _reload_changes(self) -> None:
         """Read the changes again alone (another item selected, another period)."""
-        self._changes_generation += 1
         item, since = self.selected_item(), self._since()
         path = getattr(self.cache, "path", None)
         if self._background and path is not None:
             self.changes_note.setText("Reading the changes…")
-            QThreadPool.globalInstance().start(CacheReadJob(
-                str(path), lambda cache: watchlist.changes_since(cache, since, item=item,
-                                                                 limit=2000),
-                self._changes_generation, self._change_signals, what="the watchlist's changes"))
+            self._changes_reader.read(
+                path, lambda cache: watchlist.changes_since(cache, since, item=item, limit=2000))
             return
+        self._changes_reader.drop_pending()
         self._changes = watchlist.changes_since(self.cache, since, item=item, limit=2000)
         self._fill_changes()
 
-    @Slot(int, object)
-    def _on_state_ready(self, generation: int, value: object) -> None:
-        if generation != self._generation or not isinstance(value, tuple):
+    @Slot(object)
+    def _on_state_ready(self, value: object) -> None:
+        if not isinstance(value, tuple):
             return
         asked, state = value
-        self._apply(state, changes=asked == self._changes_generation)
+        self._apply(state, changes=asked == self._changes_reader.generation)
 
-    @Slot(int, object)
-    def _on_changes_ready(self, generation: int, changes: object) -> None:
-        if generation == self._changes_generation and isinstance(changes, list):
+    @Slot(object)
+    def _on_changes_ready(self, changes: object) -> None:
+        if isinstance(changes, list):
             self._changes = changes
             self._fill_changes()
 
-    @Slot(int, str)
-    def _on_state_failed(self, generation: int, message: str) -> None:
+    @Slot(str)
+    def _on_state_failed(self, message: str) -> None:
         # E.g. a second connection refused (a read-only folder without the WAL index): read on
         # the window's own connection from now on.
-        if generation == self._generation:
-            log.info("the watchlist is read on the window's thread: %s", message)
-            self._pending = None
-            self._background = False
-            self.reload(alerts_since=self._alerts_asked)
+        log.info("the watchlist is read on the window's thread: %s", message)
+        self._pending = None
+        self._background = False
+        self.reload(alerts_since=self._alerts_asked)
 
-    @Slot(int, str)
-    def _on_changes_failed(self, generation: int, message: str) -> None:
-        if generation == self._changes_generation:
-            log.info("the watchlist's changes are read on the window's thread: %s", message)
-            self._background = False
-            self._reload_changes()
+    @Slot(str)
+    def _on_changes_failed(self, message: str) -> None:
+        log.info("the watchlist's changes are read on the window's thread: %s", message)
+        self._background = False
+        self._reload_changes()
 
     def _apply(self, state: watchlist.WatchState, *, changes: bool = True) -> None:
         """Show ``state``; its changes unless newer ones were asked for since (``changes``)."""
@@ -620,13 +612,7 @@ class WatchlistView(QWidget):
     @Slot(int)
     def _on_kind_changed(self, _index: int = 0) -> None:
         kind = self.kind_combo.currentData()
-        if kind == "family":
-            sql = "SELECT name FROM families ORDER BY name COLLATE NOCASE"
-        elif kind == "organization":
-            sql = "SELECT name FROM organizations ORDER BY name COLLATE NOCASE"
-        else:
-            sql = "SELECT name FROM releases ORDER BY popularity DESC, name LIMIT 5000"
-        self._completions.setStringList([r[0] for r in self.cache.conn.execute(sql)])
+        self._completions.setStringList(watchlist.names_to_watch(self.cache, str(kind)))
         placeholder = {"release": "Release id, Hub repo id or name…",
                        "family": "Family, e.g. Llama…",
                        "organization": "Organisation, e.g. Meta…"}[str(kind)]

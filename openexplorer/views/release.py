@@ -335,3 +335,10 @@ def summary_row(view: dict[str, Any]) -> dict[str, Any]:
         "osai_score": view["osai"]["score"],
         "osaid_verdict": view["osaid"]["verdict"],
     }
+
+
+def popular_release_names(cache: Cache, limit: int = 20_000) -> list[tuple[str, str]]:
+    """``(name, release id)`` of the ``limit`` most popular releases, most popular first (the
+    window's "Go to model" completions)."""
+    return [(name, rid) for name, rid in cache.conn.execute(
+        "SELECT name, id FROM releases ORDER BY popularity DESC, name LIMIT ?", (limit,))]

@@ -124,10 +124,13 @@ def test_eight_releases_fit_one_report_page(cache, tmp_path, suffix, qapp):
 
 def test_patched_svg_exporter_keeps_closed_paths(tmp_path, qtbot):
     """G1: QtSvg ≥ 6.11 closes paths with Z; pyqtgraph 0.14 could not parse them."""
-    charts.patch_svg_exporter()
-    charts.patch_svg_exporter()  # idempotent
+    from openexplorer.ui import patches
+
+    assert patches.pyqtgraph_svg_exporter_fixed()  # in place since the charts imported pyqtgraph
     module = sys.modules["pyqtgraph.exporters.SVGExporter"]
-    assert module.correctCoordinates._openexplorer_patched
+    fixed = module.correctCoordinates
+    patches.fix_pyqtgraph_svg_exporter()  # idempotent: the wrapper is not wrapped again
+    assert module.correctCoordinates is fixed
     plot = pg.PlotWidget()
     qtbot.addWidget(plot)
     plot.plot([0, 1, 2], [0, 1, 0], fillLevel=0, brush=(0, 0, 255, 80))

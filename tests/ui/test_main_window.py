@@ -63,7 +63,7 @@ def test_typing_searches_and_activating_opens_the_release(window, qtbot):
                     timeout=TIMEOUT)
     view = window.model_page.view()
     assert view["mof"]["class"] == "I"
-    assert window.model_page.mof_class_label.text().startswith("Class I")
+    assert window.model_page.mof_card.class_label.text().startswith("Class I")
     assert window.tabs.currentIndex() == window.TAB_RELEASE
 
 
@@ -267,13 +267,13 @@ def test_the_first_release_is_read_off_the_gui_thread_and_the_facets_follow_it(
     from openexplorer.ui import main_window
 
     threads: list[int] = []
-    facts = main_window._first_screen_facts
+    facts = main_window.first_screen_facts
 
     def reading(*args):
         threads.append(threading.get_ident())
         return facts(*args)
 
-    monkeypatch.setattr(main_window, "_first_screen_facts", reading)
+    monkeypatch.setattr(main_window, "first_screen_facts", reading)
     monkeypatch.setattr(MainWindow, "FACETS_AFTER_MS", 60_000)  # no fallback in this test
     win = MainWindow(cache, settings=settings)
     qtbot.addWidget(win)
@@ -299,7 +299,7 @@ def test_the_first_release_is_read_here_when_the_pool_thread_cannot(qtbot, cache
     def refused(*_args):
         raise sqlite3.OperationalError("unable to open database file")
 
-    monkeypatch.setattr(main_window, "_first_screen_facts", refused)
+    monkeypatch.setattr(main_window, "first_screen_facts", refused)
     win = MainWindow(cache, settings=settings)
     qtbot.addWidget(win)
     win.show()
@@ -328,8 +328,8 @@ def test_answers_arriving_after_the_window_closed_touch_no_closed_cache(qtbot, s
     report = RefreshReport(started=datetime.now(UTC))
     win._on_refresh_finished(report)
     win._on_refresh_finished_for_watchlist(report)
-    win._on_first_release_failed(0, "late")
-    win._on_first_release_read(0, (view, 1))
+    win._on_first_release_failed("late")
+    win._on_first_release_read((view, 1))
     assert win.model_page.view() == view
 
 
@@ -339,7 +339,7 @@ def test_a_late_first_release_never_replaces_the_one_chosen_meanwhile(window, ca
     first = window.search.current_id()
     chosen = next(r for r in ("allenai/olmo-7b", "allenai/olmo-2-1124-7b") if r != first)
     window.show_release(chosen)  # e.g. from the Go menu, the results unchanged
-    window._on_first_release_read(0, (release_view(cache, first), 7))
+    window._on_first_release_read((release_view(cache, first), 7))
     assert window.model_page.view()["id"] == chosen
     assert window.statusBar().currentMessage().startswith("7 releases")
 

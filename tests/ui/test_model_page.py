@@ -20,13 +20,13 @@ from openexplorer.frameworks import mof  # noqa: E402
 from openexplorer.store.cache_file import open_cache  # noqa: E402
 from openexplorer.ui import theme  # noqa: E402
 from openexplorer.ui.breakdown_charts import (  # noqa: E402
-    IndexScoreChart,
     MofTiles,
     StatusLegend,
     VerdictBadge,
     tooltip,
 )
-from openexplorer.ui.model_page import (  # noqa: E402
+from openexplorer.ui.index_chart import IndexScoreChart  # noqa: E402
+from openexplorer.ui.release_page import (  # noqa: E402
     EvidenceTableModel,
     LinkLabel,
     ModelPage,
@@ -94,15 +94,15 @@ def test_while_a_release_is_read_the_page_is_blank_then_says_so(page, qtbot, mon
 def test_olmo_mof_block_is_class_one_with_all_17_tiles(page, cache):
     view = release_view(cache, OLMO)
     _show(page, view)
-    assert "Class I" in page.mof_class_label.text()
-    assert page.mof_class_label.text() == "Class I - Open Science Model"
-    assert page.mof_tiles.progress_text("I") == "100 %"
-    assert [g.key for g in page.mof_tiles.groups()] == ["III", "II", "I"]
-    tiles = page.mof_tiles.tiles()
+    assert "Class I" in page.mof_card.class_label.text()
+    assert page.mof_card.class_label.text() == "Class I - Open Science Model"
+    assert page.mof_card.tiles.progress_text("I") == "100 %"
+    assert [g.key for g in page.mof_card.tiles.groups()] == ["III", "II", "I"]
+    tiles = page.mof_card.tiles.tiles()
     assert len(tiles) == 17 == len(mof.COMPONENTS)
     assert [t.key for t in tiles] == [c.name for c in mof.COMPONENTS]
     expected = {name: c["state"] for name, c in view["mof"]["components"].items()}
-    assert page.mof_tiles.states() == expected
+    assert page.mof_card.tiles.states() == expected
     for tile in tiles:
         assert tile.status == theme.MOF_STATE_STATUS[expected[tile.key]]
     # The tooltip carries the state, the licence and where it came from, and the warning.
@@ -130,8 +130,8 @@ def test_release_without_a_mot_record_says_so(page, index_release):
     _show(page, index_release)
     if index_release["mof"]["components"]:
         pytest.skip("this release has a MOT record too")
-    assert page.mof_tiles.isHidden() and not page.mof_empty.isHidden()
-    assert "No Model Openness Tool record" in page.mof_empty.text()
+    assert page.mof_card.tiles.isHidden() and not page.mof_card.empty.isHidden()
+    assert "No Model Openness Tool record" in page.mof_card.empty.text()
 
 
 # --- the index ----------------------------------------------------------------------------------
@@ -140,24 +140,24 @@ def test_release_without_a_mot_record_says_so(page, index_release):
 def test_index_block_shows_the_score_and_the_12_dimensions(page, index_release):
     _show(page, index_release)
     score = index_release["osai"]["score"]
-    assert page.index_score_label.text() == f"{score:.2f}"
-    tiles = page.index_tiles.tiles()
+    assert page.index_card.score_label.text() == f"{score:.2f}"
+    tiles = page.index_card.tiles.tiles()
     assert len(tiles) == 12
-    assert page.index_tiles.statuses() == index_release["osai"]["dimensions"]
+    assert page.index_card.tiles.statuses() == index_release["osai"]["dimensions"]
     for tile in tiles:
         assert tile.status == (index_release["osai"]["dimensions"][tile.key] or "unknown")
-    groups = {g.key: g.value_text for g in page.index_tiles.groups()}
+    groups = {g.key: g.value_text for g in page.index_card.tiles.groups()}
     assert groups == {ref: f"{value:.2f}"
                       for ref, value in index_release["osai"]["groups"].items()}
-    chart_values = dict(page.index_chart.values())
+    chart_values = dict(page.index_card.chart.values())
     assert chart_values["Total"] == pytest.approx(score)
-    assert not page.index_chart.isHidden() and page.index_empty.isHidden()
+    assert not page.index_card.chart.isHidden() and page.index_card.empty.isHidden()
 
 
 def test_index_block_says_not_assessed_when_there_is_no_score(page, cache):
     _show(page, release_view(cache, OLMO))
-    assert page.index_score_label.isHidden() and page.index_tiles.isHidden()
-    assert not page.index_empty.isHidden()
+    assert page.index_card.score_label.isHidden() and page.index_card.tiles.isHidden()
+    assert not page.index_card.empty.isHidden()
 
 
 # --- OSAID --------------------------------------------------------------------------------------
@@ -166,13 +166,13 @@ def test_index_block_says_not_assessed_when_there_is_no_score(page, cache):
 def test_osaid_verdict_reasons_and_the_osi_outcome(page, index_release):
     _show(page, index_release)
     osaid = index_release["osaid"]
-    assert page.verdict_badge.verdict() == osaid["verdict"]
+    assert page.osaid_card.verdict_badge.verdict() == osaid["verdict"]
     shown = [label.text() for label in page.content.findChildren(QLabel, "osaidReason")]
     assert shown and len(shown) == len(osaid["reasons"])
     for reason in osaid["reasons"]:
         assert any(reason in text for text in shown)
     published = [b for b in page.content.findChildren(VerdictBadge)
-                 if b is not page.verdict_badge and not b.isHidden()]
+                 if b is not page.osaid_card.verdict_badge and not b.isHidden()]
     assert len(published) == len(osaid["osi_published"])
     for badge, entry in zip(published, osaid["osi_published"], strict=True):
         assert badge.verdict() == entry["outcome"]
@@ -186,12 +186,12 @@ def test_evidence_table_rows_are_the_rows_shown(page, cache, qtmodeltester):
     view = release_view(cache, OLMO)
     _show(page, view)
     shown = [r for r in view["evidence"] if r["scope"] != "organization"]
-    assert page.evidence_model.rowCount() == len(shown) > 0
-    assert page.evidence_view.model().rowCount() == len(shown)
-    assert page.evidence_count.text() == f"{len(shown)} rows"
-    qtmodeltester.check(page.evidence_model)
-    first = page.evidence_model.index(0, 0)
-    assert page.evidence_model.data(first, EvidenceTableModel.RowRole)["component"] == \
+    assert page.evidence.model.rowCount() == len(shown) > 0
+    assert page.evidence.view.model().rowCount() == len(shown)
+    assert page.evidence.count.text() == f"{len(shown)} rows"
+    qtmodeltester.check(page.evidence.model)
+    first = page.evidence.model.index(0, 0)
+    assert page.evidence.model.data(first, EvidenceTableModel.RowRole)["component"] == \
         shown[0]["component"]
 
 
@@ -200,11 +200,11 @@ def test_organisation_level_fmti_rows_are_behind_a_switch(page, cache):
                 if v and any(e["scope"] == "organization" for e in v["evidence"]))
     _show(page, view)
     release_rows = [r for r in view["evidence"] if r["scope"] != "organization"]
-    assert page.evidence_model.rowCount() == len(release_rows)
-    assert not page.org_rows_check.isHidden()
-    page.org_rows_check.setChecked(True)
-    assert page.evidence_model.rowCount() == len(view["evidence"])
-    assert page.evidence_count.text() == f"{len(view['evidence'])} rows"
+    assert page.evidence.model.rowCount() == len(release_rows)
+    assert not page.evidence.org_rows_check.isHidden()
+    page.evidence.org_rows_check.setChecked(True)
+    assert page.evidence.model.rowCount() == len(view["evidence"])
+    assert page.evidence.count.text() == f"{len(view['evidence'])} rows"
 
 
 def _link_view(cache) -> dict[str, Any]:
@@ -220,7 +220,7 @@ def _link_view(cache) -> dict[str, Any]:
 
 
 def _click_link(qtbot, page: ModelPage, row: int) -> None:
-    table = page.evidence_view
+    table = page.evidence.view
     index = table.model().index(row, EvidenceTableModel.LINK_COLUMN)
     table.scrollTo(index)
     rect = table.visualRect(index)
@@ -239,7 +239,7 @@ def test_only_http_links_open_in_the_browser(page, cache, qtbot, monkeypatch):
     _click_link(qtbot, page, 3)
     assert opened == ["https://example.org/model-card"]
     # Clicking another column opens nothing.
-    table = page.evidence_view
+    table = page.evidence.view
     rect = table.visualRect(table.model().index(3, 1))
     qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert opened == ["https://example.org/model-card"]
@@ -282,16 +282,16 @@ def test_compare_and_refresh_buttons(page, cache, qtbot):
     view = release_view(cache, OLMO)
     _show(page, view)
     with qtbot.waitSignal(page.compare_requested, timeout=2000) as blocker:
-        qtbot.mouseClick(page.compare_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(page.header.compare_button, Qt.MouseButton.LeftButton)
     assert blocker.args == [[OLMO]]
-    assert view["hub_id"] and not page.refresh_button.isHidden()
+    assert view["hub_id"] and not page.header.refresh_button.isHidden()
     with qtbot.waitSignal(page.refresh_requested, timeout=2000) as blocker:
-        qtbot.mouseClick(page.refresh_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(page.header.refresh_button, Qt.MouseButton.LeftButton)
     assert blocker.args == [[view["hub_id"]]]
 
     no_hub = dict(view, hub_id=None)
     _show(page, no_hub)
-    assert page.refresh_button.isHidden()
+    assert page.header.refresh_button.isHidden()
 
 
 def test_copy_as_markdown_puts_the_release_markdown_on_the_clipboard(page, cache, qtbot):
@@ -300,7 +300,7 @@ def test_copy_as_markdown_puts_the_release_markdown_on_the_clipboard(page, cache
     expected = release_markdown(view, "2026-11-01")
     assert page.markdown() == expected
     QGuiApplication.clipboard().clear()
-    qtbot.mouseClick(page.copy_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(page.header.copy_button, Qt.MouseButton.LeftButton)
     assert QGuiApplication.clipboard().text() == expected
     assert "# OLMo-7B" in expected
 
@@ -337,10 +337,10 @@ def test_a_hub_only_release_is_marked(page, shared_data: Path, tmp_path):
         view = release_view(hub_cache, release_id)
     assert view["origin"] != "curated"
     _show(page, view)
-    assert page.origin_chip.text() == "Hub-only"
-    assert page.header_provisional in page.provisional_badges()
+    assert page.header.origin_chip.text() == "Hub-only"
+    assert page.header.provisional in page.provisional_badges()
     assert page.mof_card.badge in page.provisional_badges()
-    assert page.fact_values["gated"].text() == "no"
+    assert page.header.fact_values["gated"].text() == "no"
 
 
 def test_text_from_the_data_is_never_rich_text(page, cache):
@@ -348,7 +348,7 @@ def test_text_from_the_data_is_never_rich_text(page, cache):
     view["name"] = "<b>bold</b> <a href='javascript:x'>link</a>"
     view["osaid"]["reasons"] = ["<img src=x onerror=alert(1)> reason"]
     _show(page, view)
-    assert page.title_label.text() == view["name"]
+    assert page.header.title_label.text() == view["name"]
     labels = [w for w in page.content.findChildren(QLabel) if w.text()]
     assert labels and all(w.textFormat() == Qt.TextFormat.PlainText for w in labels)
     reason = page.content.findChildren(QLabel, "osaidReason")[0]
@@ -380,14 +380,14 @@ def test_chart_widgets_render(page, index_release, cache):
 def test_charts_follow_the_palette(page, index_release, qapp):
     saved_palette, saved_style = qapp.palette(), qapp.style().name()
     _show(page, index_release)
-    chart = page.index_chart
+    chart = page.index_card.chart
     light = chart.backgroundBrush().color().name()
     try:
         theme.apply_theme(qapp, "dark")
         QApplication.processEvents()
         assert chart.backgroundBrush().color().name() == theme.DARK_CHART.background
         assert chart.backgroundBrush().color().name() != light
-        image = page.mof_tiles.grab().toImage()
+        image = page.mof_card.tiles.grab().toImage()
         assert image.pixelColor(2, 2).name() == theme.DARK_CHART.background
     finally:
         qapp.setStyle(saved_style)
@@ -405,8 +405,8 @@ def test_page_fits_1280_wide_without_horizontal_scrolling(page, index_release):
     _show(page, index_release)
     assert page.scroll.horizontalScrollBar().maximum() == 0
     assert page.content.width() <= page.scroll.viewport().width()
-    header = page.evidence_view.horizontalHeader()
-    assert header.length() <= page.evidence_view.viewport().width() + 1
+    header = page.evidence.view.horizontalHeader()
+    assert header.length() <= page.evidence.view.viewport().width() + 1
 
 
 def test_clear_shows_the_placeholder(page, cache):
@@ -414,17 +414,17 @@ def test_clear_shows_the_placeholder(page, cache):
     page.clear()
     assert page.view() is None and page.markdown() == "" and page.chart_widgets() == []
     assert not page.placeholder.isHidden() and page.scroll.isHidden()
-    assert not page.compare_button.isEnabled()
+    assert not page.header.compare_button.isEnabled()
 
 
 def test_url_is_opened_unchanged(monkeypatch):
-    from openexplorer.ui import model_page
+    from openexplorer.ui import release_page
 
     opened: list[QUrl] = []
     monkeypatch.setattr(QDesktopServices, "openUrl",
                         staticmethod(lambda url: opened.append(url) or True))
-    assert model_page.open_url("https://example.org/a?b=c#d") is True
-    assert model_page.open_url("javascript:alert(1)") is False
+    assert release_page.open_url("https://example.org/a?b=c#d") is True
+    assert release_page.open_url("javascript:alert(1)") is False
     assert [u.toString() for u in opened] == ["https://example.org/a?b=c#d"]
 
 
@@ -437,7 +437,7 @@ def test_a_click_on_the_empty_page_does_nothing(page, qtbot):
 def test_the_page_fits_beside_the_search_panel(qtbot, tmp_path):
     # Long licence names or Epoch labels must wrap, not widen the page past the window.
     from openexplorer.store.cache_file import open_cache
-    from openexplorer.ui.model_page import ModelPage
+    from openexplorer.ui.release_page import ModelPage
     from openexplorer.views.release import release_view
 
     cache = open_cache(tmp_path / "fit.sqlite")
@@ -458,15 +458,15 @@ def test_the_index_chart_is_made_when_scrolled_to(qtbot, index_release):
     fresh.resize(900, 300)
     fresh.show()
     fresh.show_view(index_release)
-    assert fresh._index_chart is None and not fresh._index_slot.isHidden()
-    fresh.scroll.ensureWidgetVisible(fresh._index_slot)
-    qtbot.waitUntil(lambda: fresh._index_chart is not None, timeout=5000)
-    chart = fresh.index_chart
+    assert not fresh.index_card.chart_made() and fresh.index_card.chart_waiting()
+    fresh.scroll.ensureWidgetVisible(fresh.index_card)
+    qtbot.waitUntil(fresh.index_card.chart_made, timeout=5000)
+    chart = fresh.index_card.chart
     assert isinstance(chart, IndexScoreChart) and not chart.isHidden()
     assert dict(chart.values())["Total"] == pytest.approx(index_release["osai"]["score"])
 
 
 def test_a_release_without_index_scores_makes_no_chart(page, cache):
     _show(page, release_view(cache, OLMO))
-    assert page._index_chart is None and page._index_slot.isHidden()
+    assert not page.index_card.chart_made() and not page.index_card.chart_waiting()
     assert not any("index scores" in name for name, _ in page.chart_widgets())

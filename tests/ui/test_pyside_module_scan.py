@@ -1,4 +1,5 @@
-"""PySide6's scan of imported modules, answered from their bytes (openexplorer/ui/__init__.py)."""
+"""PySide6's scan of imported modules, answered from their bytes (openexplorer/ui/patches.py,
+installed when openexplorer.ui is imported)."""
 
 from __future__ import annotations
 
@@ -36,3 +37,17 @@ def test_the_scan_keeps_linecache_empty_of_the_modules_it_reads():
     linecache.clearcache()
     feature._mod_uses_pyside(sys.modules["openexplorer.ui.search_panel"])
     assert not linecache.cache  # (PySide6's own kept every line of every module)
+
+
+def test_importing_the_ui_package_installs_the_scan_before_any_other_ui_module():
+    import os
+    import subprocess
+
+    code = ("import sys, openexplorer.ui\n"
+            "from openexplorer.ui import patches\n"
+            "print(patches.pyside_module_scan_sped_up(),\n"
+            "      sorted(m for m in sys.modules if m.startswith('openexplorer.ui.')))\n")
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, env=env, timeout=120).stdout.strip()
+    assert out == "True ['openexplorer.ui.patches']", out
