@@ -264,20 +264,25 @@ class _Loader(yaml.SafeLoader):
 
     _depth = 0
 
-    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
         self._depth += 1
         try:
             if self._depth > MAX_YAML_DEPTH:
                 raise YAMLTooDeep(f"nested deeper than {MAX_YAML_DEPTH} levels")
-            node: yaml.Node | None = super().compose_node(parent, index)  # type: ignore[no-untyped-call]
-            return node
+            return super().compose_node(parent, index)
         finally:
             self._depth -= 1
 
 
-_Loader.add_constructor(
-    "tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node)
-)
+def _timestamp_as_text(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+    if not isinstance(node, yaml.ScalarNode):  # an explicit !!timestamp on a list or mapping
+        raise yaml.constructor.ConstructorError(
+            None, None, "a timestamp that is not a scalar", node.start_mark
+        )
+    return loader.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)
 
 
 def load_yaml(text: str) -> object:

@@ -46,6 +46,7 @@ import io
 import math
 import re
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 from openexplorer.importers.common import (
@@ -365,7 +366,7 @@ def _record(
     )
 
 
-def _status(label: str, column: str, problem) -> str:
+def _status(label: str, column: str, problem: Callable[[str], None]) -> str:
     if not label:
         return "unknown"
     status = ACCESSIBILITY_STATUS.get(label)
@@ -393,7 +394,9 @@ def modality_of(domain: str | None, task: str | None = None) -> str | None:
     return modality
 
 
-def _number(text: str | None, column: str, problem) -> float | None:
+def _number(
+    text: str | None, column: str, problem: Callable[[str], None]
+) -> float | None:
     text = (text or "").strip().replace(",", "")
     if not text:
         return None

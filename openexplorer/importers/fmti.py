@@ -240,11 +240,11 @@ def _read_scores(path: Path, edition: str, source_version: str | None) -> Import
         )
         return result
     if skipped_rows:
-        rows = ", ".join(str(n) for n in skipped_rows[:5]) + ("…" if len(skipped_rows) > 5 else "")
+        listed = ", ".join(map(str, skipped_rows[:5])) + ("…" if len(skipped_rows) > 5 else "")
         result.problems.append(
             ImportProblem(
                 str(path),
-                f"row {rows} skipped: no developer's {edition} record is complete; none imported",
+                f"row {listed} skipped: no developer's {edition} record is complete; none imported",
             )
         )
         return result

@@ -143,14 +143,14 @@ def _read_file(file: Path, source_version: str | None) -> SourceRecord:
 
 
 def _is_url(value: str | None) -> bool:
-    return bool(value) and value.startswith(("http://", "https://"))
+    return value is not None and value.startswith(("http://", "https://"))
 
 
 def _hub_link(value: str | None) -> tuple[str | None, str | None]:
     """``release.huggingface`` → (hub id, URL). Most files give a URL, some with the page title
     pasted after it ("… · Hugging Face", dropped); a few give the bare ``owner/name`` slug
     (Mistral-7B-v0.1, Grok-1 …); one gives a paper title (ignored)."""
-    if _is_url(value):
+    if value is not None and _is_url(value):
         url = value.split()[0]
         return hub_id_from_url(url), url
     if value and _HUB_SLUG.match(value):
@@ -160,7 +160,7 @@ def _hub_link(value: str | None) -> tuple[str | None, str | None]:
     return None, None
 
 
-def _text(mapping: dict, key: str) -> str | None:
+def _text(mapping: dict[str, Any], key: str) -> str | None:
     """A non-blank text field, stripped; None when absent or blank. Wrong types are malformed."""
     value = mapping.get(key)
     if value is None:

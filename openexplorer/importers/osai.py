@@ -305,8 +305,13 @@ def parse_text(
     system = data.get("project") if schema == "v1" else data.get("system")
     if not isinstance(system, dict):
         raise _Skip("no system: block")
-    org = data.get("org") if isinstance(data.get("org"), dict) else {}
+    org_block = data.get("org")
+    org: dict[Any, Any] = org_block if isinstance(org_block, dict) else {}
 
+    base: str | None
+    end: str | None
+    license_text: str | None
+    modality: str | None
     if schema == "v1":
         base, end = text_or_none(system.get("llmbase")), text_or_none(system.get("rlbase"))
         license_text = text_or_none(system.get("license"))
@@ -425,7 +430,12 @@ def _history_dates(folder: Path) -> dict[str, str]:
     return {}
 
 
-def _add(result: ImportResult, seen_orgs: set, record: SourceRecord, org: OrganizationInfo | None):
+def _add(
+    result: ImportResult,
+    seen_orgs: set[OrganizationInfo],
+    record: SourceRecord,
+    org: OrganizationInfo | None,
+) -> None:
     result.records.append(record)
     if org is not None and org not in seen_orgs:
         seen_orgs.add(org)

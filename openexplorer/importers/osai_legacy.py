@@ -51,7 +51,8 @@ def parse_text(text: str, *, key: str, source_version: str | None) -> SourceReco
     project = data.get("project")
     if not isinstance(project, dict):
         raise _Skip("no project: block")
-    org = data.get("org") if isinstance(data.get("org"), dict) else {}
+    org_block = data.get("org")
+    org: dict[Any, Any] = org_block if isinstance(org_block, dict) else {}
     if not any(isinstance(data.get(f), dict) for f in FEATURES):
         raise _Skip("none of the 14 features in the file")
     assessments = []
