@@ -239,29 +239,36 @@ def test_folder_where_the_file_should_be_is_refused(capsys, db, tmp_path, source
     assert fingerprint(db) == before
 
 
-GOOD_MOT = (
-    "framework: {name: 'Model Openness Framework', version: '1.0', date: '2024-12-15'}\n"
-    "release:\n  name: Good\n  producer: Someone\n  license: {}\n  components:\n"
-    "    - {name: 'Model architecture', license: MIT}\n"
-)
+#: source → a real file of that source (its folder importers read every *.yaml / *.yml in it)
+REAL_FILES = {
+    "mot": "mof-mot/models/OLMo-7B.yml",
+    "osai": "osai-index/models/OLMo.yaml",
+    "osai-legacy": "opening-up-chatgpt/projects/llama-2-chat.yaml",
+}
 
 
-def test_hostile_files_in_a_folder_are_reported_and_the_rest_imported(db, tmp_path):
-    folder = tmp_path / "models"
+@pytest.mark.parametrize("source", sorted(REAL_FILES))
+def test_hostile_files_in_a_folder_are_reported_and_the_rest_imported(db, tmp_path, shared_data,
+                                                                      source):
+    real = shared_data / REAL_FILES[source]
+    if not real.is_file():
+        pytest.skip(f"{real} not found")
+    suffix = real.suffix
+    folder = tmp_path / "files"
     folder.mkdir()
-    (folder / "Good.yml").write_text(GOOD_MOT, encoding="utf-8")
-    os.mkfifo(folder / "Pipe.yml")
-    (folder / "Deep.yml").write_text(NESTED, encoding="utf-8")
-    (folder / "Zero.yml").symlink_to("/dev/zero")
-    with (folder / "Huge.yml").open("wb") as handle:
-        handle.truncate(size_limit("mot") + 1)
-    code, err = run_process("mot", folder, db)
+    shutil.copy(real, folder)
+    os.mkfifo(folder / f"Pipe{suffix}")
+    (folder / f"Deep{suffix}").write_text(NESTED, encoding="utf-8")
+    (folder / f"Zero{suffix}").symlink_to("/dev/zero")
+    with (folder / f"Huge{suffix}").open("wb") as handle:
+        handle.truncate(size_limit(source) + 1)
+    code, err = run_process(source, folder, db)
     assert code == 0, err
     assert "Traceback" not in err
     assert "imported 1 records" in err
-    for name, word in [("Pipe.yml", "FIFO"), ("Deep.yml", "nested"),
-                       ("Zero.yml", "character device"), ("Huge.yml", "limit")]:
-        line = next(line for line in err.splitlines() if name in line)
+    for name, word in [("Pipe", "FIFO"), ("Deep", "nested"),
+                       ("Zero", "character device"), ("Huge", "limit")]:
+        line = next(line for line in err.splitlines() if f"{name}{suffix}" in line)
         assert word in line, line
 
 
