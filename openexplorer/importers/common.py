@@ -178,7 +178,8 @@ def require_records(result: ImportResult, path: Path | str, source: str) -> Impo
         where = where[len(str(path)):].lstrip(":/")
     where = f"{where}: " if where else ""
     tail = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
-    raise ImportRefused(path, f"refused: nothing to import; {where}{first.reason}{tail}")
+    reason = first.reason.removeprefix("refused: ")
+    raise ImportRefused(path, f"refused: nothing to import; {where}{reason}{tail}")
 
 _COMMIT = re.compile(
     r"^\s*(?:Commit|Snapshot read):\s*(?:branch \S+ at )?([0-9a-f]{7,40})", re.M
