@@ -258,8 +258,10 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     if not args.path.exists():
         raise UsageError(f"{args.path}: no such file or folder")
+    from openexplorer.importers.common import require_records
+
     module = importlib.import_module(f"openexplorer.importers.{args.source.replace('-', '_')}")
-    result = module.read(args.path)
+    result = require_records(module.read(args.path), args.path, args.source)
     cache = _open(args, seed=False)
     report = ingest(cache, result)
     for problem in report.problems:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from openexplorer.importers import epoch
+from openexplorer.importers.common import ImportRefused
 from openexplorer.core.records import ImportResult
 
 # FRAMEWORKS.md §5 (the 2026-01-26 mirror). "" = blank cell.
@@ -428,7 +429,8 @@ def test_undecodable_or_missing_file_is_a_problem(tmp_path):
     path = tmp_path / "x.csv"
     path.write_bytes(b"Model,\xff\xfe\xfa\n")
     assert len(epoch.read(path).problems) == 1
-    assert len(epoch.read(tmp_path / "nope.csv").problems) == 1
+    with pytest.raises(ImportRefused, match="no such file"):
+        epoch.read(tmp_path / "nope.csv")
     empty_folder = tmp_path / "empty"
     empty_folder.mkdir()
     assert len(epoch.read(empty_folder).problems) == 1

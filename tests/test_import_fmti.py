@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from openexplorer.importers import fmti
+from openexplorer.importers.common import ImportRefused
 from openexplorer.core.records import ImportResult
 
 # FRAMEWORKS.md §4, developers spelled as in the score files ("AI21" there is "AI21 Labs" here,
@@ -263,16 +264,17 @@ def test_total_column_that_disagrees_is_a_problem(copy):
     assert "sum to 4" in result.problems[0].reason
 
 
-def test_bad_cell_is_a_problem_and_left_out(copy):
+def test_bad_cell_is_reported_and_that_developers_record_left_out(copy):
+    # The record would replace the cached one whole: with 99 of its 100 scores it would lose
+    # one (and its total would drop), so it is not imported and the cached one stays.
     path = copy / FILES["2025-12"]
     edit_lines(path, lambda lines: lines.__setitem__(1, lines[1].replace(",1,0,", ",yes,0,", 1)))
     result = fmti.read(copy)
-    where = {p.path for p in result.problems}
-    assert f"{path}:row 2" in where
-    ai21 = next(r for r in result.records if r.key == "2025-12/AI21 Labs")
-    assert ai21.data["indicator_count"] == 99
-    assert ai21.data["total"] == 65
-    assert len(result.records) == 37
+    problems = {p.path: p.reason for p in result.problems}
+    assert "AI21 Labs: score 'yes'" in problems[f"{path}:row 2"]
+    assert "AI21 Labs's 2025-12 record not imported" in problems[str(path)]
+    assert "2025-12/AI21 Labs" not in {r.key for r in result.records}
+    assert len(result.records) == 36
 
 
 def test_short_row_is_skipped_and_reported(copy):
@@ -281,10 +283,23 @@ def test_short_row_is_skipped_and_reported(copy):
     result = fmti.read(copy)
     problems = {p.path: p.reason for p in result.problems}
     assert "cells" in problems[f"{path}:row 4"]
-    assert "99 indicators" in problems[str(path)]
-    dec = [r for r in result.records if r.data["edition"] == "2025-12"]
-    assert len(dec) == 13 and all(len(r.assessments) == 99 for r in dec)
+    # every developer's score for that row is unknown: no 2025 record is complete
+    assert "none imported" in problems[str(path)]
+    assert [r for r in result.records if r.data["edition"] == "2025-12"] == []
     assert len([r for r in result.records if r.data["edition"] != "2025-12"]) == 24
+
+
+def test_header_only_and_unreadable_scores_give_no_records(copy):
+    path = copy / FILES["2025-12"]
+    edit_lines(path, lambda lines: lines.__delitem__(slice(1, None)))
+    result = fmti.read(path)
+    assert result.records == []
+    assert "no indicator rows" in result.problems[-1].reason
+    edit_lines(copy / FILES["2024-05"],
+               lambda lines: lines.__setitem__(slice(1, -1), [
+                   line.split(",", 1)[0] + ",x" * (line.count(",")) + "\n"
+                   for line in lines[1:-1]]))
+    assert fmti.read(copy / FILES["2024-05"]).records == []
 
 
 def test_wrong_header_truncated_and_empty_files(copy):
@@ -298,7 +313,9 @@ def test_wrong_header_truncated_and_empty_files(copy):
     problems = [(p.path, p.reason) for p in result.problems]
     assert (str(may), "not an FMTI scores file: no Indicator column") in problems
     assert any(path.startswith(str(dec)) for path, _ in problems)
-    assert {r.data["edition"] for r in result.records} == {"2023-10", "2025-12"}
+    # the truncated file's last row is cut short: its edition is left as it was
+    assert any(p == str(dec) and "none imported" in r for p, r in problems)
+    assert {r.data["edition"] for r in result.records} == {"2023-10"}
     assert len([r for r in result.records if r.data["edition"] == "2023-10"]) == 10
 
     dec.write_text("", encoding="utf-8")
@@ -323,7 +340,8 @@ def test_missing_definitions_leave_domains_unresolved(copy):
 
 
 def test_missing_path_and_empty_folder(tmp_path):
-    assert len(fmti.read(tmp_path / "nope").problems) == 1
+    with pytest.raises(ImportRefused, match="no such file or folder"):
+        fmti.read(tmp_path / "nope")
     assert len(fmti.read(tmp_path).problems) == 1
     (tmp_path / "scores.csv").write_text("Indicator,A\nx,1\n", encoding="utf-8")
     result = fmti.read(tmp_path / "scores.csv")

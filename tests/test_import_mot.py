@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from openexplorer.frameworks import mof
 from openexplorer.importers import mot
+from openexplorer.importers.common import ImportRefused
 
 GOOD_FILE = """\
 framework:
@@ -219,7 +220,8 @@ def test_folder_with_models_subfolder(tmp_path: Path):
 
 
 def test_missing_path_and_empty_folder_are_problems(tmp_path: Path):
-    assert mot.read(tmp_path / "nope.yml").problems[0].reason == "no such file or folder"
+    with pytest.raises(ImportRefused, match="no such file or folder"):
+        mot.read(tmp_path / "nope.yml")
     empty = tmp_path / "empty"
     empty.mkdir()
     result = mot.read(empty)

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from openexplorer.importers import osai, osai_legacy, osi
+from openexplorer.importers.common import ImportRefused
 from openexplorer.core.records import ORG_KINDS, ImportResult
 
 GOOD_FILE = """---
@@ -272,9 +273,11 @@ def test_release_folder_with_missing_file(tmp_path):
     assert len(result.problems) == 1 and "02-gone" in result.problems[0].path
 
 
-def test_missing_path():
-    result = osai.read(Path("/nonexistent/osai"))
-    assert result.records == [] and len(result.problems) == 1
+def test_missing_path_is_refused():
+    with pytest.raises(ImportRefused, match="no such file or folder"):
+        osai.read(Path("/nonexistent/osai"))
+    with pytest.raises(ImportRefused, match="no such file or folder"):
+        osai_legacy.read(Path("/nonexistent/osai"))
 
 
 # --- legacy ----------------------------------------------------------------------------------
@@ -335,7 +338,10 @@ def test_osi_bad_rows(tmp_path):
     result = osi.read(tmp_path)
     assert [r.key for r in result.records] == ["Good"]
     assert len(result.problems) == 2
-    assert osi.read(tmp_path / "missing.csv").problems
+    with pytest.raises(ImportRefused, match="no such file"):
+        osi.read(tmp_path / "missing.csv")
+    (tmp_path / "osaid-validation.csv").unlink()
+    assert "a folder with no osaid-validation.csv" in osi.read(tmp_path).problems[0].reason
 
 
 def test_current_name_wins_over_old_name(tmp_path):

@@ -46,12 +46,16 @@ import io
 import math
 import re
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 from openexplorer.importers.common import (
+    ImportRefused,
+    check_path,
     csv_rows,
     hub_id_from_url,
     iso_date,
+    read_bounded,
     source_version_near,
     urls_of,
 )
@@ -196,30 +200,27 @@ def weights_status(record: SourceRecord) -> str | None:
 
 
 def _find_csv(path: Path, result: ImportResult) -> Path | None:
-    if path.is_file():
+    if not check_path(path, what="the Epoch notable-models CSV"):
         return path
-    if path.is_dir():
-        candidate = path / FILE_NAME
-        if candidate.is_file():
-            return candidate
-        csvs = sorted(path.glob("*.csv"))
-        if len(csvs) == 1:
-            return csvs[0]
-        reason = f"no {FILE_NAME} here" + (
-            f" and {len(csvs)} other CSV files; pass the file itself" if csvs else ""
-        )
-        result.problems.append(ImportProblem(str(path), reason))
-        return None
-    result.problems.append(ImportProblem(str(path), "no such file or folder"))
+    candidate = path / FILE_NAME
+    if candidate.exists():  # whatever it is: reading it says why it will not do
+        return candidate
+    csvs = sorted(path.glob("*.csv"))
+    if len(csvs) == 1:
+        return csvs[0]
+    reason = f"a folder with no {FILE_NAME}" + (
+        f" and {len(csvs)} other CSV files; pass the file itself" if csvs else ""
+    )
+    result.problems.append(ImportProblem(str(path), reason))
     return None
 
 
 def _read_rows(path: Path, result: ImportResult) -> list[tuple[int, dict[str, str]]] | None:
     """``(start line, {column: stripped cell})`` per well-formed row, or None if unusable."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        result.problems.append(ImportProblem(str(path), f"cannot read: {exc}"))
+        text = read_bounded(path, SOURCE)
+    except ImportRefused as exc:
+        result.problems.append(ImportProblem(str(path), exc.reason))
         return None
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
@@ -260,6 +261,8 @@ def _read_rows(path: Path, result: ImportResult) -> list[tuple[int, dict[str, st
             )
             continue
         rows.append((start, {name: cells[i].strip() for name, i in index.items()}))
+    if not rows and not any(p.path.startswith(f"{path}:row") for p in result.problems):
+        result.problems.append(ImportProblem(str(path), "no rows under the header"))
     return rows
 
 
@@ -363,7 +366,7 @@ def _record(
     )
 
 
-def _status(label: str, column: str, problem) -> str:
+def _status(label: str, column: str, problem: Callable[[str], None]) -> str:
     if not label:
         return "unknown"
     status = ACCESSIBILITY_STATUS.get(label)
@@ -391,7 +394,9 @@ def modality_of(domain: str | None, task: str | None = None) -> str | None:
     return modality
 
 
-def _number(text: str | None, column: str, problem) -> float | None:
+def _number(
+    text: str | None, column: str, problem: Callable[[str], None]
+) -> float | None:
     text = (text or "").strip().replace(",", "")
     if not text:
         return None

@@ -39,7 +39,13 @@ import io
 import re
 from pathlib import Path
 
-from openexplorer.importers.common import csv_rows, source_version_near
+from openexplorer.importers.common import (
+    ImportRefused,
+    check_path,
+    csv_rows,
+    read_bounded,
+    source_version_near,
+)
 from openexplorer.core.records import Assessment, ImportProblem, ImportResult, SourceRecord
 
 SOURCE = "fmti"
@@ -71,18 +77,21 @@ _META_COLUMNS = {"indicator", "domain", "subdomain", "total"}
 
 
 def read(path: Path, *, source_version: str | None = None) -> ImportResult:
-    """Import every edition under the FMTI folder ``path``, or the one scores CSV ``path``."""
+    """Import every edition under the FMTI folder ``path``, or the one scores CSV ``path``.
+
+    Raises :class:`ImportRefused` when ``path`` is missing or neither a regular file nor a
+    folder; bad content becomes problems (see the module docstring).
+    """
     path = Path(path)
     result = ImportResult()
-    if path.is_file():
-        files = [path]
-    elif path.is_dir():
+    if check_path(path, what="an FMTI scores CSV"):
         files = sorted({*path.glob("*_scores.csv"), *path.glob("*/*_scores.csv")})
         if not files:
-            result.problems.append(ImportProblem(str(path), "no *_scores.csv files found"))
+            result.problems.append(
+                ImportProblem(str(path), "a folder with no *_scores.csv files")
+            )
     else:
-        result.problems.append(ImportProblem(str(path), "no such file or folder"))
-        files = []
+        files = [path]
     editions = []
     for file in files:
         edition = edition_of(file)
@@ -122,9 +131,9 @@ def _lookup_key(text: str) -> str:
 def _csv_rows(path: Path, result: ImportResult) -> list[tuple[int, list[str]]] | None:
     """``(start line, cells)`` per row, header included; None (and a problem) if unreadable."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        result.problems.append(ImportProblem(str(path), f"cannot read: {exc}"))
+        text = read_bounded(path, SOURCE)
+    except ImportRefused as exc:
+        result.problems.append(ImportProblem(str(path), exc.reason))
         return None
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     rows = list(csv_rows(reader, path, result.problems))
@@ -167,6 +176,10 @@ def _read_scores(path: Path, edition: str, source_version: str | None) -> Import
     inline_domains: dict[str, str] = {}
     scores: dict[str, dict[str, int]] = {d: {} for d in developers}
     reported_totals: dict[str, int] = {}
+    # Developers with a score that could not be read: their record is not imported, so the
+    # cached one keeps its values (a record replaces the cached one whole).
+    incomplete: dict[str, list[int]] = {}
+    skipped_rows: list[int] = []
 
     for line, cells in body:
         where = f"{path}:row {line}"
@@ -174,6 +187,7 @@ def _read_scores(path: Path, edition: str, source_version: str | None) -> Import
             result.problems.append(
                 ImportProblem(where, f"{len(cells)} cells, expected {len(header)}; row skipped")
             )
+            skipped_rows.append(line)
             continue
         indicator = normalise(cells[i_ind])
         if indicator.casefold() == "total":
@@ -188,6 +202,7 @@ def _read_scores(path: Path, edition: str, source_version: str | None) -> Import
             continue
         if not indicator:
             result.problems.append(ImportProblem(where, "no indicator name; row skipped"))
+            skipped_rows.append(line)
             continue
         if indicator in inline_domains or indicator in indicators:
             result.problems.append(
@@ -206,6 +221,7 @@ def _read_scores(path: Path, edition: str, source_version: str | None) -> Import
                         where, f"{dev}: score {cells[i].strip()!r} for {indicator!r} is not 0 or 1"
                     )
                 )
+                incomplete.setdefault(dev, []).append(line)
                 continue
             scores[dev][indicator] = score
             row_sum += score
@@ -218,6 +234,20 @@ def _read_scores(path: Path, edition: str, source_version: str | None) -> Import
                     )
                 )
 
+    if not indicators:
+        result.problems.append(
+            ImportProblem(str(path), "no indicator rows (only a header, or every row broken)")
+        )
+        return result
+    if skipped_rows:
+        listed = ", ".join(map(str, skipped_rows[:5])) + ("…" if len(skipped_rows) > 5 else "")
+        result.problems.append(
+            ImportProblem(
+                str(path),
+                f"row {listed} skipped: no developer's {edition} record is complete; none imported",
+            )
+        )
+        return result
     if len(indicators) != INDICATORS_PER_EDITION:
         result.problems.append(
             ImportProblem(
@@ -238,7 +268,17 @@ def _read_scores(path: Path, edition: str, source_version: str | None) -> Import
             )
         )
 
+    for dev, lines in incomplete.items():
+        result.problems.append(
+            ImportProblem(
+                str(path),
+                f"{dev}: {len(lines)} score(s) unreadable (row {', '.join(map(str, lines[:5]))}"
+                f"{'…' if len(lines) > 5 else ''}); {dev}'s {edition} record not imported",
+            )
+        )
     for dev in developers:
+        if dev in incomplete:
+            continue
         dev_scores = scores[dev]
         total = sum(dev_scores.values())
         if dev in reported_totals and reported_totals[dev] != total:

@@ -16,9 +16,12 @@ import yaml
 
 from openexplorer.frameworks.mof import FRAMEWORK, LICENSE_COMPONENT_PREFIX, LICENSE_TYPES
 from openexplorer.importers.common import (
+    ImportRefused,
+    check_path,
     hub_id_from_url,
     iso_date,
     load_yaml,
+    read_bounded,
     source_version_near,
     urls_of,
 )
@@ -40,39 +43,36 @@ def read(path: Path, *, source_version: str | None = None) -> ImportResult:
     """Read one MOT model YAML, or every ``*.yml`` in a folder (or in its ``models/``).
 
     Files that cannot be read or do not look like MOT model files are reported as
-    :class:`ImportProblem` and skipped; this never raises on bad content.
+    :class:`ImportProblem` and skipped; this never raises on bad content. Raises
+    :class:`ImportRefused` when ``path`` is missing or neither a regular file nor a folder.
     """
     path = Path(path)
     result = ImportResult()
+    files = _model_files(path, result)
     if source_version is None:
         source_version = source_version_near(path)
-    for file in _model_files(path, result):
+    for file in files:
         try:
             record = _read_file(file, source_version)
-        except (OSError, UnicodeDecodeError) as exc:
-            result.problems.append(ImportProblem(str(file), f"cannot read: {exc}"))
+        except ImportRefused as exc:
+            result.problems.append(ImportProblem(str(file), exc.reason))
         except yaml.YAMLError as exc:
             result.problems.append(ImportProblem(str(file), f"invalid YAML: {_first_line(exc)}"))
         except _Malformed as exc:
             result.problems.append(ImportProblem(str(file), str(exc)))
-        except RecursionError:
-            result.problems.append(ImportProblem(str(file), "invalid YAML: nested too deeply"))
         else:
             result.records.append(record)
     return result
 
 
 def _model_files(path: Path, result: ImportResult) -> list[Path]:
-    if path.is_file():
+    if not check_path(path, what="a MOT model file (.yml)"):
         return [path]
-    if path.is_dir():
-        folder = path / "models" if (path / "models").is_dir() else path
-        files = sorted([*folder.glob("*.yml"), *folder.glob("*.yaml")])
-        if not files:
-            result.problems.append(ImportProblem(str(path), "no MOT model files (*.yml) found"))
-        return files
-    result.problems.append(ImportProblem(str(path), "no such file or folder"))
-    return []
+    folder = path / "models" if (path / "models").is_dir() else path
+    files = sorted([*folder.glob("*.yml"), *folder.glob("*.yaml")])
+    if not files:
+        result.problems.append(ImportProblem(str(path), "a folder with no MOT model files (*.yml)"))
+    return files
 
 
 def _first_line(exc: Exception) -> str:
@@ -80,7 +80,7 @@ def _first_line(exc: Exception) -> str:
 
 
 def _read_file(file: Path, source_version: str | None) -> SourceRecord:
-    document = load_yaml(file.read_text(encoding="utf-8"))
+    document = load_yaml(read_bounded(file, SOURCE, encoding="utf-8"))
     if not isinstance(document, dict):
         raise _Malformed("not a MOT model file: the top level is not a mapping")
     release = document.get("release")
@@ -111,6 +111,8 @@ def _read_file(file: Path, source_version: str | None) -> SourceRecord:
             )
         )
 
+    if not assessments:  # it would replace a cached record with one that says nothing
+        raise _Malformed("no components and no licences: nothing to import")
     distribution = release_licenses.get("distribution", (None, None))[0]
     data: dict[str, Any] = {
         key: value
@@ -141,14 +143,14 @@ def _read_file(file: Path, source_version: str | None) -> SourceRecord:
 
 
 def _is_url(value: str | None) -> bool:
-    return bool(value) and value.startswith(("http://", "https://"))
+    return value is not None and value.startswith(("http://", "https://"))
 
 
 def _hub_link(value: str | None) -> tuple[str | None, str | None]:
     """``release.huggingface`` → (hub id, URL). Most files give a URL, some with the page title
     pasted after it ("… · Hugging Face", dropped); a few give the bare ``owner/name`` slug
     (Mistral-7B-v0.1, Grok-1 …); one gives a paper title (ignored)."""
-    if _is_url(value):
+    if value is not None and _is_url(value):
         url = value.split()[0]
         return hub_id_from_url(url), url
     if value and _HUB_SLUG.match(value):
@@ -158,7 +160,7 @@ def _hub_link(value: str | None) -> tuple[str | None, str | None]:
     return None, None
 
 
-def _text(mapping: dict, key: str) -> str | None:
+def _text(mapping: dict[str, Any], key: str) -> str | None:
     """A non-blank text field, stripped; None when absent or blank. Wrong types are malformed."""
     value = mapping.get(key)
     if value is None:

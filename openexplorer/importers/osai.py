@@ -31,6 +31,7 @@ model name (see :func:`release_name`); otherwise the Hub repo name from the syst
 from __future__ import annotations
 
 import csv
+import io
 import re
 from pathlib import Path
 from typing import Any
@@ -39,10 +40,13 @@ from urllib.parse import quote
 import yaml
 
 from openexplorer.importers.common import (
+    ImportRefused,
+    check_path,
     hub_id_from_url,
     iso_date,
     load_yaml,
     rating,
+    read_bounded,
     source_version_near,
     text_or_none,
     urls_of,
@@ -301,8 +305,13 @@ def parse_text(
     system = data.get("project") if schema == "v1" else data.get("system")
     if not isinstance(system, dict):
         raise _Skip("no system: block")
-    org = data.get("org") if isinstance(data.get("org"), dict) else {}
+    org_block = data.get("org")
+    org: dict[Any, Any] = org_block if isinstance(org_block, dict) else {}
 
+    base: str | None
+    end: str | None
+    license_text: str | None
+    modality: str | None
     if schema == "v1":
         base, end = text_or_none(system.get("llmbase")), text_or_none(system.get("rlbase"))
         license_text = text_or_none(system.get("license"))
@@ -364,7 +373,20 @@ def parse_text(
 
 
 def _read_text(path: Path) -> str:
-    return path.read_text(encoding="utf-8-sig", errors="replace")
+    return read_bounded(path, SOURCE, errors="replace")
+
+
+def _why(exc: Exception) -> str:
+    """A skipped file's reason (the problem names the file already)."""
+    if isinstance(exc, ImportRefused):
+        return exc.reason
+    return str(exc) or type(exc).__name__
+
+
+def _csv_dicts(path: Path) -> list[dict[str, str]]:
+    """The rows of a side CSV (index.csv, the file history), read bounded."""
+    text = read_bounded(path, SOURCE, encoding="utf-8")
+    return list(csv.DictReader(io.StringIO(text, newline="")))
 
 
 def _snapshot_version(path: Path) -> str | None:
@@ -375,7 +397,7 @@ def _snapshot_version(path: Path) -> str | None:
     if not candidate.is_file():
         return None
     try:
-        text = candidate.read_text(encoding="utf-8", errors="replace")
+        text = read_bounded(candidate, "SOURCE.txt", encoding="utf-8", errors="replace")
     except OSError:
         return None
     match = re.search(
@@ -397,19 +419,23 @@ def _history_dates(folder: Path) -> dict[str, str]:
     ):
         if candidate.is_file():
             try:
-                with candidate.open(encoding="utf-8", newline="") as handle:
-                    out = {}
-                    for row in csv.DictReader(handle):
-                        name, date = row.get("path"), iso_date(row.get("last_commit_date"))
-                        if name and date:
-                            out[name] = date
-                    return out
+                out = {}
+                for row in _csv_dicts(candidate):
+                    name, date = row.get("path"), iso_date(row.get("last_commit_date"))
+                    if name and date:
+                        out[name] = date
+                return out
             except (OSError, csv.Error, UnicodeDecodeError):
                 return {}
     return {}
 
 
-def _add(result: ImportResult, seen_orgs: set, record: SourceRecord, org: OrganizationInfo | None):
+def _add(
+    result: ImportResult,
+    seen_orgs: set[OrganizationInfo],
+    record: SourceRecord,
+    org: OrganizationInfo | None,
+) -> None:
     result.records.append(record)
     if org is not None and org not in seen_orgs:
         seen_orgs.add(org)
@@ -433,7 +459,7 @@ def _read_current(files: list[Path], folder: Path, source_version: str | None) -
                 source_version=source_version,
             )
         except (_Skip, OSError) as exc:
-            result.problems.append(ImportProblem(str(path), str(exc) or type(exc).__name__))
+            result.problems.append(ImportProblem(str(path), _why(exc)))
             continue
         _add(result, seen_orgs, record, org)
     return result
@@ -445,10 +471,9 @@ def _read_releases(folder: Path, source_version: str | None) -> ImportResult:
     index = folder / "index.csv"
     rows: list[dict[str, str]] = []
     try:
-        with index.open(encoding="utf-8", newline="") as handle:
-            rows = list(csv.DictReader(handle))
-    except (OSError, csv.Error, UnicodeDecodeError) as exc:
-        result.problems.append(ImportProblem(str(index), f"unreadable index.csv: {exc}"))
+        rows = _csv_dicts(index)
+    except (OSError, csv.Error) as exc:
+        result.problems.append(ImportProblem(str(index), f"unreadable index.csv: {_why(exc)}"))
     listed: set[Path] = set()
     for row in rows:
         rel = (row.get("path_in_this_folder") or "").strip()
@@ -478,7 +503,7 @@ def _read_releases(folder: Path, source_version: str | None) -> ImportResult:
                 source_version=source_version,
             )
         except (_Skip, OSError) as exc:
-            result.problems.append(ImportProblem(str(path), str(exc) or type(exc).__name__))
+            result.problems.append(ImportProblem(str(path), _why(exc)))
             continue
         record.data.update(extra)
         _add(result, seen_orgs, record, org)
@@ -497,7 +522,7 @@ def _read_releases(folder: Path, source_version: str | None) -> ImportResult:
                 source_version=source_version,
             )
         except (_Skip, OSError) as exc:
-            result.problems.append(ImportProblem(str(path), str(exc) or type(exc).__name__))
+            result.problems.append(ImportProblem(str(path), _why(exc)))
             continue
         _add(result, seen_orgs, record, org)
     return result
@@ -510,13 +535,15 @@ def read(path: Path, *, source_version: str | None = None) -> ImportResult:
     :class:`ImportProblem` entries; this never raises on bad content.
     """
     path = Path(path)
+    is_folder = check_path(path, what="an index YAML file")
     if source_version is None:
         source_version = source_version_near(path) or _snapshot_version(path)
-    if path.is_file():
+    if not is_folder:
         return _read_current([path], path.parent, source_version)
-    if not path.is_dir():
-        return ImportResult(problems=[ImportProblem(str(path), "no such file or folder")])
     if (path / "index.csv").is_file():
         return _read_releases(path, source_version)
     files = sorted(p for p in path.iterdir() if p.suffix.lower() in {".yaml", ".yml"})
+    if not files:
+        return ImportResult(problems=[
+            ImportProblem(str(path), "a folder with no index YAML files (*.yaml) or index.csv")])
     return _read_current(files, path, source_version)

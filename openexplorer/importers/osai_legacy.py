@@ -18,9 +18,12 @@ from typing import Any
 import yaml
 
 from openexplorer.importers.common import (
+    ImportRefused,
+    check_path,
     hub_id_from_url,
     load_yaml,
     rating,
+    read_bounded,
     source_version_near,
     text_or_none,
     urls_of,
@@ -48,7 +51,8 @@ def parse_text(text: str, *, key: str, source_version: str | None) -> SourceReco
     project = data.get("project")
     if not isinstance(project, dict):
         raise _Skip("no project: block")
-    org = data.get("org") if isinstance(data.get("org"), dict) else {}
+    org_block = data.get("org")
+    org: dict[Any, Any] = org_block if isinstance(org_block, dict) else {}
     if not any(isinstance(data.get(f), dict) for f in FEATURES):
         raise _Skip("none of the 14 features in the file")
     assessments = []
@@ -95,23 +99,27 @@ def parse_text(text: str, *, key: str, source_version: str | None) -> SourceReco
 def read(path: Path, *, source_version: str | None = None) -> ImportResult:
     """Import a ``projects/`` folder (or the repository root holding one, or one file)."""
     path = Path(path)
-    if path.is_dir() and (path / "projects").is_dir():
+    is_folder = check_path(path, what="an Opening up ChatGPT project file (.yaml)")
+    if is_folder and (path / "projects").is_dir():
         path = path / "projects"
     if source_version is None:
         source_version = source_version_near(path)
     result = ImportResult()
-    if path.is_file():
-        files = [path]
-    elif path.is_dir():
+    if is_folder:
         files = sorted(p for p in path.iterdir() if p.suffix.lower() in {".yaml", ".yml"})
+        if not files:
+            result.problems.append(
+                ImportProblem(str(path), "a folder with no project files (*.yaml)"))
     else:
-        return ImportResult(problems=[ImportProblem(str(path), "no such file or folder")])
+        files = [path]
     for file in files:
         if file.stem.lower() in TEMPLATE_STEMS:
             continue
         try:
-            text = file.read_text(encoding="utf-8-sig", errors="replace")
+            text = read_bounded(file, SOURCE, errors="replace")
             result.records.append(parse_text(text, key=file.stem, source_version=source_version))
-        except (_Skip, OSError) as exc:
+        except ImportRefused as exc:
+            result.problems.append(ImportProblem(str(file), exc.reason))
+        except _Skip as exc:
             result.problems.append(ImportProblem(str(file), str(exc) or type(exc).__name__))
     return result

@@ -11,9 +11,15 @@ This is OSI's own judgement, kept apart from the verdict OpenExplorer computes
 from __future__ import annotations
 
 import csv
+import io
 from pathlib import Path
 
-from openexplorer.importers.common import source_version_near
+from openexplorer.importers.common import (
+    ImportRefused,
+    check_path,
+    read_bounded,
+    source_version_near,
+)
 from openexplorer.core.records import Assessment, ImportProblem, ImportResult, SourceRecord
 
 SOURCE = "osi"
@@ -25,9 +31,15 @@ FILE_NAME = "osaid-validation.csv"
 
 
 def read(path: Path, *, source_version: str | None = None) -> ImportResult:
-    """Import the validation CSV (``path`` is the file or the folder holding it)."""
+    """Import the validation CSV (``path`` is the file or the folder holding it).
+
+    Raises :class:`ImportRefused` when ``path`` is missing or neither a regular file nor a
+    folder; bad content becomes problems.
+    """
     path = Path(path)
-    if path.is_dir():
+    if check_path(path, what="the OSI validation CSV"):
+        if not (path / FILE_NAME).exists():
+            return ImportResult(problems=[ImportProblem(str(path), f"a folder with no {FILE_NAME}")])
         path = path / FILE_NAME
     if source_version is None:
         # OSI publishes no repository; the SOURCE.txt there names no commit, so fall back to
@@ -35,10 +47,21 @@ def read(path: Path, *, source_version: str | None = None) -> ImportResult:
         source_version = source_version_near(path.parent) or ASSESSED
     result = ImportResult()
     try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            rows = list(csv.DictReader(handle))
-    except (OSError, csv.Error, UnicodeDecodeError) as exc:
+        reader = csv.DictReader(io.StringIO(read_bounded(path, SOURCE), newline=""))
+        rows = list(reader)
+    except ImportRefused as exc:
+        result.problems.append(ImportProblem(str(path), exc.reason))
+        return result
+    except csv.Error as exc:
         result.problems.append(ImportProblem(str(path), f"unreadable CSV: {exc}"))
+        return result
+    missing = [c for c in ("system", "osi_outcome") if c not in (reader.fieldnames or [])]
+    if missing:
+        result.problems.append(ImportProblem(
+            str(path), "not the OSI validation CSV: no column " + ", ".join(missing)))
+        return result
+    if not rows:
+        result.problems.append(ImportProblem(str(path), "no rows under the header"))
         return result
     seen: set[str] = set()
     for number, row in enumerate(rows, start=2):
