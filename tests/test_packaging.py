@@ -298,6 +298,8 @@ def test_help_menu_opens_the_methodology_page(ui_cache, qtbot, monkeypatch, tmp_
 
     opened = []
     monkeypatch.setattr(main_window.QDesktopServices, "openUrl", opened.append)
+    from openexplorer.ui import patches  # the app's GC policy, as app.main installs it
+    patches.install()
     window = main_window.MainWindow(
         ui_cache, settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
     qtbot.addWidget(window)

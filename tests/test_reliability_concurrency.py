@@ -208,6 +208,8 @@ def test_two_windows_refresh_at_once(qtbot, fake_hub: FakeHub, tmp_path: Path,
             settings = QSettings(str(tmp_path / f"settings{n}.ini"), QSettings.Format.IniFormat)
             controller = RefreshController(cache.path, cache=cache, settings=settings,
                                            client_factory=lambda: fake_hub.client(timeout=5))
+            from openexplorer.ui import patches  # the app's GC policy, as app.main installs it
+            patches.install()
             window = MainWindow(cache, settings=settings, refresh_controller=controller)
             qtbot.addWidget(window)
             window.show()

@@ -134,6 +134,8 @@ def test_work_offline_in_the_app(qtbot, fake_hub: FakeHub, db: Path, tmp_path: P
     controller = RefreshController(cache.path, cache=cache, settings=settings, periodic=True,
                                    first_check_ms=10,
                                    client_factory=lambda: fake_hub.client(timeout=1))
+    from openexplorer.ui import patches  # the app's GC policy, as app.main installs it
+    patches.install()
     window = MainWindow(cache, settings=settings, refresh_controller=controller, periodic=True)
     qtbot.addWidget(window)
     try:
