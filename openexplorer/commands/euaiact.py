@@ -43,7 +43,7 @@ def _hub_data(cache: Any, release_id: str) -> dict[str, Any] | None:
 
 def run(args: argparse.Namespace, open_cache: Any) -> int:
     from openexplorer.analyses import euaiact
-    from openexplorer.cli import UsageError
+    from openexplorer.commands._output import UsageError
     from openexplorer.views.release import release_view
 
     try:

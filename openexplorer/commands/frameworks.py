@@ -23,7 +23,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, open_cache: Callable[[], Any]) -> int:
     from openexplorer.analyses import crossframework
     from openexplorer.analyses import openwashing
-    from openexplorer.cli import UsageError
+    from openexplorer.commands._output import UsageError
     from openexplorer.views.release import release_view
 
     card = _read_card(args.card)
@@ -44,7 +44,7 @@ def run(args: argparse.Namespace, open_cache: Callable[[], Any]) -> int:
 
 
 def _read_card(path: str | None) -> str | None:
-    from openexplorer.cli import UsageError
+    from openexplorer.commands._output import UsageError
 
     if not path:
         return None
