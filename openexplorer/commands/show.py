@@ -26,6 +26,8 @@ def run(args: argparse.Namespace, open_cache: OpenCache) -> int:
     if release_id is None:
         raise UsageError(f"unknown release: {args.id!r} (try: openexplorer search {args.id})")
     view = release_view(cache, release_id)
+    if view is None:
+        raise UsageError(f"unknown release: {args.id!r}")
     if args.format == "json":
         emit(json.dumps(view, ensure_ascii=False, indent=2, default=str))
     else:

@@ -17,7 +17,8 @@ from collections import deque
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 
-from huggingface_hub.utils import parse_ratelimit_headers
+# Loaded lazily by huggingface_hub.utils, so not an explicit re-export for mypy.
+from huggingface_hub.utils import parse_ratelimit_headers  # type: ignore[attr-defined]
 
 __all__ = [
     "API_BUDGETS",
@@ -128,7 +129,7 @@ def retry_delay(kind: str, attempt: int, asked: float | None = None) -> float | 
     caller decides what a very long wait means."""
     if attempt >= MAX_ATTEMPTS.get(kind, 1):
         return None
-    backoff = min(BACKOFF_MAX, BACKOFF_BASE * 2 ** (attempt - 1))
+    backoff = min(BACKOFF_MAX, BACKOFF_BASE * 2.0 ** (attempt - 1))
     if kind == "rate_limited":
         return asked if asked is not None else min(BACKOFF_MAX, 5 * backoff)
     return max(backoff, asked or 0.0)  # a 503 may say when to come back

@@ -202,7 +202,7 @@ def due_ids(cache: Cache, older_than: timedelta, now: datetime, *,
     values = {"cutoff": cutoff, "now": now.astimezone(UTC).isoformat(),
               "days": older_than.total_seconds() / 86400, "most": BACKOFF_MAX_DAYS}
     wanted = limit if limit is not None and limit > 0 else None
-    rows = wanted and wanted * 2  # room for releases that share a Hub id
+    rows = wanted * 2 if wanted else None  # room for releases that share a Hub id
     while True:
         found = cache.conn.execute(sql + (" LIMIT :rows" if rows else ""),
                                    {**values, "rows": rows}).fetchall()
@@ -212,7 +212,7 @@ def due_ids(cache: Cache, older_than: timedelta, now: datetime, *,
             if hub_id.lower() not in seen:
                 seen.add(hub_id.lower())
                 out.append(hub_id)
-        if wanted is None or len(out) >= wanted or len(found) < rows:
+        if wanted is None or rows is None or len(out) >= wanted or len(found) < rows:
             return out[:wanted] if wanted else out
         rows *= 4
 
@@ -642,7 +642,9 @@ class _Run:
 
     def _follow_renames(self) -> None:
         """A release known under a repo's old name takes the new one (no second release)."""
+        cache = self.cache
+        assert cache is not None
         for old, new in self.report.renamed.items():
             old_id, new_id = old.lower(), new.lower()
-            if old_id != new_id and self.cache.release(old_id) and not self.cache.release(new_id):
-                self.cache.rekey_release(old_id, new_id)
+            if old_id != new_id and cache.release(old_id) and not cache.release(new_id):
+                cache.rekey_release(old_id, new_id)

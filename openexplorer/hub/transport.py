@@ -25,7 +25,7 @@ itself (``httpx2._utils.get_environment_proxies``), as every other httpx2 progra
   scheme-qualified entries (``http://internal.example``);
 * entries it cannot parse are ignored (like curl and Go).
 
-Not supported by httpx2 (documented in ``docs/reliability.md``): wildcards other than a leading
+Not supported by httpx2: wildcards other than a leading
 ``*`` / ``*.``; ``.example.com`` does not cover ``example.com`` itself (curl's does); proxy
 auto-configuration (PAC, WPAD); ``socks5://`` proxies need the optional ``socksio`` package.
 The environment is read when huggingface_hub's session is built, i.e. at the first Hub request
@@ -50,6 +50,9 @@ import httpx2
 import huggingface_hub
 from huggingface_hub import constants
 from huggingface_hub.errors import OfflineModeIsEnabled
+
+# Loaded lazily by huggingface_hub.utils, so not an explicit re-export for mypy.
+from huggingface_hub.utils import disable_progress_bars  # type: ignore[attr-defined]
 
 __all__ = [
     "RETRY_STATUSES",
@@ -302,7 +305,7 @@ def install() -> None:
     with _INSTALL_LOCK:
         if not _installed:
             huggingface_hub.set_client_factory(_session_factory)
-            huggingface_hub.utils.disable_progress_bars()  # no tqdm lines in our CLI or logs
+            disable_progress_bars()  # no tqdm lines in our CLI or logs
             _installed = True
 
 

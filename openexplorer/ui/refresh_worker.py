@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 import sys
 import threading
 from collections.abc import Callable
@@ -28,6 +27,8 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QSettings, QThread, QTimer, Signal, Slot
+
+from openexplorer.hub.redaction import redact
 
 log = logging.getLogger(__name__)
 
@@ -50,8 +51,6 @@ STALE_RUN_LIMIT = 1000
 _TRUE = {"1", "true", "yes", "on"}
 #: What huggingface_hub reads as true in HF_HUB_OFFLINE (exactly, without stripping).
 _HUB_TRUE = {"1", "ON", "YES", "TRUE"}
-_TOKEN_RE = re.compile(r"\bhf_[A-Za-z0-9]{8,}\b")
-_BEARER_RE = re.compile(r"(?i)\b(bearer\s+|token\s*[=:]\s*)[A-Za-z0-9._\-]{8,}")
 
 
 def env_forces_offline(environ: Any = None) -> bool:
@@ -72,19 +71,6 @@ def _set_hub_offline(offline: bool) -> None:
     except ImportError:  # pragma: no cover - huggingface_hub is a dependency
         return
     constants.HF_HUB_OFFLINE = offline
-
-
-def _secrets() -> list[str]:
-    values = [os.environ.get(name, "") for name in ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN")]
-    return [v for v in values if len(v) >= 8]
-
-
-def redact(text: str) -> str:
-    """``text`` without anything that looks like a Hub token."""
-    for secret in _secrets():
-        text = text.replace(secret, "***")
-    text = _TOKEN_RE.sub("hf_***", text)
-    return _BEARER_RE.sub(lambda m: f"{m.group(1)}***", text)
 
 
 def describe_error(exc: BaseException) -> str:
