@@ -11,7 +11,8 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any, TextIO
 
-__all__ = ["OpenCache", "SummaryProgress", "UsageError", "add_db", "emit", "table"]
+__all__ = ["OpenCache", "SummaryProgress", "UsageError", "add_db", "emit", "read_card_file",
+           "table"]
 
 #: ``open_cache(seed=True)``: the cache chosen by ``--db`` (``seed=False``: a new cache stays
 #: empty instead of being filled from the bundled snapshot).
@@ -36,6 +37,17 @@ def add_db(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
 def emit(text: str) -> None:
     """``text`` on standard output, ending with one newline."""
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+def read_card_file(path: str | None) -> str | None:
+    """The text of the model card file given with ``--card``, or None without one."""
+    if not path:
+        return None
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            return handle.read()
+    except OSError as exc:
+        raise UsageError(f"--card {path}: {exc.strerror or exc}") from exc
 
 
 def table(rows: list[dict[str, Any]], columns: Sequence[str]) -> str:

@@ -8,12 +8,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from collections.abc import Callable
 from typing import Any
 
-from openexplorer.commands._output import emit
-from openexplorer.commands.frameworks import _read_card
+from openexplorer.commands._output import emit, read_card_file
 
 COMMAND = "openwashing"
 HELP = ("openness claims (\"open source\", \"fully open\", \"open weights\"…) next to the "
@@ -39,7 +37,7 @@ def run(args: argparse.Namespace, open_cache: Callable[[], Any]) -> int:
         raise UsageError("--limit must be at least 1")
     if args.card and not args.id:
         raise UsageError("--card needs the id of the release the card belongs to")
-    card = _read_card(args.card)
+    card = read_card_file(args.card)
     cache = open_cache()
     snapshot = cache.get_meta("snapshot_built")
     if args.id:
