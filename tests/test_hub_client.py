@@ -350,3 +350,16 @@ def test_redact_hides_tokens_in_use_in_the_environment_and_shaped_like_one(
             "Authorization: Bearer abcdefgh.ijk token=s3cr3t-v4lue")
     assert redact(text) == "*** *** hf_*** Authorization: Bearer *** token=***"
     assert redact("meta-llama/Llama-3.1-8B hf_short") == "meta-llama/Llama-3.1-8B hf_short"
+
+
+def test_a_refresh_with_unusable_proxy_settings_says_so(
+        fake_hub: FakeHub, local_proxy: LocalProxy, monkeypatch: pytest.MonkeyPatch,
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from openexplorer.cli import main
+
+    monkeypatch.setenv("HTTPS_PROXY", "ftp://proxy.corp:21")
+    db = tmp_path / "cache.sqlite"
+    assert main(["--db", str(db), "refresh", "--ids", LLAMA]) == 1
+    err = capsys.readouterr().err
+    assert "the proxy settings cannot be used" in err and "https=ftp://proxy.corp:21" in err
+    assert "did not answer" not in err and fake_hub.log == []

@@ -46,6 +46,7 @@ from openexplorer.core.records import ImportResult, SourceRecord
 from openexplorer.db.cache import Cache, CacheError
 from openexplorer.hub import evidence as hub_evidence
 from openexplorer.hub.client import HubClient, HubError, ModelInfo
+from openexplorer.hub.transport import proxy_settings_problem
 from openexplorer.hub.policy import (
     MAX_WAIT,
     RequestBudget,
@@ -375,7 +376,9 @@ class _Run:
                     return report  # nothing due, nothing asked: no network at all
                 with self.client.observe(self.before_request, self.after_response):
                     if not self.client.reachable(timeout=REACHABLE_TIMEOUT):
-                        self.fail("*", "unreachable",
+                        problem = proxy_settings_problem()
+                        self.fail("*", "unreachable", f"{problem}; nothing was refreshed"
+                                  if problem else
                                   f"the Hugging Face Hub at {self.client.endpoint} did not answer "
                                   f"within {REACHABLE_TIMEOUT:g} s; nothing was refreshed")
                         return report
