@@ -746,3 +746,104 @@ def fake_hub(shared_data: Path, tmp_path: Path,
     finally:
         hub.stop()
         huggingface_hub.close_session()  # pooled connections to this server's port
+
+
+# -- a forward proxy on the loopback ------------------------------------------------------------
+
+_HOP_BY_HOP = frozenset({"connection", "keep-alive", "proxy-connection", "proxy-authorization",
+                         "te", "trailer", "transfer-encoding", "upgrade", "content-length"})
+
+
+class _ProxyHandler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    timeout = 10
+    server: _ProxyServer
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    def _forward(self) -> None:
+        import http.client
+
+        target = urlsplit(self.path)  # a forward proxy is asked for absolute URLs
+        with self.server.lock:
+            self.server.seen.append(f"{self.command} {self.path}")
+        if target.scheme != "http" or target.hostname != "127.0.0.1":
+            self.send_response(403)  # loopback only, ever
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        upstream = http.client.HTTPConnection("127.0.0.1", target.port or 80, timeout=10)
+        try:
+            headers = {k: v for k, v in self.headers.items() if k.lower() not in _HOP_BY_HOP}
+            path = target.path + (f"?{target.query}" if target.query else "")
+            upstream.request(self.command, path, headers=headers)
+            answer = upstream.getresponse()
+            body = answer.read()
+        finally:
+            upstream.close()
+        self.send_response(answer.status)
+        for key, value in answer.getheaders():
+            if key.lower() not in _HOP_BY_HOP:
+                self.send_header(key, value)
+        self.send_header("Content-Length", str(len(body) if self.command != "HEAD"
+                                               else answer.getheader("Content-Length") or 0))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    do_GET = _forward
+    do_HEAD = _forward
+
+
+class _ProxyServer(ThreadingHTTPServer):
+    daemon_threads = True
+    block_on_close = False
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), _ProxyHandler)
+        self.lock = threading.Lock()
+        self.seen: list[str] = []
+
+
+class LocalProxy:
+    """A plain HTTP forward proxy on 127.0.0.1 (port 0) that passes requests on to 127.0.0.1
+    only and remembers each one (:attr:`seen`: ``"GET http://127.0.0.1:…/api/…"``)."""
+
+    def __init__(self) -> None:
+        self._server = _ProxyServer()
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+
+    @property
+    def address(self) -> str:
+        """``127.0.0.1:PORT``, without a scheme."""
+        return f"127.0.0.1:{self._server.server_address[1]}"
+
+    @property
+    def seen(self) -> list[str]:
+        with self._server.lock:
+            return list(self._server.seen)
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=5)
+
+
+@pytest.fixture
+def local_proxy(monkeypatch: pytest.MonkeyPatch) -> Iterator[LocalProxy]:
+    """A :class:`LocalProxy`, with every proxy variable cleared first (set the ones a test
+    needs); huggingface_hub's session is rebuilt before and after, so that it reads them."""
+    from openexplorer.hub import transport
+
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.lower(), raising=False)
+    proxy = LocalProxy()
+    transport.reset_session()
+    try:
+        yield proxy
+    finally:
+        proxy.stop()
+        transport.reset_session()

@@ -104,6 +104,14 @@ def test_search_filters(capsys, snapshot_db):
                        "Permissive", "--format", "csv", "--limit", "30")
     table = list(csv.DictReader(io.StringIO(out)))
     assert len(table) == 30 and {r["license_category"] for r in table} == {"Permissive"}
+    code, out, _ = run(capsys, "--db", snapshot_db, "search", "", "--license-category",
+                       "permissive", "--format", "csv", "--limit", "3")
+    assert code == 0 and {r["license_category"] for r in csv.DictReader(io.StringIO(out))} \
+        == {"Permissive"}  # any case
+    code, _, err = run(capsys, "--db", snapshot_db, "search", "", "--license-category", "Nope")
+    assert code == 2 and "no licence category 'Nope'; known: " in err
+    known = err.split("known: ", 1)[1].strip().split(", ")
+    assert "Permissive" in known and known == sorted(known) and "none" not in known
 
 
 def test_show_markdown_and_json(capsys, snapshot_db):
@@ -216,3 +224,24 @@ def test_python_dash_m_works(tmp_path):
     out = subprocess.run([sys.executable, "-m", "openexplorer", "--version"],
                          capture_output=True, text=True, check=True)
     assert out.stdout.strip() == f"openexplorer {__version__}"
+
+
+def test_every_command_is_a_module_of_commands_and_none_imports_cli():
+    import ast
+    from pathlib import Path
+
+    from openexplorer import cli, commands
+
+    modules = cli.command_modules()
+    names = [m.COMMAND for m in modules]
+    assert names[:6] == list(cli.CONTRACT) and len(names) == len(set(names)) >= 14
+    for module in modules:
+        assert module.HELP and callable(module.add_arguments) and callable(module.run)
+    for path in Path(commands.__file__).parent.glob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)} | {
+            a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+        assert "openexplorer.cli" not in imported, path.name
+        text = path.read_text(encoding="utf-8")
+        assert "SELECT " not in text and ".execute(" not in text or path.name == "cache.py", \
+            f"{path.name} runs SQL: ask the layer below"

@@ -12,7 +12,7 @@ import pytest
 from huggingface_hub import constants
 
 from openexplorer.hub.client import KINDS, MODEL_EXPAND, HubClient, HubError
-from tests.fake_hub import FakeHub, Fault
+from tests.fake_hub import FakeHub, Fault, LocalProxy, local_proxy  # noqa: F401 - a fixture
 
 
 LLAMA = "meta-llama/Llama-3.1-8B-Instruct"
@@ -267,3 +267,99 @@ def test_the_transport_changes_nothing_outside_hubclient_calls(fake_hub: FakeHub
     fake_hub.client()  # installs the session factory
     response = huggingface_hub.get_session().get(f"{fake_hub.url}/api/models/{LLAMA}")
     assert response.status_code == 200 and response.json()["id"] == LLAMA
+
+
+# -- proxies (issue #19): httpx2 reads HTTP(S)_PROXY / NO_PROXY ---------------------------------
+
+def _through(proxy: LocalProxy, fake_hub: FakeHub) -> bool:
+    """Read one model and its card; whether the requests went through ``proxy``."""
+    client = fake_hub.client()
+    assert client.model_info(LLAMA).id == LLAMA
+    assert client.model_card("bigscience/bloom")
+    assert client.reachable()
+    seen = proxy.seen
+    assert not seen or len(seen) >= 3  # all of them, or none
+    return bool(seen)
+
+
+def test_a_proxy_in_http_proxy_is_used(fake_hub: FakeHub, local_proxy: LocalProxy,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HTTP_PROXY", f"http://{local_proxy.address}")
+    assert _through(local_proxy, fake_hub)
+    assert any(f"/api/models/{LLAMA}" in line for line in local_proxy.seen)
+    assert any("/resolve/" in line for line in local_proxy.seen)
+
+
+def test_a_proxy_without_a_scheme_is_taken_as_http(fake_hub: FakeHub, local_proxy: LocalProxy,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HTTP_PROXY", local_proxy.address)  # 127.0.0.1:PORT
+    assert _through(local_proxy, fake_hub)
+
+
+def test_a_schemeless_https_proxy_does_not_break_other_calls(
+        fake_hub: FakeHub, local_proxy: LocalProxy, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Before: "Unknown scheme for proxy URL" on every call, even to an http:// endpoint.
+    monkeypatch.setenv("HTTPS_PROXY", "proxy.corp:3128")
+    assert not _through(local_proxy, fake_hub)
+
+
+@pytest.mark.parametrize("no_proxy", [
+    "*", "127.0.0.1", "127.0.0.0/8", "10.0.0.1, 127.0.0.1", "127.0.0.1:{port}", "localhost,*"])
+def test_no_proxy_bypasses_the_proxy(fake_hub: FakeHub, local_proxy: LocalProxy,
+                                     monkeypatch: pytest.MonkeyPatch, no_proxy: str) -> None:
+    monkeypatch.setenv("HTTP_PROXY", f"http://{local_proxy.address}")
+    monkeypatch.setenv("NO_PROXY", no_proxy.format(port=fake_hub.port))
+    assert not _through(local_proxy, fake_hub)
+
+
+@pytest.mark.parametrize("no_proxy", ["10.0.0.0/8", "127.0.0.1:1", "example.com"])
+def test_no_proxy_for_other_hosts_or_ports_keeps_the_proxy(
+        fake_hub: FakeHub, local_proxy: LocalProxy, monkeypatch: pytest.MonkeyPatch,
+        no_proxy: str) -> None:
+    monkeypatch.setenv("HTTP_PROXY", f"http://{local_proxy.address}")
+    monkeypatch.setenv("NO_PROXY", no_proxy)
+    assert _through(local_proxy, fake_hub)
+
+
+def test_a_proxy_setting_httpx_refuses_gives_a_clear_error(
+        fake_hub: FakeHub, local_proxy: LocalProxy, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HTTP_PROXY", "ftp://127.0.0.1:21")
+    error = _error(lambda: fake_hub.client().model_info(LLAMA))
+    assert error.kind == "unreachable"
+    assert "proxy settings" in error.message and "ftp://127.0.0.1:21" in error.message
+    assert not fake_hub.client().reachable()
+    assert fake_hub.log == []
+
+
+def test_a_proxy_that_is_down_is_unreachable_at_once(
+        fake_hub: FakeHub, local_proxy: LocalProxy, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{_closed_port()}")
+    started = time.monotonic()
+    error = _error(lambda: fake_hub.client().model_info(LLAMA))
+    assert error.kind == "unreachable" and time.monotonic() - started < 5
+    assert fake_hub.log == []
+
+
+def test_redact_hides_tokens_in_use_in_the_environment_and_shaped_like_one(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from openexplorer.hub.redaction import keep_out_of_logs, redact
+
+    keep_out_of_logs("given-to-a-client-0123")
+    monkeypatch.setenv("HF_TOKEN", "from-the-environment-99")
+    text = ("given-to-a-client-0123 from-the-environment-99 hf_abcdefghij12 "
+            "Authorization: Bearer abcdefgh.ijk token=s3cr3t-v4lue")
+    assert redact(text) == "*** *** hf_*** Authorization: Bearer *** token=***"
+    assert redact("meta-llama/Llama-3.1-8B hf_short") == "meta-llama/Llama-3.1-8B hf_short"
+
+
+def test_a_refresh_with_unusable_proxy_settings_says_so(
+        fake_hub: FakeHub, local_proxy: LocalProxy, monkeypatch: pytest.MonkeyPatch,
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from openexplorer.cli import main
+
+    monkeypatch.setenv("HTTPS_PROXY", "ftp://proxy.corp:21")
+    db = tmp_path / "cache.sqlite"
+    assert main(["--db", str(db), "refresh", "--ids", LLAMA]) == 1
+    err = capsys.readouterr().err
+    assert "the proxy settings cannot be used" in err and "https=ftp://proxy.corp:21" in err
+    assert "did not answer" not in err and fake_hub.log == []

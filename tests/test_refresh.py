@@ -24,11 +24,10 @@ from openexplorer.hub.refresh import (
     RefreshProgress,
     RefreshReport,
     RefreshRequest,
-    RequestBudget,
-    budget_for,
     due_ids,
     refresh,
 )
+from openexplorer.hub.policy import RequestBudget, budget_for
 from openexplorer.store.ingest import ingest
 from tests.fake_hub import FakeHub, Fault
 
@@ -644,7 +643,7 @@ def test_cli_refresh_offline_and_unreachable(fake_hub: FakeHub, db: Path,
 
 
 def test_terminal_progress_line(fake_hub: FakeHub, db: Path) -> None:
-    from openexplorer.hub.refresh import run_from_cli
+    from openexplorer.commands.refresh import run_refresh
 
     class Tty(io.StringIO):
         def isatty(self) -> bool:
@@ -656,7 +655,7 @@ def test_terminal_progress_line(fake_hub: FakeHub, db: Path) -> None:
         search, author, ids, limit = "llama", None, None, 3
 
     with Cache.open(db) as cache:
-        assert run_from_cli(Args(), cache, stream=out, client=fake_hub.client()) == 0
+        assert run_refresh(Args(), cache, stream=out, client=fake_hub.client()) == 0
     text = out.getvalue()
     assert "\rrefresh " in text and "refreshed 3 of 3 models" in text
 

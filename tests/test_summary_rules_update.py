@@ -164,7 +164,7 @@ def test_the_command_line_updates_a_large_cache_in_batches_and_says_so(
 
     monkeypatch.setattr(summary, "BACKGROUND_OVER", 10)
     monkeypatch.setattr(summary, "BACKGROUND_BATCH", 100)
-    monkeypatch.setattr(cli._SummaryProgress, "EVERY_SECONDS", 0.0)
+    monkeypatch.setattr(cli.SummaryProgress, "EVERY_SECONDS", 0.0)
     assert cli.main(["--db", str(stale), "search", "olmo", "--format", "json"]) == 0
     out, err = capsys.readouterr()
     lines = [line for line in err.splitlines() if "Updating release summaries" in line]

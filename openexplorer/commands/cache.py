@@ -146,7 +146,7 @@ def _export(args: argparse.Namespace, open_cache: Any) -> int:
 
 def _restore(args: argparse.Namespace, open_cache: Any) -> int:
     from openexplorer.store import recovery
-    from openexplorer.cli import UsageError
+    from openexplorer.commands._output import UsageError
 
     if not args.file.exists():
         raise UsageError(f"{args.file}: no such file")

@@ -28,22 +28,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _hub_data(cache: Any, release_id: str) -> dict[str, Any] | None:
-    """The Hub record's data of the release (for its EU gating flag), if it has one."""
-    row = cache.conn.execute(
-        "SELECT data FROM records WHERE release_id = ? AND source = 'hub' "
-        "ORDER BY assessed_date DESC LIMIT 1", (release_id,)).fetchone()
-    if not row or not row[0]:
-        return None
-    try:
-        data = json.loads(row[0])
-    except ValueError:
-        return None
-    return data if isinstance(data, dict) else None
+    """The data of the release's newest Hub record (for its EU gating flag), if it has one."""
+    hub = [r for r in cache.records_for(release_id)
+           if r["source"] == "hub" and r["release_id"] == release_id]
+    newest = max(hub, key=lambda r: r["assessed_date"] or "", default=None)
+    data = newest["data"] if newest is not None else None
+    return data if isinstance(data, dict) and data else None
 
 
 def run(args: argparse.Namespace, open_cache: Any) -> int:
     from openexplorer.analyses import euaiact
-    from openexplorer.cli import UsageError
+    from openexplorer.commands._output import UsageError
     from openexplorer.views.release import release_view
 
     try:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from collections.abc import Callable
 from typing import Any
+
+from openexplorer.commands._output import emit, read_card_file
 
 COMMAND = "frameworks"
 HELP = ("one release under MOF, the index, OSAID, OSI's validation, FMTI and Epoch, side by side, "
@@ -23,10 +24,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, open_cache: Callable[[], Any]) -> int:
     from openexplorer.analyses import crossframework
     from openexplorer.analyses import openwashing
-    from openexplorer.cli import UsageError
+    from openexplorer.commands._output import UsageError
     from openexplorer.views.release import release_view
 
-    card = _read_card(args.card)
+    card = read_card_file(args.card)
     cache = open_cache()
     release_id = cache.resolve(args.id)
     if release_id is None:
@@ -39,17 +40,6 @@ def run(args: argparse.Namespace, open_cache: Callable[[], Any]) -> int:
         text = json.dumps(out, ensure_ascii=False, indent=2, default=str)
     else:
         text = crossframework.markdown(result, washing, cache.get_meta("snapshot_built"))
-    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    emit(text)
     return 0
 
-
-def _read_card(path: str | None) -> str | None:
-    from openexplorer.cli import UsageError
-
-    if not path:
-        return None
-    try:
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            return handle.read()
-    except OSError as exc:
-        raise UsageError(f"--card {path}: {exc.strerror or exc}") from exc

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from collections.abc import Callable
 from typing import Any
 
-from openexplorer.commands.frameworks import _read_card
+from openexplorer.commands._output import emit, read_card_file
 
 COMMAND = "openwashing"
 HELP = ("openness claims (\"open source\", \"fully open\", \"open weights\"…) next to the "
@@ -31,14 +30,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, open_cache: Callable[[], Any]) -> int:
     from openexplorer.analyses import openwashing
-    from openexplorer.cli import UsageError
+    from openexplorer.commands._output import UsageError
     from openexplorer.views.release import release_view
 
     if args.limit is not None and args.limit < 1:
         raise UsageError("--limit must be at least 1")
     if args.card and not args.id:
         raise UsageError("--card needs the id of the release the card belongs to")
-    card = _read_card(args.card)
+    card = read_card_file(args.card)
     cache = open_cache()
     snapshot = cache.get_meta("snapshot_built")
     if args.id:
@@ -47,24 +46,20 @@ def run(args: argparse.Namespace, open_cache: Callable[[], Any]) -> int:
             raise UsageError(f"unknown release: {args.id!r} (try: openexplorer search {args.id})")
         result = openwashing.check(release_view(cache, release_id), card)
         if args.format == "json":
-            _emit(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+            emit(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         elif args.format == "markdown":
-            _emit(openwashing.markdown(result, snapshot))
+            emit(openwashing.markdown(result, snapshot))
         else:
-            _emit(_one_table(result))
+            emit(_one_table(result))
         return 0
     results = openwashing.ranking(cache, args.limit)
     if args.format == "json":
-        _emit(json.dumps([r.to_dict() for r in results], ensure_ascii=False, indent=2))
+        emit(json.dumps([r.to_dict() for r in results], ensure_ascii=False, indent=2))
     elif args.format == "markdown":
-        _emit(openwashing.markdown(results, snapshot))
+        emit(openwashing.markdown(results, snapshot))
     else:
-        _emit(_ranking_table(results))
+        emit(_ranking_table(results))
     return 0
-
-
-def _emit(text: str) -> None:
-    sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
 
 def _one_table(result: Any) -> str:
@@ -87,7 +82,7 @@ def _one_table(result: Any) -> str:
 
 
 def _ranking_table(results: list[Any]) -> str:
-    from openexplorer.cli import _table
+    from openexplorer.commands._output import table
 
     rows = []
     for rank, r in enumerate(results, 1):
@@ -95,4 +90,4 @@ def _ranking_table(results: list[Any]) -> str:
         rows.append({"#": rank, "id": r.release_id, "name": r.name, "gap": r.gap,
                      "claim": f"\"{top.phrase}\" ({top.source})" if top else "",
                      "flags": len(r.flags), "licence": r.license})
-    return _table(rows, ["#", "id", "name", "gap", "claim", "flags", "licence"])
+    return table(rows, ["#", "id", "name", "gap", "claim", "flags", "licence"])

@@ -24,7 +24,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, open_cache: Any) -> int:
     from openexplorer.ui import reportpack
-    from openexplorer.cli import UsageError
+    from openexplorer.commands._output import UsageError
     from openexplorer.analyses.compare import MAX_RELEASES, MIN_RELEASES, CompareError
 
     if not MIN_RELEASES <= len(args.ids) <= MAX_RELEASES:

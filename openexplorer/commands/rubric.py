@@ -56,7 +56,7 @@ def _rank(rank: int | None, change: int | None) -> str:
 
 def run(args: argparse.Namespace, open_cache: Any) -> int:
     from openexplorer.analyses import rubric
-    from openexplorer.cli import UsageError
+    from openexplorer.commands._output import UsageError
 
     if args.limit is not None and args.limit < 1:
         raise UsageError("--limit must be at least 1")

@@ -51,7 +51,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, open_cache: Any) -> int:
     from openexplorer.analyses import watchlist
-    from openexplorer.cli import UsageError
+    from openexplorer.commands._output import UsageError
 
     cache = open_cache()
     try:

@@ -5,7 +5,7 @@ listing (``search``/``author``, pages of expanded metadata, no request per model
 (``model_info``), or, with neither, every release whose Hub data is older than ``stale_after``
 (:func:`due_ids`) — fetches each card (and the licences of the datasets it names), turns each
 model into a Hub record (:func:`openexplorer.hub.evidence.record_from_hub`) and writes the records
-in batches, one ``store.ingest`` (one transaction) per batch, on its own connection: it runs on
+in batches, one ``store.ingest.ingest`` (one transaction) per batch, on its own connection: it runs on
 a worker thread and is the only writer. The cache logs every fact that changed.
 
 What can go wrong, and what happens then:
@@ -23,33 +23,53 @@ What can go wrong, and what happens then:
 * ``should_stop()`` → checked between models (and during waits): batches already written stay,
   the batch being collected is dropped (nothing half-done is written), ``report.cancelled``.
 
-Budget: the Hub allows so many API calls per 5 minutes (anonymous 500, free 1,000, PRO 2,500;
-resolvers, i.e. card downloads, 3,000 / 5,000 / 12,000). A :class:`RequestBudget` per bucket
-counts every request in a sliding 5-minute window and waits before one that would go over
-:data:`BUDGET_SHARE` of the tier's limit. The tier is ``free`` when a token is set, else
-``anonymous``; ``RefreshRequest.tier`` or ``.api_budget`` override it.
+Budget and retries: :mod:`openexplorer.hub.policy` (a :class:`RequestBudget` per bucket, API
+and resolver). The tier is ``free`` when a token is set, else ``anonymous``;
+``RefreshRequest.tier`` or ``.api_budget`` override it.
+
+Nothing here prints: progress goes to ``on_progress``, the outcome is the returned
+:class:`RefreshReport` (``openexplorer refresh`` prints both, :mod:`openexplorer.commands.refresh`).
 """
 
 from __future__ import annotations
 
 import logging
-import shutil
 import sqlite3
-import sys
 import time
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, NamedTuple, TextIO
+from typing import Any, NamedTuple
 
-from openexplorer.hub import evidence as hub_evidence
-from openexplorer.db.cache import Cache, CacheError
-from openexplorer.hub.client import HubClient, HubError, ModelInfo, rate_limit_state
 from openexplorer.core.records import ImportResult, SourceRecord
 from openexplorer.store.ingest import ingest
 from openexplorer.store.writes import rekey_release
+from openexplorer.db.cache import Cache, CacheError
+from openexplorer.hub import evidence as hub_evidence
+from openexplorer.hub.client import HubClient, HubError, ModelInfo
+from openexplorer.hub.transport import proxy_settings_problem
+from openexplorer.hub.policy import (
+    MAX_WAIT,
+    RequestBudget,
+    budget_for,
+    rate_limit_state,
+    retry_delay,
+)
+
+__all__ = [
+    "BACKOFF_KINDS",
+    "DEFAULT_STALE_AFTER",
+    "PHASES",
+    "RefreshFailure",
+    "RefreshProgress",
+    "RefreshReport",
+    "RefreshRequest",
+    "RequestBudget",  # from openexplorer.hub.policy, where it lives
+    "budget_for",  # likewise
+    "due_ids",
+    "refresh",
+]
 
 log = logging.getLogger(__name__)
 
@@ -60,20 +80,6 @@ DEFAULT_STALE_AFTER = timedelta(days=7)
 #: made private or unreadable; never a rate limit or a network failure).
 BACKOFF_KINDS = frozenset({"not_found", "gated", "unauthorized", "malformed"})
 BACKOFF_MAX_DAYS = 90.0
-#: The Hub's rate-limit window, seconds.
-WINDOW_SECONDS = 300.0
-#: API calls per window by plan (Hub docs, "Rate limits", September 2025).
-API_BUDGETS = {"anonymous": 500, "free": 1000, "pro": 2500}
-#: Resolver calls (file downloads: cards) per window by plan.
-RESOLVER_BUDGETS = {"anonymous": 3000, "free": 5000, "pro": 12000}
-#: Share of a tier's limit we allow ourselves (the user's other tools share the same budget).
-BUDGET_SHARE = 0.9
-#: Attempts per request (the first included) by kind of failure; other kinds are not retried.
-MAX_ATTEMPTS = {"rate_limited": 5, "server": 4, "timeout": 3}
-BACKOFF_BASE = 1.0
-BACKOFF_MAX = 30.0
-#: The longest single wait the Hub may ask for; longer ends the run ("try again later").
-MAX_WAIT = 300.0
 #: Seconds the connectivity check may take.
 REACHABLE_TIMEOUT = 1.0
 #: Datasets per model whose licence is looked up (the rest stay "unknown").
@@ -167,76 +173,6 @@ class RefreshReport:
         return ", ".join(parts)
 
 
-class RequestBudget:
-    """At most ``limit`` calls in any sliding ``window`` seconds: :meth:`acquire` before each.
-
-    ``clock`` and ``sleep`` are injectable. When ``sleep`` does not move ``clock`` (a test's
-    no-op sleep), the time slept is added to the budget's own idea of the time, so it never
-    loops and never goes over.
-    """
-
-    def __init__(self, limit: int, window: float = WINDOW_SECONDS, *,
-                 clock: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
-        if limit < 1:
-            raise ValueError("a request budget needs a limit of at least 1")
-        self.limit = int(limit)
-        self.window = float(window)
-        self._clock = clock
-        self._sleep = sleep
-        self._stamps: deque[float] = deque()
-        self._skew = 0.0
-        self._not_before: float | None = None
-        self.waited = 0.0
-
-    def _now(self) -> float:
-        return self._clock() + self._skew
-
-    def _expire(self, now: float) -> None:
-        while self._stamps and self._stamps[0] <= now - self.window:
-            self._stamps.popleft()
-
-    def delay(self) -> float:
-        """Seconds the next call would wait now."""
-        now = self._now()
-        self._expire(now)
-        wait = 0.0
-        if len(self._stamps) >= self.limit:
-            wait = self._stamps[len(self._stamps) - self.limit] + self.window - now
-        if self._not_before is not None and self._not_before > now:
-            wait = max(wait, self._not_before - now)
-        return max(0.0, wait)
-
-    def acquire(self) -> float:
-        """Wait until one more call fits, count it, return the seconds waited."""
-        wait = self.delay()
-        if wait > 0:
-            before = self._now()
-            self._sleep(wait)
-            self.waited += wait
-            self._skew += max(0.0, before + wait - self._now())
-            self._expire(self._now())
-        self._stamps.append(self._now())
-        return wait
-
-    def observe(self, remaining: int, reset_in: float) -> None:
-        """The Hub's own count (``RateLimit`` header): none left means wait for its reset."""
-        if remaining <= 0 and reset_in > 0:
-            self._not_before = self._now() + min(reset_in, self.window)
-
-    @property
-    def used(self) -> int:
-        self._expire(self._now())
-        return len(self._stamps)
-
-
-def budget_for(tier: str, bucket: str = "api") -> int:
-    table = API_BUDGETS if bucket == "api" else RESOLVER_BUDGETS
-    if tier not in table:
-        raise ValueError(f"unknown Hub plan {tier!r}; one of {sorted(table)}")
-    return max(1, int(table[tier] * BUDGET_SHARE))
-
-
 # -- staleness ----------------------------------------------------------------------------------
 
 def due_ids(cache: Cache, older_than: timedelta, now: datetime, *,
@@ -269,7 +205,7 @@ def due_ids(cache: Cache, older_than: timedelta, now: datetime, *,
     values = {"cutoff": cutoff, "now": now.astimezone(UTC).isoformat(),
               "days": older_than.total_seconds() / 86400, "most": BACKOFF_MAX_DAYS}
     wanted = limit if limit is not None and limit > 0 else None
-    rows = wanted and wanted * 2  # room for releases that share a Hub id
+    rows = wanted * 2 if wanted else None  # room for releases that share a Hub id
     while True:
         found = cache.conn.execute(sql + (" LIMIT :rows" if rows else ""),
                                    {**values, "rows": rows}).fetchall()
@@ -279,7 +215,7 @@ def due_ids(cache: Cache, older_than: timedelta, now: datetime, *,
             if hub_id.lower() not in seen:
                 seen.add(hub_id.lower())
                 out.append(hub_id)
-        if wanted is None or len(out) >= wanted or len(found) < rows:
+        if wanted is None or rows is None or len(out) >= wanted or len(found) < rows:
             return out[:wanted] if wanted else out
         rows *= 4
 
@@ -393,14 +329,8 @@ class _Run:
 
     def retry_delay(self, exc: HubError, attempt: int, subject: str) -> float | None:
         """Seconds to wait before trying again, or None to give up."""
-        if attempt >= MAX_ATTEMPTS.get(exc.kind, 1):
-            return None
-        backoff = min(BACKOFF_MAX, BACKOFF_BASE * 2 ** (attempt - 1))
-        if exc.kind == "rate_limited":
-            wait = exc.retry_after if exc.retry_after is not None else min(BACKOFF_MAX, 5 * backoff)
-        else:
-            wait = max(backoff, exc.retry_after or 0.0)  # a 503 may say when to come back
-        if wait > MAX_WAIT:
+        wait = retry_delay(exc.kind, attempt, exc.retry_after)
+        if wait is not None and wait > MAX_WAIT:
             raise _Abort(RefreshFailure(
                 subject, exc.kind, f"the Hub asks us to wait {wait:.0f} s; try again later"))
         return wait
@@ -448,7 +378,9 @@ class _Run:
                     return report  # nothing due, nothing asked: no network at all
                 with self.client.observe(self.before_request, self.after_response):
                     if not self.client.reachable(timeout=REACHABLE_TIMEOUT):
-                        self.fail("*", "unreachable",
+                        problem = proxy_settings_problem()
+                        self.fail("*", "unreachable", f"{problem}; nothing was refreshed"
+                                  if problem else
                                   f"the Hugging Face Hub at {self.client.endpoint} did not answer "
                                   f"within {REACHABLE_TIMEOUT:g} s; nothing was refreshed")
                         return report
@@ -715,114 +647,9 @@ class _Run:
 
     def _follow_renames(self) -> None:
         """A release known under a repo's old name takes the new one (no second release)."""
+        cache = self.cache
+        assert cache is not None
         for old, new in self.report.renamed.items():
             old_id, new_id = old.lower(), new.lower()
-            if old_id != new_id and self.cache.release(old_id) and not self.cache.release(new_id):
-                rekey_release(self.cache, old_id, new_id)
-
-
-# -- the command line -----------------------------------------------------------------------------
-
-class _TerminalProgress:
-    """A progress line on a terminal (``\\r``), or one line per batch written elsewhere."""
-
-    def __init__(self, stream: TextIO) -> None:
-        self.stream = stream
-        self.tty = bool(getattr(stream, "isatty", lambda: False)())
-        self.shown = False
-        self.width = max(40, min(120, shutil.get_terminal_size((80, 20)).columns - 1))
-
-    def __call__(self, p: RefreshProgress) -> None:
-        if self.tty:
-            if p.phase == "done":
-                return
-            if p.total:
-                filled = int(20 * min(p.done, p.total) / p.total)
-                bar = f"[{'#' * filled}{'.' * (20 - filled)}] {p.done}/{p.total}"
-            else:
-                bar = f"{p.done} models"
-            label = {"waiting": "waiting (rate limit)", "writing": "writing"}.get(p.phase,
-                                                                               p.current_id or "")
-            line = f"refresh {bar} {label}"[: self.width]
-            self.stream.write("\r" + line.ljust(self.width))
-            self.stream.flush()
-            self.shown = True
-        elif p.phase == "writing":
-            total = f" of {p.total}" if p.total else ""
-            self.stream.write(f"refresh: {p.done}{total} models fetched, writing\n")
-            self.stream.flush()
-
-    def close(self) -> None:
-        if self.tty and self.shown:
-            self.stream.write("\r" + " " * self.width + "\r")
-            self.stream.flush()
-
-
-def run_from_cli(args: Any, cache: Cache, *, stream: TextIO | None = None,
-                 client: HubClient | None = None) -> int:
-    """``openexplorer refresh [--search Q] [--author A] [--ids ID...] [--limit N]``.
-
-    Returns 0 when all went well (or some models failed: a warning says which), 1 when offline,
-    when the Hub was unreachable or when everything failed, 130 on Ctrl-C.
-    """
-    from openexplorer.hub.client import is_offline
-
-    out = stream or sys.stderr
-    if is_offline():
-        out.write("openexplorer refresh: offline mode is on (HF_HUB_OFFLINE is set); the Hub was "
-                  "not contacted\n")
-        return 1
-    if cache.path is None:
-        out.write("openexplorer refresh: this cache is in memory; give --db a file\n")
-        return 1
-    limit = getattr(args, "limit", None)
-    if limit is not None and limit < 1:
-        out.write("openexplorer refresh: --limit must be at least 1\n")
-        return 2
-    request = RefreshRequest(search=getattr(args, "search", None),
-                             author=getattr(args, "author", None),
-                             ids=tuple(getattr(args, "ids", None) or ()), limit=limit)
-    client = client or HubClient()
-    progress = _TerminalProgress(out)
-    try:
-        report = refresh(client, cache.path, request, on_progress=progress)
-    except KeyboardInterrupt:
-        progress.close()
-        out.write("openexplorer refresh: interrupted; batches already written are kept\n")
-        return 130
-    progress.close()
-    return _print_report(report, client, out)
-
-
-def _print_report(report: RefreshReport, client: HubClient, out: TextIO) -> int:
-    if report.unreachable:
-        out.write(f"openexplorer refresh: {report.failed[0].message}\n")
-        return 1
-    seconds = ((report.finished or report.started) - report.started).total_seconds()
-    if report.requested == 0 and not report.failed:
-        out.write("openexplorer refresh: nothing to refresh (no model matched or none is due)\n")
-        return 0
-    out.write(
-        f"refreshed {report.updated} of {report.requested} models from {client.endpoint} in "
-        f"{seconds:.1f} s: {report.changes} facts changed, {report.unchanged} unchanged, "
-        f"{report.calls} requests"
-        + (f", {report.waited:.0f} s waiting for rate limits" if report.waited >= 1 else "")
-        + "\n")
-    out.writelines(f"  renamed on the Hub: {old} -> {new}\n"
-                   for old, new in sorted(report.renamed.items()))
-    out.writelines(f"  note: {line}\n" for line in report.warnings)
-    if report.stopped:
-        out.write(f"warning: the refresh stopped early: {report.stopped}\n")
-    if report.failed:
-        models = [f for f in report.failed if f.id != "*"]
-        out.write(f"warning: {len(models)} of {report.requested} models could not be refreshed "
-                  "(their cached data is unchanged):\n")
-        out.writelines(f"  {failure.id}: {failure.kind}: {failure.message}\n"
-                       for failure in report.failed)
-    if report.cancelled:
-        out.write("openexplorer refresh: cancelled\n")
-        return 1
-    if report.failed and report.updated == 0:
-        return 1
-    return 0
-
+            if old_id != new_id and cache.release(old_id) and not cache.release(new_id):
+                rekey_release(cache, old_id, new_id)

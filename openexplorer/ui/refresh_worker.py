@@ -29,7 +29,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QObject, QSettings, QThread, QTimer, Signal, Slot
 
 from openexplorer.core import settings as user_settings
-from openexplorer.ui.redaction import redact
+from openexplorer.hub.redaction import redact
 
 log = logging.getLogger(__name__)
 
