@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from openexplorer.analyses import euaiact
+from openexplorer.analyses import euaiact, euaiact_memo
 from openexplorer.db.cache import Cache
 from openexplorer.cli import main
 from openexplorer.hub.evidence import record_from_hub
@@ -85,7 +85,7 @@ def test_a_model_above_1e25_flop_shows_the_systemic_risk_line(cache):
     assert "presumed systemic risk" in risk.text
     assert "the open-source exemption does not apply" in risk.text
     assert result.verdict == "fail"
-    memo = euaiact.memo_markdown(result, release_view(cache, release_id), "2026-06-01")
+    memo = euaiact_memo.memo_markdown(result, release_view(cache, release_id), "2026-06-01")
     assert "the open-source exemption does not apply" in memo
     assert "× 10^25 FLOP" in memo
 
@@ -102,7 +102,7 @@ def test_a_model_below_1e25_flop_is_not_presumed(cache):
 def test_memo_is_dated_marked_not_legal_advice_and_cites_its_sources(cache):
     view = release_view(cache, "allenai/olmo-7b")
     result = euaiact.precheck(view, today=TODAY)
-    memo = euaiact.memo_markdown(result, view, "2026-06-01")
+    memo = euaiact_memo.memo_markdown(result, view, "2026-06-01")
     head = memo[:600]
     assert "not legal advice" in head.lower()  # prominently: before anything else
     assert "2026-07-01" in head  # the memo date
@@ -305,7 +305,7 @@ def test_a_licence_gated_weights_cell_is_not_unpublished(shared_data):
 def test_the_guidelines_are_cited(cache):
     view = release_view(cache, "allenai/olmo-7b")
     result = euaiact.precheck(view, today=TODAY)
-    memo = euaiact.memo_markdown(result, view, "2026-06-01")
+    memo = euaiact_memo.memo_markdown(result, view, "2026-06-01")
     assert euaiact.GUIDELINES_URL in memo and "C(2025) 5045" in memo
     assert result.to_dict()["guidelines"]["url"] == euaiact.GUIDELINES_URL
 

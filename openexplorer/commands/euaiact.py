@@ -37,7 +37,7 @@ def _hub_data(cache: Any, release_id: str) -> dict[str, Any] | None:
 
 
 def run(args: argparse.Namespace, open_cache: Any) -> int:
-    from openexplorer.analyses import euaiact
+    from openexplorer.analyses import euaiact, euaiact_memo
     from openexplorer.commands._output import UsageError
     from openexplorer.views.release import release_view
 
@@ -56,7 +56,7 @@ def run(args: argparse.Namespace, open_cache: Any) -> int:
     check = euaiact.precheck(view, today=today, hub_data=_hub_data(cache, release_id),
                              epoch=euaiact.linked_epoch(cache, view))
     snapshot = cache.get_meta("snapshot_built")
-    memo = euaiact.memo_markdown(check, view, snapshot)
+    memo = euaiact_memo.memo_markdown(check, view, snapshot)
     if out is not None:
         if out.suffix.lower() == ".pdf":
             try:

@@ -45,7 +45,7 @@ from PySide6.QtWidgets import (
 )
 
 from openexplorer import __version__
-from openexplorer.analyses import euaiact
+from openexplorer.analyses import euaiact, euaiact_memo
 from openexplorer.ui.charts import ensure_app, text_color_on
 from openexplorer.ui.theme import STATUS_COLORS
 
@@ -312,7 +312,7 @@ class EuAiActPanel(QWidget):
         """The memo as Markdown (empty when no release is shown)."""
         if self._check is None or self._view is None:
             return ""
-        return euaiact.memo_markdown(self._check, self._view, self._snapshot_date)
+        return euaiact_memo.memo_markdown(self._check, self._view, self._snapshot_date)
 
     @Slot()
     def copy_markdown(self) -> None:
