@@ -117,7 +117,8 @@ def _extension_commands() -> list[Any]:
 def _open(args: argparse.Namespace, *, seed: bool = True) -> Any:
     from openexplorer.store.cache_file import open_cache
 
-    return open_cache(args.db, seed=seed, summary_progress=_SummaryProgress(sys.stderr))
+    return open_cache(args.db, seed=seed, summary_progress=_SummaryProgress(sys.stderr),
+                      notify=lambda line: print(f"openexplorer: {line}", file=sys.stderr))
 
 
 class _SummaryProgress:
@@ -327,6 +328,8 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if getattr(args, "db", None) == "":
+        parser.error("--db needs a file name (leave --db out for your user cache)")
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
     if args.command is None:
