@@ -458,6 +458,9 @@ def _replace_empty(path: Path, state: FileState, say: Callable[[str], None]) -> 
             if not data.empty:
                 restored = restore_user_data(cache, data)
             seal(cache)
+        if inspect(path).kind != "empty":  # another process replaced it meanwhile: theirs
+            discard(built)
+            return
         aside = swap_in(built, path)
     except BaseException:
         discard(built)
