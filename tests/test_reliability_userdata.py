@@ -245,7 +245,8 @@ def read_only_folder(folder: Path) -> Iterator[None]:
             pytest.skip("running as root, and a bind mount cannot be made read-only here")
         yield
     finally:
-        subprocess.run(["umount", str(folder)], capture_output=True, check=False)
+        # Lazily: the commands' connections may still hold the files open until collected.
+        subprocess.run(["umount", "--lazy", str(folder)], capture_output=True, check=False)
 
 
 def test_a_cache_in_a_read_only_folder_can_still_be_read(
