@@ -70,12 +70,15 @@ def build_parser() -> argparse.ArgumentParser:
 def _open(args: argparse.Namespace, *, seed: bool = True) -> Any:
     from openexplorer.store.cache_file import open_cache
 
-    return open_cache(args.db, seed=seed, summary_progress=SummaryProgress(sys.stderr))
+    return open_cache(args.db, seed=seed, summary_progress=SummaryProgress(sys.stderr),
+                      notify=lambda line: print(f"openexplorer: {line}", file=sys.stderr))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if getattr(args, "db", None) == "":
+        parser.error("--db needs a file name (leave --db out for your user cache)")
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
     if args.command is None:

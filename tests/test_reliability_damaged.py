@@ -165,10 +165,12 @@ def test_a_sound_cache_is_not_rebuilt_without_force(db: Path,
                                                     capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["--db", str(db), "cache", "check"]) == 0
     assert "the cache is sound" in capsys.readouterr().out
-    assert cli.main(["--db", str(db), "cache", "rebuild"]) == 1
+    before = sha256(db)
+    # Refused as asked (2: add --force), not "the cache could not be used" (1).
+    assert cli.main(["--db", str(db), "cache", "rebuild"]) == 2
     assert "not damaged" in capsys.readouterr().err
-    assert sorted(p.name for p in db.parent.iterdir()) == ["cache.sqlite",
-                                                           "cache.user-data.json"]
+    assert sha256(db) == before  # neither the check nor the refusal wrote anything
+    assert sorted(p.name for p in db.parent.iterdir()) == ["cache.sqlite"]
 
 
 def test_the_command_line_never_shows_a_traceback_for_a_damaged_cache(db: Path) -> None:

@@ -1,8 +1,10 @@
 """``openexplorer cache``: check the cache, rebuild a damaged one, save and restore your own data.
 
-``cache check`` (exit 0 when the file is sound, 1 otherwise), ``cache rebuild [--force]`` (keep the
-damaged file aside, export your corrections and watchlist, build a new cache from the bundled
-snapshot, restore them into it), ``cache export-user FILE`` (your corrections, watchlist and
+``cache check`` (exit 0 when the file is sound, 1 otherwise), ``cache rebuild [--force]`` (build a
+new cache from the bundled snapshot beside the damaged one, restore your corrections and
+watchlist into it, export them, then swap it in, the damaged file kept aside; exit 0 when
+rebuilt, 2 when refused because the cache is sound and --force was not given, 1 when it could
+not be done and the cache was left as it was), ``cache export-user FILE`` (your corrections, watchlist and
 rubric profiles as JSON; also from a damaged cache, as much as can be read) and
 ``cache restore-user FILE``.
 A cache written by a newer OpenExplorer is never rebuilt.
@@ -34,9 +36,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     check.add_argument("--format", choices=["text", "json"], default="text")
     rebuild = actions.add_parser(
         "rebuild", help="rebuild a damaged cache from the bundled snapshot",
-        description="Rebuild a damaged cache from the bundled snapshot. The damaged file is "
+        description="Rebuild a damaged cache from the bundled snapshot. The new cache is built "
+        "beside the damaged one and takes its place only when complete; the damaged file is "
         "renamed (never deleted), your corrections and watchlist are exported beside it and "
-        "restored into the new cache.")
+        "restored into the new cache. Exit status 0 when rebuilt; 2 when refused (the cache is "
+        "sound: --force rebuilds it anyway); 1 when it could not be done (a newer version's "
+        "cache, a full disk: the cache is then left as it was).")
     _db(rebuild)
     rebuild.add_argument("--force", action="store_true",
                          help="rebuild even a cache that is not damaged (the old file is kept)")
@@ -70,21 +75,34 @@ def run(args: argparse.Namespace, open_cache: Any) -> int:
 
 def _check(args: argparse.Namespace, open_cache: Any) -> int:
     from openexplorer.db.cache import CacheError, SchemaTooNewError
-    from openexplorer.store.cache_file import DamagedCacheError
+    from openexplorer.store.cache_file import DamagedCacheError, inspect
     from openexplorer.store.cache_file import open_cache as open_path
 
     path = _path(args)
     result: dict[str, Any] = {"path": str(path)}
-    if not path.exists():
+    state = inspect(path)
+    if state.kind == "missing":
         result.update(status="missing", message="no cache yet: it is created from the bundled "
                       "snapshot on first use")
+    elif state.kind == "empty":
+        result.update(status="empty", message=(
+            f"{path} is not a usable OpenExplorer cache: {state.detail}. The next start keeps "
+            "it aside, builds a new one and restores your data from the copy beside it; or: "
+            f"openexplorer --db {path} cache rebuild"))
+    elif state.kind == "incomplete":
+        result.update(status="damaged", missing_tables=list(state.missing),
+                      message=str(DamagedCacheError(path, state.detail)))
+    elif state.kind == "foreign":
+        result.update(status="unusable", message=f"{path}: {state.detail}; it was left as it is")
     else:
         try:
-            with open_path(path, seed=False, check="always") as cache:
+            with open_path(path, seed=False, check="always", backup=False,
+                           notify=lambda line: None) as cache:
                 result.update(status="ok", message="the cache is sound",
                               schema=cache.schema_version(),
                               releases=cache.count("releases"), records=cache.count("records"),
-                              snapshot=cache.get_meta("snapshot_built"))
+                              snapshot=cache.get_meta("snapshot_built"),
+                              readonly=cache.readonly)
         except DamagedCacheError as exc:
             result.update(status="damaged", message=str(exc))
         except SchemaTooNewError as exc:
@@ -96,7 +114,8 @@ def _check(args: argparse.Namespace, open_cache: Any) -> int:
     else:
         if result["status"] == "ok":
             print(f"{path}: the cache is sound (schema {result['schema']}, "
-                  f"{result['releases']} releases, {result['records']} records)")
+                  f"{result['releases']} releases, {result['records']} records"
+                  + ("; read-only here" if result["readonly"] else "") + ")")
         elif result["status"] == "missing":
             print(f"{path}: {result['message']}")
         else:
@@ -108,7 +127,11 @@ def _rebuild(args: argparse.Namespace, open_cache: Any) -> int:
     from openexplorer.store import recovery
 
     path = _path(args)
-    report = recovery.rebuild(path, restore=not args.no_restore, force=args.force)
+    try:
+        report = recovery.rebuild(path, restore=not args.no_restore, force=args.force)
+    except recovery.RebuildRefused as exc:
+        print(f"openexplorer cache rebuild: {exc}", file=sys.stderr)
+        return 2
     for line in report.lines():
         print(line, file=sys.stderr)
     if report.export and args.no_restore:

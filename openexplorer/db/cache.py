@@ -31,14 +31,21 @@ from typing import Any, TypeVar
 
 from openexplorer.core.records import Assessment
 from openexplorer.db import schema
-from openexplorer.db.errors import CacheBusyError, CacheError, SchemaTooNewError
+from openexplorer.db.errors import (
+    CacheBusyError,
+    CacheError,
+    CacheReadOnlyError,
+    MissingTablesError,
+    SchemaTooNewError,
+)
 from openexplorer.db.fts import SEARCH_KEY_ROWID_MASK, popularity_of, quote_fts
 from openexplorer.db.record_links import link_commit, urls_read
 from openexplorer.db.schema import SCHEMA_VERSION
 
 __all__ = [
     "BUSY_TIMEOUT_MS", "FAMILY_RELEASES_LIMIT", "SCHEMA_VERSION", "SEARCH_KEY_ROWID_MASK",
-    "Cache", "CacheBusyError", "CacheError", "SchemaTooNewError", "iter_batches",
+    "Cache", "CacheBusyError", "CacheError", "CacheReadOnlyError", "MissingTablesError",
+    "SchemaTooNewError", "connect_readonly", "iter_batches",
     "popularity_of", "quote_fts",
 ]
 
@@ -48,6 +55,28 @@ BUSY_TIMEOUT_MS = 10_000
 FAMILY_RELEASES_LIMIT = 200
 
 _T = TypeVar("_T")
+
+
+def connect_readonly(path: Path, *, immutable: bool = False) -> sqlite3.Connection:
+    """A read-only connection to the file at ``path``, which is never written: SQLite's
+    ``mode=ro``, or ``immutable=1`` when that cannot read (a WAL file whose ``-shm`` cannot be
+    created or opened, in a folder that cannot be written) or when asked (``immutable``: reads
+    the main file alone and creates no ``-wal``/``-shm`` beside it, as ``mode=ro`` does for a
+    WAL file). :class:`CacheError` when there is no such file."""
+    if not path.exists():
+        raise CacheError(f"{path}: no such cache file")
+    uri = path.resolve().as_uri()
+    if immutable:
+        return sqlite3.connect(f"{uri}?immutable=1", uri=True, check_same_thread=False)
+    conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, check_same_thread=False)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return conn
+    except sqlite3.OperationalError as exc:
+        conn.close()
+        if "unable to open" not in str(exc) and "readonly" not in str(exc):
+            raise
+    return sqlite3.connect(f"{uri}?immutable=1", uri=True, check_same_thread=False)
 
 
 class _Database:
@@ -63,29 +92,46 @@ class _Database:
 class Cache:
     """The SQLite cache. Open with :meth:`open`; use as a context manager to close it."""
 
-    def __init__(self, db: _Database, path: Path | None) -> None:
+    def __init__(self, db: _Database, path: Path | None, *, readonly: bool = False) -> None:
         self.db = db
         self.path = path
+        #: Opened read-only (:meth:`open`): every write is refused with CacheReadOnlyError.
+        self.readonly = readonly
         self._columns_cache: tuple[int, list[str]] | None = None
 
     # -- opening -------------------------------------------------------------------------------
 
     @classmethod
     def open(cls, path: str | Path, *, readonly: bool = False) -> Cache:
-        """Open (creating if needed) the cache at ``path`` and bring its schema up to date."""
+        """Open (creating if needed) the cache at ``path`` and bring its schema up to date.
+
+        The file is checked to be an OpenExplorer cache (:func:`openexplorer.db.schema.check_ours`)
+        before anything writes to it, even the switch to WAL: a foreign, newer or incomplete file
+        stays byte for byte as it was. ``readonly`` opens it with SQLite's ``mode=ro`` (for a
+        folder that cannot be written), or ``immutable`` where even that cannot be had (a WAL
+        file whose ``-shm`` cannot be opened): reads work, :meth:`begin_write` raises
+        :class:`CacheReadOnlyError`; a file of an older schema is refused (it cannot be migrated).
+        """
         path = Path(path)
+        if str(path) in ("", "."):
+            raise CacheError("an empty path is not a cache file")
         if not readonly:
             path.parent.mkdir(parents=True, exist_ok=True)
         conn: sqlite3.Connection | None = None
         try:
             if readonly:
-                conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+                conn = connect_readonly(path)
             else:
                 conn = sqlite3.connect(str(path), check_same_thread=False)
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            cache = cls(_Database(conn), path)
+            cache = cls(_Database(conn), path, readonly=readonly)
             # Check before anything writes: a newer or foreign file must stay byte for byte.
-            schema.check_version(conn, path)
+            schema.check_ours(conn, path)
+            if readonly and schema.schema_version(conn) < SCHEMA_VERSION:
+                raise CacheError(
+                    f"{path}: this cache has schema {schema.schema_version(conn)} and needs "
+                    f"updating to {SCHEMA_VERSION}, but it is read-only (its folder or the file "
+                    "cannot be written)")
             if not readonly:
                 conn.execute("PRAGMA journal_mode = WAL")
                 conn.execute("PRAGMA synchronous = NORMAL")
@@ -137,6 +183,8 @@ class Cache:
         up to the busy timeout): one writer at a time, and nothing read inside the transaction
         can be outdated by another writer's commit. :class:`CacheBusyError` when the lock is not
         had in time. Does nothing inside a transaction already begun."""
+        if self.readonly:
+            raise CacheReadOnlyError(self.path)
         if self.conn.in_transaction:
             return
         try:

@@ -7,11 +7,12 @@ is refused before anything writes to it (:class:`openexplorer.db.errors.SchemaTo
 
 from __future__ import annotations
 
+import functools
 import logging
 import sqlite3
 from pathlib import Path
 
-from openexplorer.db.errors import CacheError, SchemaTooNewError
+from openexplorer.db.errors import CacheError, MissingTablesError, SchemaTooNewError
 from openexplorer.db.fts import popularity_sql, text_index_sql
 
 log = logging.getLogger(__name__)
@@ -278,6 +279,45 @@ def check_version(conn: sqlite3.Connection, path: Path | None) -> None:
             f"{path}: schema version {version} is newer than this OpenExplorer "
             f"understands ({SCHEMA_VERSION}); update OpenExplorer or use another cache"
         )
+
+
+def check_ours(conn: sqlite3.Connection, path: Path | None) -> None:
+    """Refuse, before anything writes to it, a file that is not an OpenExplorer cache: a newer
+    one (:class:`SchemaTooNewError`), one of other tables (schema version 0 with tables in it),
+    or one without tables its version has (:class:`MissingTablesError`). Reads only."""
+    check_version(conn, path)
+    version = schema_version(conn)
+    if version == 0:
+        if conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchone():
+            raise CacheError(f"{path}: this SQLite file is not an OpenExplorer cache; "
+                             "it was left as it is")
+        return
+    missing = missing_tables(conn)
+    if missing:
+        raise MissingTablesError(path, missing)
+
+
+@functools.cache
+def expected_tables(version: int = SCHEMA_VERSION) -> frozenset[str]:
+    """The tables a cache of schema ``version`` has (the text index's own tables included):
+    the migrations up to it, run once on an empty database in memory."""
+    conn = sqlite3.connect(":memory:")
+    try:
+        for number in range(1, min(version, SCHEMA_VERSION) + 1):
+            conn.executescript(MIGRATIONS[number - 1])
+        return frozenset(r[0] for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table'"))
+    finally:
+        conn.close()
+
+
+def missing_tables(conn: sqlite3.Connection) -> list[str]:
+    """The tables the file's schema version has that are not in it, by name (empty: all there)."""
+    version = schema_version(conn)
+    if version <= 0:
+        return []
+    present = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    return sorted(expected_tables(version) - present)
 
 
 def migrate(conn: sqlite3.Connection, path: Path | None) -> None:

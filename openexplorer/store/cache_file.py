@@ -21,7 +21,15 @@
   :class:`CacheBusyError`
       another program holds a lock on it for longer than the busy timeout;
   :class:`~openexplorer.db.cache.CacheError`
-      anything else (not an OpenExplorer cache, a folder we may not write to…).
+      anything else (not an OpenExplorer cache, a file that cannot be read…).
+
+What the file is, is found out read-only first (:func:`inspect`), so a file that is not ours is
+never written to. A cache found *empty* (0 bytes, or no tables at all: emptied by a full disk, a
+sync tool, a bad copy) is kept aside like a damaged file, a new one is built beside it from the
+snapshot and swapped in (:func:`build_beside`, :func:`swap_in`), and the user's data is
+restored into it from the newest copy kept beside the cache; ``notify`` is told so. A cache
+missing tables its schema has is damaged. A cache in a folder that cannot be written is opened
+read-only (reading works; refresh, import and restoring data say they are unavailable).
 """
 
 from __future__ import annotations
@@ -31,25 +39,53 @@ import logging
 import os
 import sqlite3
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from openexplorer.core.paths import default_cache_path
-from openexplorer.db.cache import Cache, CacheBusyError, CacheError, SchemaTooNewError
+from openexplorer.db import schema
+from openexplorer.db.cache import (
+    Cache,
+    CacheBusyError,
+    CacheError,
+    CacheReadOnlyError,
+    MissingTablesError,
+    SchemaTooNewError,
+    connect_readonly,
+)
 from openexplorer.search import summary
-from openexplorer.store.userdata import save_backup
+from openexplorer.store.restore import RestoreReport, restore_user_data
+from openexplorer.store.userdata import (
+    RecoveryError,
+    UserData,
+    file_stamp,
+    newest_backup,
+    read_user_data,
+    read_user_data_from,
+    save_backup,
+    unique_path,
+)
 
 log = logging.getLogger(__name__)
 
 __all__ = [
     "CacheBusyError",
     "CacheError",
+    "CacheReadOnlyError",
     "DamagedCacheError",
+    "FileState",
     "SchemaTooNewError",
+    "build_beside",
     "check_integrity",
+    "discard",
+    "inspect",
     "is_busy",
     "is_damage",
     "open_cache",
+    "seal",
+    "set_aside",
+    "swap_in",
 ]
 
 #: Files up to this size are checked on every open (about 0.25 s at the limit); a bigger cache
@@ -57,6 +93,9 @@ __all__ = [
 CHECK_MAX_BYTES = 128 * 1024 * 1024
 #: The temporary file a new cache is built in: ``.<name>.building-<pid>`` beside it.
 BUILDING_INFIX = ".building-"
+#: The temporary file a replacement is built in (:func:`build_beside`), swapped in when complete.
+REBUILDING_INFIX = ".rebuilding-"
+_SIDE_FILES = ("-wal", "-journal", "-shm")  # moved with the main file, -wal first
 
 
 class DamagedCacheError(CacheError):
@@ -133,9 +172,11 @@ def check_integrity(cache: Cache) -> str | None:
         f" (and {len(lines) - 1} more problems)" if len(lines) > 1 else "")
 
 
-def _open_checked(path: Path, *, check: bool | str) -> Cache:
+def _open_checked(path: Path, *, check: bool | str, readonly: bool = False) -> Cache:
     try:
-        cache = Cache.open(path)
+        cache = Cache.open(path, readonly=readonly)
+    except MissingTablesError as exc:
+        raise DamagedCacheError(path, f"tables missing: {', '.join(exc.missing)}") from exc
     except SchemaTooNewError as exc:
         raise SchemaTooNewError(
             f"{exc}. The file was left exactly as it is: a cache from a newer OpenExplorer is "
@@ -176,13 +217,14 @@ def _pid_alive(pid: int) -> bool:
 
 def _remove_stale_builds(path: Path) -> None:
     """Temporary files of first launches that were killed (their process is gone)."""
-    prefix = f".{path.name}{BUILDING_INFIX}"
-    with contextlib.suppress(OSError):
-        for leftover in path.parent.glob(prefix + "*"):
-            pid_text = leftover.name[len(prefix):].split("-")[0]
-            if pid_text.isdigit() and not _pid_alive(int(pid_text)):
-                with contextlib.suppress(OSError):
-                    leftover.unlink()
+    for infix in (BUILDING_INFIX, REBUILDING_INFIX):
+        prefix = f".{path.name}{infix}"
+        with contextlib.suppress(OSError):
+            for leftover in path.parent.glob(prefix + "*"):
+                pid_text = leftover.name[len(prefix):].split("-")[0]
+                if pid_text.isdigit() and not _pid_alive(int(pid_text)):
+                    with contextlib.suppress(OSError):
+                        leftover.unlink()
 
 
 def _move_orphans(path: Path) -> None:
@@ -237,10 +279,224 @@ def create_from_snapshot(path: Path) -> None:
                 Path(f"{building}{suffix}").unlink()
 
 
+@dataclass(frozen=True)
+class FileState:
+    """What a cache file is, found out without writing to it (:func:`inspect`).
+
+    ``kind``: ``missing``; ``empty`` (0 bytes, or a database without a single table);
+    ``ours`` (an OpenExplorer cache with every table its schema version has); ``incomplete``
+    (an OpenExplorer cache missing tables: ``missing`` names them); ``foreign`` (a database of
+    other tables); ``too-new`` (a newer OpenExplorer's); ``unreadable`` (not a database any more,
+    or it cannot be read: ``detail`` says what SQLite or the system said).
+    """
+
+    kind: str
+    detail: str = ""
+    version: int = 0
+    missing: tuple[str, ...] = ()
+    size: int = 0
+
+
+def inspect(path: str | Path) -> FileState:
+    """What the file at ``path`` is, read with a read-only connection (never written).
+
+    Without a ``-wal`` beside it the main file holds everything committed, and it is read as
+    immutable, which creates no ``-wal``/``-shm`` (a damaged or foreign file is left alone,
+    with nothing new beside it); with one, SQLite's ``mode=ro`` reads both."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        return FileState("missing")
+    except OSError as exc:
+        return FileState("unreadable", exc.strerror or str(exc))
+    if size == 0:
+        return FileState("empty", "the file is empty: 0 bytes")
+    try:
+        conn = connect_readonly(path, immutable=not Path(f"{path}-wal").exists())
+    except (sqlite3.Error, CacheError) as exc:
+        return FileState("unreadable", str(exc), size=size)
+    try:
+        version = schema.schema_version(conn)
+        names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    except sqlite3.Error as exc:
+        return FileState("unreadable", str(exc), size=size)
+    finally:
+        conn.close()
+    if version > schema.SCHEMA_VERSION:
+        return FileState("too-new", f"schema version {version}", version, size=size)
+    if version == 0:
+        if not names:
+            return FileState("empty", "the file holds no tables", size=size)
+        return FileState("foreign", "this SQLite file is not an OpenExplorer cache", size=size)
+    missing = tuple(sorted(schema.expected_tables(version) - names))
+    if missing:
+        return FileState("incomplete", f"tables missing: {', '.join(missing)}", version,
+                         missing, size)
+    return FileState("ours", "", version, size=size)
+
+
+def discard(path: Path) -> None:
+    """Remove a temporary cache file and its -wal, -shm, -journal (those that exist)."""
+    for suffix in ("", *_SIDE_FILES):
+        with contextlib.suppress(FileNotFoundError):
+            Path(f"{path}{suffix}").unlink()
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+
+
+def build_beside(path: Path) -> Path:
+    """A new cache built from the snapshot in a temporary file beside ``path``
+    (``.<name>.rebuilding-<pid>``), which is returned; ``path`` is not touched. On failure (a
+    full disk…) the temporary file is removed and :class:`CacheError` says ``path`` was left as
+    it was."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale_builds(path)
+    built = path.parent / f".{path.name}{REBUILDING_INFIX}{os.getpid()}"
+    discard(built)
+    try:
+        create_from_snapshot(built)
+        if not built.exists():
+            raise CacheError("the new cache was taken by another process")
+    except (sqlite3.Error, OSError, CacheError) as exc:
+        discard(built)
+        raise CacheError(f"a new cache could not be built beside {path} ({_reason(exc)}); "
+                         f"{path} was left as it was") from exc
+    return built
+
+
+def seal(cache: Cache) -> None:
+    """Everything of ``cache`` in its main file (no -wal), before the file is renamed."""
+    cache.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    cache.conn.execute("PRAGMA journal_mode = DELETE")
+
+
+def set_aside(path: str | Path, now: datetime | None = None) -> Path:
+    """Rename ``path`` (and its -wal, -journal, -shm) to ``<stem>.damaged-<time><suffix>`` beside
+    it; returns the new name. Never overwrites: an existing name gets a number."""
+    path = Path(path)
+    target = unique_path(path.with_name(f"{path.stem}.damaged-{file_stamp(now)}{path.suffix}"))
+    try:
+        # The -wal first: a -wal left beside a new file of the old name would be replayed into it.
+        for suffix in _SIDE_FILES:
+            side = Path(f"{path}{suffix}")
+            if side.exists():
+                os.rename(side, f"{target}{suffix}")
+        os.rename(path, target)
+    except OSError as exc:
+        raise RecoveryError(f"{path} could not be moved aside to {target} ({exc.strerror or exc});"
+                            " nothing was rebuilt") from exc
+    log.info("damaged cache %s kept as %s", path, target)
+    return target
+
+
+def swap_in(built: Path, path: Path, now: datetime | None = None) -> Path | None:
+    """Put the complete cache ``built`` in the place of ``path``; the old file (with its -wal,
+    -shm) is kept as ``<stem>.damaged-<time><suffix>``, returned (None when there was none).
+
+    The old file stays at its name until the new one replaces it in one ``os.replace``: it is
+    first linked to its new name; if any step fails, what was done is undone (the old file, its
+    -wal and -shm back where they were) and :class:`~openexplorer.store.userdata.RecoveryError`
+    is raised; ``built`` is then the caller's to discard."""
+    if not path.exists():
+        _move_orphans(path)
+        os.replace(built, path)
+        return None
+    aside = unique_path(path.with_name(f"{path.stem}.damaged-{file_stamp(now)}{path.suffix}"))
+    linked = False
+    moved: list[tuple[Path, Path]] = []
+    try:
+        try:
+            os.link(path, aside)
+            linked = True
+        except OSError:  # a file system without hard links: renamed (a moment without a file)
+            os.rename(path, aside)
+            moved.append((path, aside))
+        for suffix in _SIDE_FILES:  # the -wal with its file: never replayed into the new one
+            side = Path(f"{path}{suffix}")
+            if side.exists():
+                os.rename(side, f"{aside}{suffix}")
+                moved.append((side, Path(f"{aside}{suffix}")))
+        os.replace(built, path)
+    except OSError as exc:
+        for old, new in reversed(moved):
+            with contextlib.suppress(OSError):
+                os.rename(new, old)
+        if linked:
+            with contextlib.suppress(OSError):
+                aside.unlink()
+        raise RecoveryError(f"the new cache could not take the place of {path} "
+                            f"({exc.strerror or exc}); {path} was left as it was") from exc
+    log.info("cache %s replaced; the old file kept as %s", path, aside)
+    return aside
+
+
+def _writable(path: Path) -> bool:
+    return os.access(path.parent, os.W_OK) and os.access(path, os.W_OK)
+
+
+def _replace_empty(path: Path, state: FileState, say: Callable[[str], None]) -> None:
+    """A cache found empty: kept aside, a new one built beside it and swapped in, the user's
+    data restored into it (from the file if it still holds any, else the newest copy beside
+    it), and ``say`` told what happened."""
+    data = read_user_data(path) if state.size else UserData(source=str(path))
+    origin = f"{path} itself"
+    if data.empty:
+        data, origin = UserData(), ""
+        earlier = newest_backup(path)
+        if earlier is not None:
+            data, origin = earlier[1], f"the copy saved {earlier[1].exported_at or ''} in " \
+                f"{earlier[0]}"
+    built = build_beside(path)
+    restored: RestoreReport | None = None
+    try:
+        with Cache.open(built) as cache:
+            if not data.empty:
+                restored = restore_user_data(cache, data)
+            seal(cache)
+        if inspect(path).kind != "empty":  # another process replaced it meanwhile: theirs
+            discard(built)
+            return
+        aside = swap_in(built, path)
+    except BaseException:
+        discard(built)
+        raise
+    line = (f"The cache at {path} was found empty ({state.detail}): it was kept as {aside} and "
+            "a new one was built from the bundled snapshot.")
+    if restored is not None:
+        line += f" Your own data was {restored.summary()} from {origin}."
+        if restored.problems:
+            line += " Not restored: " + "; ".join(restored.problems[:3])
+    else:
+        line += " No copy of your own data was found beside it to restore."
+    say(line)
+
+
+def _restore_into_unfilled(cache: Cache, path: Path, say: Callable[[str], None]) -> None:
+    """A cache of ours that was never filled, just filled from the snapshot in place: when it
+    holds none of the user's data and a copy beside it does, that copy is restored."""
+    cache.conn.execute("BEGIN")
+    try:
+        present = read_user_data_from(cache.conn, str(path))
+    finally:
+        cache.conn.rollback()
+    earlier = newest_backup(path)
+    if not present.empty or earlier is None:
+        return
+    restored = restore_user_data(cache, earlier[1])
+    say(f"The cache at {path} held no data: it was filled from the bundled snapshot and your own "
+        f"data was {restored.summary()} from the copy saved in {earlier[0]}.")
+
+
 def open_cache(path: str | Path | None = None, *, seed: bool = True,
                check: bool | str = True, backup: bool = True,
                summaries_later: bool = False,
-               summary_progress: Callable[[int, int], None] | None = None) -> Cache:
+               summary_progress: Callable[[int, int], None] | None = None,
+               notify: Callable[[str], None] | None = None) -> Cache:
     """Open the cache at ``path`` (default: the user's), filling a new one from the snapshot.
 
     ``seed=False`` opens an empty cache as it is (``openexplorer --db new.sqlite import …``).
@@ -251,12 +507,21 @@ def open_cache(path: str | Path | None = None, *, seed: bool = True,
     summaries were computed under other rules is opened as it is, for the caller to bring up to
     date in the background (:func:`openexplorer.search.summary.update_to_rules`; the app does);
     otherwise it is brought up to date here, ``summary_progress(done, total)`` after each batch.
-    Raises :class:`DamagedCacheError`, :class:`SchemaTooNewError`, :class:`CacheBusyError` or
-    :class:`CacheError`; see the module docstring.
+    ``notify(line)`` is told, in a sentence for the user, what was done to keep their data (a
+    cache found empty, kept aside and rebuilt; a copy of an earlier cache's data beside a new
+    one) or that the cache was opened read-only; without it, these go to the log as warnings.
+    Raises :class:`DamagedCacheError` (also for a cache missing tables),
+    :class:`SchemaTooNewError`, :class:`CacheBusyError` or :class:`CacheError` (an empty
+    ``path`` too); see the module docstring.
     """
+    if path is not None and str(path) == "":
+        raise CacheError("an empty path is not a cache file: give a file name, or none for your "
+                         "user cache")
     path = Path(path) if path else default_cache_path()
+    say: Callable[[str], None] = notify or (lambda line: log.warning("%s", line))
     created = False
-    if seed and not path.exists():
+    state = inspect(path)
+    if state.kind == "missing" and seed:
         created = True
         try:
             create_from_snapshot(path)
@@ -264,15 +529,40 @@ def open_cache(path: str | Path | None = None, *, seed: bool = True,
             raise
         except (sqlite3.Error, OSError) as exc:
             raise CacheError(f"a new cache could not be created at {path} ({exc})") from exc
-    cache = _open_checked(path, check=check)
+        earlier = newest_backup(path)
+        if earlier is not None:
+            say(f"A new cache was built from the bundled snapshot at {path}. A copy of your own "
+                f"data from an earlier cache is beside it ({earlier[1].summary()}); restore it "
+                f"with: openexplorer --db {_quote(path)} cache restore-user "
+                f"{_quote(earlier[0])}")
+    elif state.kind == "empty" and seed:
+        _replace_empty(path, state, say)
+    elif state.kind == "incomplete":
+        raise DamagedCacheError(path, state.detail)
+    readonly = state.kind == "ours" and not _writable(path)
+    try:
+        cache = _open_checked(path, check=check, readonly=readonly)
+    except CacheError as exc:
+        cause = _sqlite_cause(exc)
+        name = getattr(cause, "sqlite_errorname", "") or ""
+        if readonly or state.kind != "ours" or not name.startswith(
+                ("SQLITE_READONLY", "SQLITE_CANTOPEN")):
+            raise
+        readonly = True  # the folder cannot be written after all (a read-only mount…)
+        cache = _open_checked(path, check=check, readonly=True)
+    if readonly:
+        say(f"{path} is in a folder (or is a file) that cannot be written: it was opened "
+            "read-only. Reading works; refresh, import and restoring your data are unavailable.")
+        return cache
     try:
         if seed and cache.is_empty() and cache.get_meta("snapshot_built") is None:
-            # An existing empty cache (created by `Cache.open`, or a zero-byte file).
+            # An existing cache of ours never filled (created by `Cache.open`).
             from openexplorer.store import snapshot
 
             report = snapshot.install(cache)
             log.info("empty cache %s filled from the bundled snapshot: %d records", path,
                      report.records)
+            _restore_into_unfilled(cache, path, say)
         elif summary.ensure_summaries(
                 cache, defer_over=summary.BACKGROUND_OVER if summaries_later else None,
                 progress=summary_progress):

@@ -30,12 +30,11 @@ from openexplorer.db.cache import Cache, CacheError
 
 __all__ = [
     "EXPORT_FORMAT", "EXPORT_VERSION", "USER_TABLES", "RecoveryError", "UserData",
-    "backup_path", "export_path_for", "file_stamp", "from_json", "merge_backup", "read_export",
+    "BACKUP_GENERATIONS", "backup_generations", "backup_path", "export_path_for",
+    "newest_backup", "file_stamp", "from_json", "merge_backup", "read_export",
     "read_user_data", "read_user_data_from", "record_from", "save_backup", "unique_path",
     "write_export",
 ]
-
-log = logging.getLogger(__name__)
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +42,9 @@ log = logging.getLogger(__name__)
 USER_TABLES = ("watchlist", "rubric_profiles", "watch_seen")
 EXPORT_FORMAT = "openexplorer-user-data"
 EXPORT_VERSION = 1
+#: How many copies of the user's data :func:`save_backup` keeps beside the cache: the newest
+#: (``<stem>.user-data.json``) and the ones before it (``<stem>.user-data.1.json``, ``.2``…).
+BACKUP_GENERATIONS = 5
 _RECORD_FIELDS = ("source", "key", "name", "scope", "organization", "family", "release_date",
                   "hub_id", "modality", "parameters", "license", "url", "source_version",
                   "assessed_date")
@@ -305,11 +307,58 @@ def backup_path(cache_path: str | Path) -> Path:
     return cache_path.with_name(f"{cache_path.stem}.user-data.json")
 
 
+def _generation_path(cache_path: Path, number: int) -> Path:
+    if number == 0:
+        return backup_path(cache_path)
+    return cache_path.with_name(f"{cache_path.stem}.user-data.{number}.json")
+
+
+def backup_generations(cache_path: str | Path) -> list[Path]:
+    """The copies of the user's data beside the cache that exist, newest first."""
+    cache_path = Path(cache_path)
+    paths = (_generation_path(cache_path, n) for n in range(BACKUP_GENERATIONS))
+    return [p for p in paths if p.exists()]
+
+
+def newest_backup(cache_path: str | Path) -> tuple[Path, UserData] | None:
+    """The newest copy beside the cache that can be read and holds some of the user's data."""
+    for path in backup_generations(cache_path):
+        try:
+            data = read_export(path)
+        except RecoveryError as exc:
+            log.warning("%s", exc)
+            continue
+        if not data.empty:
+            return path, data
+    return None
+
+
+def _keep_generation(cache_path: Path) -> None:
+    """Shift the copies one generation back (the oldest beyond BACKUP_GENERATIONS goes), the
+    newest one *copied* (a hard link) to ``.1``: until the new copy replaces it (atomically),
+    it stays where it is."""
+    for number in range(BACKUP_GENERATIONS - 1, 1, -1):
+        older = _generation_path(cache_path, number - 1)
+        if older.exists():
+            os.replace(older, _generation_path(cache_path, number))
+    newest = backup_path(cache_path)
+    first = _generation_path(cache_path, 1)
+    with contextlib.suppress(FileNotFoundError):
+        first.unlink()
+    try:
+        os.link(newest, first)
+    except OSError:  # a file system without hard links
+        shutil.copy2(newest, first)
+
+
 def save_backup(cache: Cache) -> Path | None:
     """Keep a copy of the user's own data beside the cache (when it has any, and it changed).
 
-    :func:`openexplorer.store.cache_file.open_cache` calls this on every open, so a cache damaged beyond
-    reading still leaves the user's data as it was when the cache was last opened. Never raises.
+    :func:`openexplorer.store.cache_file.open_cache` calls this on every open, so a cache damaged
+    beyond reading still leaves the user's data as it was when the cache was last opened.
+    A copy is never replaced by *no* data (a cache found empty must not take the copy that is
+    to bring its data back), and a changed copy keeps the one before it: the last
+    :data:`BACKUP_GENERATIONS` are kept (:func:`backup_generations`). Never raises.
     """
     if cache.path is None:
         return None
@@ -323,13 +372,14 @@ def save_backup(cache: Cache) -> Path | None:
         finally:
             if began:
                 cache.conn.rollback()
-        if not data.readable or (data.empty and not target.exists()):
+        if not data.readable or data.empty:
             return None
         if target.exists():
             with contextlib.suppress(RecoveryError):
                 old = read_export(target)
                 if old.records == data.records and old.tables == data.tables:
                     return target
+            _keep_generation(cache.path)
         return write_export(data, target, overwrite=True)
     except Exception as exc:  # noqa: BLE001 - a backup must never stop the app
         log.warning("the copy of your own data could not be saved to %s (%s)", target,

@@ -72,9 +72,13 @@ def open_cache_or_recover(path: str | Path, parent: QWidget | None = None) -> Ca
     from openexplorer.store import recovery
     from openexplorer.store.cache_file import DamagedCacheError, SchemaTooNewError
 
+    notes: list[str] = []  # what was done to keep the user's data (a cache found empty…)
     try:
         # A large cache's summaries follow a new version's rules in the background (MainWindow).
-        return open_cache(path, summaries_later=True)
+        opened = open_cache(path, summaries_later=True, notify=notes.append)
+        if notes:
+            QMessageBox.information(parent, "OpenExplorer – your cache", "\n\n".join(notes))
+        return opened
     except DamagedCacheError as exc:
         box = QMessageBox(QMessageBox.Icon.Warning, "OpenExplorer – damaged cache",
                           f"The cache at {exc.path} is damaged and cannot be opened.",

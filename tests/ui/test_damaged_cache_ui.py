@@ -147,3 +147,35 @@ def test_the_app_quits_with_status_1_when_the_user_quits(qtbot, answers, damaged
     said = answers("Quit")
     assert app_module.main(db=damaged) == 1
     assert len(said.seen) == 1 and "damaged" in str(said.seen[0]["text"])
+
+
+def test_an_empty_cache_is_rebuilt_and_the_window_says_where_the_data_came_from(
+        qtbot, answers, pristine: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A 0-byte cache (#16): kept aside, rebuilt, the watchlist restored from the copy beside
+    it, and a message box says so (it used to be filled in place, silently, and the copy
+    emptied)."""
+    from openexplorer.store import userdata
+
+    path = tmp_path / "cache.sqlite"
+    shutil.copyfile(pristine, path)
+    with sqlite3.connect(path) as conn:
+        conn.execute("INSERT INTO watchlist(kind, value, added_at) VALUES ('family', 'olmo', "
+                     "'2026-11-01')")
+    conn.close()
+    open_cache(path).close()  # the copy of the user's data beside it
+    copy = userdata.backup_path(path).read_bytes()
+    path.write_bytes(b"")
+    monkeypatch.setattr(store, "create_from_snapshot",
+                        lambda target: shutil.copyfile(pristine, target))
+    said = answers()
+    cache = open_cache_or_recover(path)
+    assert cache is not None
+    try:
+        assert cache.conn.execute("SELECT value FROM watchlist").fetchall() == [("olmo",)]
+    finally:
+        cache.close()
+    (box,) = said.seen
+    aside = [p for p in tmp_path.iterdir() if ".damaged-" in p.name]
+    assert len(aside) == 1 and str(aside[0]) in str(box["text"])
+    assert "empty" in str(box["text"]) and "restored" in str(box["text"])
+    assert userdata.backup_path(path).read_bytes() == copy
