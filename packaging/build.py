@@ -177,7 +177,7 @@ def archive(dist: Path = DIST) -> Path:
     name = f"openexplorer-{version()}-{sys.platform}-{machine}"
     out = dist / f"{name}.tar.gz"
     extras = {
-        "share/applications/openexplorer.desktop": REPO / "packaging/linux/openexplorer.desktop",
+        "share/applications/io.github.openexplorer.OpenExplorer.desktop": REPO / "packaging/linux/io.github.openexplorer.OpenExplorer.desktop",
         "share/metainfo/io.github.openexplorer.OpenExplorer.metainfo.xml":
             REPO / "packaging/linux/io.github.openexplorer.OpenExplorer.metainfo.xml",
         "share/icons/hicolor/scalable/apps/io.github.openexplorer.OpenExplorer.svg": ICON_SVG,

@@ -29,7 +29,7 @@ from openexplorer import __version__
 from tests.conftest import REPO
 
 LINUX = REPO / "packaging" / "linux"
-DESKTOP = LINUX / "openexplorer.desktop"
+DESKTOP = LINUX / "io.github.openexplorer.OpenExplorer.desktop"
 APP_ID = "io.github.openexplorer.OpenExplorer"
 METAINFO = LINUX / f"{APP_ID}.metainfo.xml"
 ICONS = REPO / "resources" / "icons"
@@ -80,6 +80,16 @@ def test_desktop_file_validates():
     result = subprocess.run([tool, str(DESKTOP)], capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.strip() == "", result.stdout  # not even a hint
+
+
+def test_desktop_file_and_metainfo_agree_on_the_app_id_and_categories():
+    # The desktop file is named after the AppStream id, and both list the same categories.
+    root = ET.parse(METAINFO).getroot()
+    assert DESKTOP.stem == APP_ID == root.findtext("id")
+    desktop = {c for c in _desktop()["Categories"].split(";") if c and c != "Qt"}
+    assert desktop == {c.text for c in root.findall("categories/category")}
+    urls = {u.get("type"): u.text for u in root.findall("url")}
+    assert urls["homepage"].startswith("https://") and urls["bugtracker"].startswith("https://")
 
 
 def test_metainfo_describes_this_app_and_release():

@@ -21,7 +21,7 @@ from openexplorer.ui import patches, theme
 log = logging.getLogger(__name__)
 
 #: The app id: the AppStream component and the desktop file (packaging/linux/).
-DESKTOP_FILE = "openexplorer"
+DESKTOP_FILE = "io.github.openexplorer.OpenExplorer"
 ICON_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
 
 

@@ -14,7 +14,7 @@ APP_DIR="$PREFIX/lib/openexplorer"
 
 if [ "${1:-}" = "--uninstall" ]; then
     rm -rf "$APP_DIR"
-    rm -f "$PREFIX/bin/openexplorer" "$PREFIX/share/applications/openexplorer.desktop" \
+    rm -f "$PREFIX/bin/openexplorer" "$PREFIX/share/applications/io.github.openexplorer.OpenExplorer.desktop" \
         "$PREFIX/share/metainfo/$APP_ID.metainfo.xml"
     find "$PREFIX/share/icons/hicolor" -name "$APP_ID.*" -delete 2>/dev/null || true
     echo "OpenExplorer removed from $PREFIX"
@@ -31,7 +31,7 @@ ln -sf "$APP_DIR/openexplorer" "$PREFIX/bin/openexplorer"
 done
 # The menu entry runs the installed command by its full path ($PREFIX/bin may not be on PATH).
 sed -i "s|^Exec=.*|Exec=$APP_DIR/openexplorer|; s|^TryExec=.*|TryExec=$APP_DIR/openexplorer|" \
-    "$PREFIX/share/applications/openexplorer.desktop"
+    "$PREFIX/share/applications/io.github.openexplorer.OpenExplorer.desktop"
 command -v update-desktop-database >/dev/null 2>&1 \
     && update-desktop-database -q "$PREFIX/share/applications" || true
 command -v gtk-update-icon-cache >/dev/null 2>&1 \
