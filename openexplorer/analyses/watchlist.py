@@ -151,13 +151,10 @@ def names_to_watch(cache: Cache, kind: str, *, releases: int = 5000) -> list[str
     """What the user may type to watch something of ``kind``: every family or organisation by
     name, or the ``releases`` most popular releases' names (the watchlist's completions)."""
     if kind == "family":
-        sql = "SELECT name FROM families ORDER BY name COLLATE NOCASE"
-    elif kind == "organization":
-        sql = "SELECT name FROM organizations ORDER BY name COLLATE NOCASE"
-    else:
-        return [row[0] for row in cache.conn.execute(
-            "SELECT name FROM releases ORDER BY popularity DESC, name LIMIT ?", (releases,))]
-    return [row[0] for row in cache.conn.execute(sql)]
+        return queries.family_names(cache)
+    if kind == "organization":
+        return queries.organization_names(cache)
+    return [name for name, _rid in queries.popular_releases(cache, releases)]
 
 
 def items(cache: Cache) -> list[WatchItem]:

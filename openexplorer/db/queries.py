@@ -532,3 +532,24 @@ def open_claim_summaries(cache: Connected, release_ids: Collection[str]) -> list
         "OR s.license_name LIKE '%open%' OR r.license LIKE '%open%' "
         "OR s.release_id IN (SELECT value FROM json_each(?))",
         (json.dumps(sorted(set(release_ids))),)).fetchall()
+
+
+# -- completions ----------------------------------------------------------------------------------
+
+
+def family_names(cache: Connected) -> list[str]:
+    """Every family's name, alphabetically (any case)."""
+    return [row[0] for row in cache.conn.execute(
+        "SELECT name FROM families ORDER BY name COLLATE NOCASE")]
+
+
+def organization_names(cache: Connected) -> list[str]:
+    """Every organisation's name, alphabetically (any case)."""
+    return [row[0] for row in cache.conn.execute(
+        "SELECT name FROM organizations ORDER BY name COLLATE NOCASE")]
+
+
+def popular_releases(cache: Connected, limit: int) -> list[tuple[str, str]]:
+    """``(name, release id)`` of the ``limit`` most popular releases, most popular first."""
+    return [(str(name), str(rid)) for name, rid in cache.conn.execute(
+        "SELECT name, id FROM releases ORDER BY popularity DESC, name LIMIT ?", (limit,))]

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from openexplorer.core import licenses
+from openexplorer.db import queries
 from openexplorer.db.cache import Cache
 from openexplorer.frameworks import mof, osai, osaid
 from openexplorer.views import lineage
@@ -340,5 +341,4 @@ def summary_row(view: dict[str, Any]) -> dict[str, Any]:
 def popular_release_names(cache: Cache, limit: int = 20_000) -> list[tuple[str, str]]:
     """``(name, release id)`` of the ``limit`` most popular releases, most popular first (the
     window's "Go to model" completions)."""
-    return [(name, rid) for name, rid in cache.conn.execute(
-        "SELECT name, id FROM releases ORDER BY popularity DESC, name LIMIT ?", (limit,))]
+    return queries.popular_releases(cache, limit)
