@@ -59,7 +59,7 @@ def _facts_only(record: SourceRecord) -> SourceRecord:
 
 def build(shared_data: Path) -> dict[str, Any]:
     """Run every importer over ``shared_data`` and return the snapshot document."""
-    parts = []
+    parts: list[dict[str, Any]] = []
     for source, read, relative in _PLAN:
         path = shared_data / relative
         result = read(path)

@@ -60,14 +60,14 @@ SOURCE_LABELS: Mapping[str, str] = {
     "osai": "OSAI index",
     "osai-legacy": "Opening up ChatGPT",
     "hub-cards-2024": "Hub card (2024-11)",
-    "family-licenses": "family licence table",
+    "family-licenses": "family table (cited)",
     "epoch": "Epoch AI",
     "name": "the release's name",
 }
 
-_LICENSE_ORDER = ("user", "hub", "mot", "mot-weights", "osai", "osai-legacy", "hub-cards-2024",
-                  "family-licenses")
-_DATE_ORDER = ("user", "epoch", "osai", "osai-legacy", "hub")
+_LICENSE_ORDER = ("user", "hub", "mot", "mot-weights", "osai", "hub-cards-2024",
+                  "family-licenses", "osai-legacy")
+_DATE_ORDER = ("user", "epoch", "osai", "osai-legacy", "hub", "family-licenses")
 _PARAMETER_ORDER = ("user", "epoch", "hub", "name")
 _WEIGHTS = "Model parameters (Final)"
 #: The assessment components the rules read (the weights' licence and openness, Epoch's label).
@@ -76,11 +76,12 @@ FACT_COMPONENTS = (_WEIGHTS, "weights_endmodel", "weights", "rlweights", "model_
 
 _RULES: Mapping[str, str] = {
     "license": "first of: your correction, the Hub repository, the MOT's release licence, the "
-               "MOT's weights component, the index, Opening up ChatGPT, the 2024 Hub card, the "
-               "family licence table",
+               "MOT's weights component, the index, the 2024 Hub card, the family licence "
+               "table (citing the licence text), Opening up ChatGPT (frozen 2024)",
     "commercial_use": "what the chosen licence allows; Epoch's accessibility has the last word",
     "release_date": "first public release of the weights: your date, Epoch's publication date, "
-                    "the index's, Opening up ChatGPT's, then the Hub repository's creation",
+                    "the index's, Opening up ChatGPT's, the Hub repository's creation, then the "
+                    "family table's cited announcement",
     "parameters": "your count, Epoch's, the Hub's safetensors total, else read from the name",
 }
 
@@ -144,6 +145,8 @@ class FamilyLicense:
     license: str
     url: str
     note: str = ""
+    release_date: str | None = None  # the size line's first public release, cited by date_url
+    date_url: str | None = None
 
 
 @cache
@@ -155,8 +158,11 @@ def family_licenses() -> tuple[FamilyLicense, ...]:
     for row in rows:
         if not row.get("url", "").startswith("https://"):
             raise ValueError(f"family_licenses.csv: {row.get('match')}: no licence URL")
+        if row.get("release_date") and not (row.get("date_url") or "").startswith("https://"):
+            raise ValueError(f"family_licenses.csv: {row.get('match')}: a date without its URL")
         out.append(FamilyLicense(re.compile(row["match"], re.I), row["license"], row["url"],
-                                 row.get("note") or ""))
+                                 row.get("note") or "", row.get("release_date") or None,
+                                 row.get("date_url") or None))
     return tuple(out)
 
 
@@ -389,10 +395,12 @@ def release_facts(records: Sequence[Mapping[str, Any]], name: str | None = None,
         disagreements.append(found)
 
     date_order = {s: i for i, s in enumerate(_DATE_ORDER)}
-    date_claims = sorted(
-        (Claim(r["source"], r["release_date"], _date_of(r), r.get("url")) for r in own
-         if r["source"] in date_order and r.get("release_date")),
-        key=lambda c: (date_order[c.source], -len(str(c.value))))
+    date_claims = [Claim(r["source"], r["release_date"], _date_of(r), r.get("url")) for r in own
+                   if r["source"] in date_order and r.get("release_date")]
+    row = family_license_for(names)
+    if row is not None and row.release_date:
+        date_claims.append(Claim("family-licenses", row.release_date, None, row.date_url))
+    date_claims.sort(key=lambda c: (date_order[c.source], -len(str(c.value))))
     date_fact = _first("release_date", date_claims)
     found = _date_disagreement(date_fact)
     if found:
