@@ -100,6 +100,11 @@ def render(figures: dict[str, Any], checks: list[str] | None, built: str | None)
     for column, label in FACTS:
         lines.append(f"| {label} | {_share(known['all'][column], counts['all'])} | "
                      f"{_share(known['open'][column], counts['open'])} |")
+    lines += ["", "Why the rest stays unknown: the MOT's records give no release date (their "
+              "dates are when the record was updated), most releases only Epoch lists (research "
+              "models, many not on the Hub) carry no licence in any source we hold, and sizes "
+              "no source states are read only from names that state them. None of these is "
+              "guessed; a cited family-table row or a Hub refresh fills them."]
     by_fact = Counter(d["fact"] for d in figures["disagreements"])
     lines += ["", "## Sources that disagree", "",
               f"{len(figures['disagreements'])} disagreements on "
