@@ -12,7 +12,6 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from openexplorer.analyses.compare import fact_cell
 from openexplorer.ui.breakdown_charts import tooltip
 from openexplorer.ui.release_page.widgets import (
     LinkLabel,
@@ -159,6 +158,8 @@ class HeaderSection:
             self.fact_values[key].setText(text)
             self.fact_values[key].setToolTip("")
         if v.get("facts"):
+            from openexplorer.analyses.compare import fact_cell  # not needed at start-up
+
             # Each headline fact with its source; "⚠" and both values when sources disagree.
             for key in ("release_date", "parameters"):
                 text, lines, _ = fact_cell(v, key)
@@ -206,6 +207,8 @@ class LicenceSection:
         if lic.get("as_written") and not lic.get("recognised"):
             text += " — not recognised"
         self.label.setToolTip("")
+        from openexplorer.analyses.compare import fact_cell  # not needed at start-up
+
         if view and view.get("facts") and lic.get("as_written"):
             # Where the licence comes from, and the other sources' licences if they disagree.
             shown, lines, disagree = fact_cell(dict(view), "license")
