@@ -7,6 +7,7 @@ import re
 from collections.abc import Collection, Sequence
 from typing import Any
 
+from openexplorer.core import licenses
 from openexplorer.db import queries
 from openexplorer.db.cache import Cache
 from openexplorer.frameworks import mof, osai
@@ -112,6 +113,73 @@ def compare(cache: Cache, ids: list[str]) -> dict[str, Any]:
     return {"releases": views, "matrix": component_matrix(views), "changes": changes,
             "snapshot_date": cache.get_meta("snapshot_built"),
             "last_refresh": cache.get_meta("last_refresh")}
+
+
+#: The comparison's fact rows: (label, fact name in the view's ``facts`` part).
+FACT_ROWS = (("Released", "release_date"), ("Parameters", "parameters"),
+             ("Licence", "license"), ("Commercial use", "commercial_use"))
+
+
+def format_fact_value(name: str, value: Any) -> str:
+    """A fact's value as shown: parameters as "7.0 B", "unknown" for no value."""
+    if value in (None, "", "unknown"):
+        return "unknown"
+    if name == "parameters":
+        number = float(value)
+        for unit, size in (("T", 1e12), ("B", 1e9), ("M", 1e6)):
+            if number >= size:
+                return f"{number / size:.1f} {unit}".replace(".0 ", " ")
+        return f"{number:.0f}"
+    if name == "license":
+        info = licenses.identify(str(value))
+        if info.recognised and info.name:
+            return info.name if not info.id or info.id.startswith("LicenseRef-") else info.id
+    return str(value)
+
+
+def fact_cell(view: dict[str, Any], name: str) -> tuple[str, list[str], bool]:
+    """One fact of a release as the comparison, the release page and ``show`` print it:
+    ("value (source)", lines explaining it — the rule, every source's value —, whether the
+    sources disagree). Unknown facts say that no source we hold states them."""
+    facts = view.get("facts") or {}
+    fact = facts.get(name) or {}
+    value = format_fact_value(name, fact.get("value"))
+    label = fact.get("source_label")
+    text = f"{value} ({label})" if label and value != "unknown" else value
+    lines = [f"Used: {value}" + (f" — {fact.get('rule')}" if fact.get("rule") else "")]
+    disagreement = next((d for d in facts.get("disagreements") or [] if d["fact"] == name), None)
+    if disagreement:
+        text = f"⚠ {text}"
+        lines.append("Sources disagree:")
+        lines += [f"  {v['label']}: {format_fact_value(name, v['value'])}"
+                  for v in disagreement["values"]]
+        lines.append(f"Why this one: {disagreement['why']}")
+    elif len(fact.get("claims") or []) > 1:
+        lines.append("Also stated by: " + ", ".join(
+            c["label"] for c in fact["claims"][1:]))
+    if fact.get("url"):
+        lines.append(f"Source: {fact['url']}")
+    return text, lines, disagreement is not None
+
+
+def facts_markdown(view: dict[str, Any]) -> str:
+    """The release's facts with their sources, and where sources disagree (for ``show``)."""
+    out = ["## Release facts", "", "| fact | value | source | rule |", "| --- | --- | --- | --- |"]
+    facts = view.get("facts") or {}
+    for label, name in FACT_ROWS:
+        fact = facts.get(name) or {}
+        value = format_fact_value(name, fact.get("value"))
+        out.append(f"| {label} | {value} | {fact.get('source_label') or '—'} | "
+                   f"{(fact.get('rule') or '').replace('|', '/')} |")
+    disagreements = facts.get("disagreements") or []
+    if disagreements:
+        out += ["", "**Sources disagree:**", ""]
+        for d in disagreements:
+            values = "; ".join(f"{v['label']}: {format_fact_value(d['fact'], v['value'])}"
+                               for v in d["values"])
+            out.append(f"- {d['fact']}: {values} — used "
+                       f"{format_fact_value(d['fact'], d['chosen'])} ({d['why']})")
+    return "\n".join(out) + "\n"
 
 
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")

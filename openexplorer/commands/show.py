@@ -18,6 +18,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, open_cache: OpenCache) -> int:
+    from openexplorer.analyses.compare import facts_markdown
     from openexplorer.analyses.export import release_markdown
     from openexplorer.views.release import release_view
 
@@ -31,5 +32,7 @@ def run(args: argparse.Namespace, open_cache: OpenCache) -> int:
     if args.format == "json":
         emit(json.dumps(view, ensure_ascii=False, indent=2, default=str))
     else:
-        emit(release_markdown(view, cache.get_meta("snapshot_built")))
+        # The release facts with their sources and any disagreement between sources.
+        emit(release_markdown(view, cache.get_meta("snapshot_built")).rstrip("\n") + "\n\n"
+             + facts_markdown(view))
     return 0

@@ -91,6 +91,22 @@ SOURCES: dict[str, Source] = {
             ),
         ),
         Source(
+            id="hub-cards-2024",
+            name="Hugging Face Hub model cards' metadata, as of 2024-11",
+            url="https://github.com/YinanWusoymilk/hf-readme",
+            license="per repository (the authors' own card metadata)",
+            attribution=(
+                "Model card front matter of 3,377 popular Hugging Face Hub models, fetched in late "
+                "November 2024 by the GitHub project YinanWusoymilk/hf-readme (commit 1ab39f24, "
+                "2024-12-02)."
+            ),
+            citation=(
+                "YinanWusoymilk/hf-readme, training_and_application/readme_files (commit "
+                "1ab39f24f8f9548593ac6304367f31ae3ff45178, 2024-12-02): Hugging Face Hub model "
+                "cards as of 2024-11."
+            ),
+        ),
+        Source(
             id="hub",
             name="Hugging Face Hub metadata (automated)",
             url="https://huggingface.co",

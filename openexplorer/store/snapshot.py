@@ -26,7 +26,8 @@ from openexplorer.core.records import (
 )
 from openexplorer.core.sources import SOURCES
 from openexplorer.db.cache import Cache
-from openexplorer.importers import epoch, fmti, mot, osai, osai_legacy, osi
+from openexplorer.core import identity
+from openexplorer.importers import epoch, fmti, hub_cards, mot, osai, osai_legacy, osi
 from openexplorer.search import summary
 from openexplorer.store.ingest import IngestReport, ingest
 
@@ -45,6 +46,9 @@ _PLAN = (
     ("epoch", epoch.read, "epoch-ai/notable-ai-models.csv"),
     ("osi", osi.read, "osi-osaid/osaid-validation.csv"),
     ("fmti", fmti.read, "fmti"),
+    # Last: the 2024 Hub cards only add licence facts to releases the sources above made known
+    # (a card never makes a release of its own; see _known_releases_only).
+    ("hub-cards-2024", hub_cards.read, "hub-cards-2024"),
 )
 
 
@@ -55,13 +59,21 @@ def _facts_only(record: SourceRecord) -> SourceRecord:
 
 def build(shared_data: Path) -> dict[str, Any]:
     """Run every importer over ``shared_data`` and return the snapshot document."""
-    parts = []
+    parts: list[dict[str, Any]] = []
     for source, read, relative in _PLAN:
         path = shared_data / relative
         result = read(path)
         if source == "epoch":
             # Only models whose weights are open or restricted-but-downloadable.
             result = epoch.accessible_only(result)
+        if source == "hub-cards-2024":
+            # Only the cards of repos another source names (the rest would be no release's).
+            known = {(identity.canonical_hub_id(r["hub_id"]) or "").lower() for p in parts
+                     for r in p["records"] if r.get("hub_id")}
+            result = ImportResult(
+                records=[r for r in result.records
+                         if (identity.canonical_hub_id(r.hub_id) or "").lower() in known],
+                problems=result.problems)
         for problem in result.problems:
             log.warning("%s: %s", problem.path, problem.reason)
         parts.append({
@@ -125,13 +137,28 @@ def _to_result(part: dict[str, Any]) -> ImportResult:
     )
 
 
+def _known_releases_only(cache: Cache, result: ImportResult) -> ImportResult:
+    """The Hub-card records whose repo is a release the cache already holds: a card adds facts
+    to a release, it never makes one (nor renames one known only by name)."""
+    kept = []
+    for record in result.records:
+        hub_id = identity.canonical_hub_id(record.hub_id)
+        if hub_id and cache.conn.execute(
+                "SELECT 1 FROM releases WHERE id = ?", (hub_id.lower(),)).fetchone():
+            kept.append(record)
+    return ImportResult(records=kept, problems=result.problems)
+
+
 def install(cache: Cache, path: Path | None = None) -> IngestReport:
     """Fill ``cache`` from the snapshot (used on first launch and to rebuild a damaged cache)."""
     document = read(path)
     total = IngestReport()
     stamp = f"{document['built']}T00:00:00+00:00"
     for part in document["parts"]:
-        report = ingest(cache, _to_result(part), now=stamp, record_changes=False,
+        result = _to_result(part)
+        if part["source"] == "hub-cards-2024":
+            result = _known_releases_only(cache, result)
+        report = ingest(cache, result, now=stamp, record_changes=False,
                         summarize=False)
         total.records += report.records
         total.releases_created += report.releases_created

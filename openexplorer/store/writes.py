@@ -13,9 +13,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from openexplorer.core import identity
-from openexplorer.core.records import OrganizationInfo
+from openexplorer.core.records import Assessment, OrganizationInfo
 from openexplorer.db.cache import Cache
 from openexplorer.db.fts import popularity_of
+from openexplorer.views import facts
 
 __all__ = ["ensure_family", "ensure_organization", "log_change", "now_stamp",
            "rebuild_release", "rekey_release", "upsert_organization"]
@@ -120,11 +121,13 @@ def rebuild_release(cache: Cache, release_id: str, *, now: str | None = None,
     merged: dict[str, Any] = {}
     for index, name in enumerate(_RELEASE_FIELDS, start=1):
         merged[name] = next((r[index] for r in rows if r[index] not in (None, "")), None)
-    # The most precise curated date wins (Epoch gives days, the index months); the Hub's
-    # repo creation date only when no curated source dates the release.
-    dates = [r[2] for r in rows if r[2] and r[0] != "hub"] or [r[2] for r in rows if r[2]]
-    if dates:
-        merged["release_date"] = max(dates, key=lambda d: (len(d), d))
+    # Licence, release date and parameters by the documented precedence of views.facts (the
+    # same rules the release view shows with their provenance).
+    chosen = facts.release_facts(_fact_records(cache, release_id),
+                                 name=merged["name"], hub_id=merged["hub_id"])
+    merged["license"] = chosen.license.value
+    merged["release_date"] = chosen.release_date.value
+    merged["parameters"] = chosen.parameters.value
     if merged["hub_id"]:
         # The repo's own name, unless a curated source named the release itself.
         merged["name"] = next(
@@ -193,6 +196,31 @@ def rebuild_release(cache: Cache, release_id: str, *, now: str | None = None,
                 f"UPDATE releases SET {sets} WHERE id = ?", (*diff.values(), release_id)
             )
     return changes
+
+
+def _fact_records(cache: Cache, release_id: str) -> list[dict[str, Any]]:
+    """The release's own records with their assessments, as views.facts reads them (the
+    release row may not exist yet: Cache.records_for needs it)."""
+    cursor = cache.conn.execute(
+        "SELECT id, source, key, name, release_date, hub_id, parameters, license, url, "
+        "source_version, assessed_date, data FROM records WHERE release_id = ? "
+        "ORDER BY source, assessed_date DESC, key", (release_id,))
+    names = [d[0] for d in cursor.description]
+    records = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    by_record: dict[int, list[Assessment]] = {r["id"]: [] for r in records}
+    if by_record:
+        marks = ", ".join("?" for _ in by_record)
+        for row in cache.conn.execute(
+            "SELECT record_id, framework, component, status, value, license FROM assessments "
+            f"WHERE record_id IN ({marks}) AND component IN (?, ?, ?, ?, ?, ?, ?)",
+            (*by_record, *facts.FACT_COMPONENTS),
+        ):
+            by_record[row[0]].append(Assessment(framework=row[1], component=row[2],
+                                                status=row[3], value=row[4], license=row[5]))
+    for record in records:
+        record["data"] = json.loads(record["data"]) if record["data"] else {}
+        record["assessments"] = by_record[record["id"]]
+    return records
 
 
 def rekey_release(cache: Cache, old_id: str, new_id: str) -> None:

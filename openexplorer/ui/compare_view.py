@@ -40,6 +40,8 @@ from PySide6.QtWidgets import (
 
 from openexplorer.db.cache import Cache
 from openexplorer.analyses.compare import (
+    FACT_ROWS,
+    fact_cell,
     MAX_RELEASES,
     MIN_RELEASES,
     CompareError,
@@ -106,10 +108,18 @@ def _headline(view: dict[str, Any]) -> list[tuple[str, str, str]]:
         mof_class += " (provisional)"
     verdict = view["osaid"]["verdict"] or "–"
     reasons = "<br>".join(escape(r) for r in view["osaid"].get("reasons") or [])
+    facts = {name: fact_cell(view, name) for _, name in FACT_ROWS}
+
+    def fact_row(label: str, name: str, extra: str = "") -> tuple[str, str, str]:
+        # The value and its source; "⚠" when sources disagree (the tooltip says which is used).
+        text, lines, _ = facts[name]
+        return (label, text, "<br>".join(x for x in (*(escape(x) for x in lines), extra) if x))
+
     return [
-        ("Released", view["release_date"] or "–", ""),
+        fact_row("Released", "release_date"),
+        fact_row("Parameters", "parameters"),
         ("Organisation", view["organization"] or "–", escape(view.get("organization_kind") or "")),
-        ("Licence", licence, licence_tip),
+        fact_row("Licence", "license", licence_tip),
         ("MOF class", mof_class, escape(mof.get("label") or "")),
         ("Index score", "–" if score is None else f"{score:.2f}",
          "European Open Source AI Index, 0 to 1" + (" (provisional, from Hub metadata)"

@@ -107,6 +107,13 @@ BIBTEX: dict[str, BibEntry] = {
         ("year", "2025"),
         ("url", "https://epoch.ai/data/notable-ai-models"),
     )),
+    "hub-cards-2024": BibEntry("hf_readme_cards_2024", "misc", (
+        ("author", "{YinanWusoymilk}"),
+        ("title", "hf-readme: Hugging Face Hub model cards (front matter as of 2024-11)"),
+        ("year", "2024"),
+        ("url", "https://github.com/YinanWusoymilk/hf-readme"),
+        ("note", "commit 1ab39f24f8f9548593ac6304367f31ae3ff45178, 2024-12-02"),
+    )),
     "hub": BibEntry("huggingface_hub_metadata", "misc", (
         ("author", "{Hugging Face}"),
         ("title", "Hugging Face Hub model metadata"),

@@ -12,7 +12,7 @@ from openexplorer.core import licenses
 from openexplorer.db import queries
 from openexplorer.db.cache import Cache
 from openexplorer.frameworks import mof, osai, osaid
-from openexplorer.views import lineage
+from openexplorer.views import facts, lineage
 
 
 def _latest(records: list[dict[str, Any]], source: str) -> dict[str, Any] | None:
@@ -244,10 +244,13 @@ def release_view(cache: Cache, release_id: str, *, detail: bool = True) -> dict[
         "sources": [{"source": r["source"], "key": r["key"]} for r in records
                     if r["scope"] == "release"],
         "license": license_view(release["license"]),
+        "facts": facts.facts_view(records, release),
         "mof": mof_view(records),
         "osai": osai_view(records, release["modality"]),
         "osaid": osaid_view(records),
     }
+    # Epoch's accessibility has the last word on commercial use (views.facts).
+    view["license"]["commercial_use"] = view["facts"]["commercial_use"]["value"] or "unknown"
     if not detail:
         view["mof"].pop("components", None)
         view["hub"] = hub_view(records)

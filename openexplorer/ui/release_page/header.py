@@ -156,6 +156,15 @@ class HeaderSection:
         }
         for key, text in facts.items():
             self.fact_values[key].setText(text)
+            self.fact_values[key].setToolTip("")
+        if v.get("facts"):
+            from openexplorer.analyses.compare import fact_cell  # not needed at start-up
+
+            # Each headline fact with its source; "⚠" and both values when sources disagree.
+            for key in ("release_date", "parameters"):
+                text, lines, _ = fact_cell(v, key)
+                self.fact_values[key].setText(text)
+                self.fact_values[key].setToolTip(tooltip(lines))
 
         for button in (self.compare_button, self.copy_button):
             button.setEnabled(True)
@@ -189,7 +198,7 @@ class LicenceSection:
         self.restrictions.setSpacing(3)
         page.addLayout(self.restrictions)
 
-    def fill(self, lic: Mapping[str, Any]) -> None:
+    def fill(self, lic: Mapping[str, Any], view: Mapping[str, Any] | None = None) -> None:
         name, lid = lic.get("name"), lic.get("id")
         if name and lid and name != lid:
             text = f"{name} ({lid})"
@@ -197,6 +206,17 @@ class LicenceSection:
             text = text_or(lid or lic.get("as_written"), "no licence given")
         if lic.get("as_written") and not lic.get("recognised"):
             text += " — not recognised"
+        self.label.setToolTip("")
+        from openexplorer.analyses.compare import fact_cell  # not needed at start-up
+
+        if view and view.get("facts") and lic.get("as_written"):
+            # Where the licence comes from, and the other sources' licences if they disagree.
+            shown, lines, disagree = fact_cell(dict(view), "license")
+            source = view["facts"]["license"].get("source_label")
+            text += f" — from {source}" if source else ""
+            if disagree:
+                text = "⚠ " + text + " (sources disagree: see the tooltip)"
+            self.label.setToolTip(tooltip(lines))
         self.label.setText(text)
 
         clear_layout(self.chips)
@@ -204,8 +224,12 @@ class LicenceSection:
             self.chips.addWidget(chip(lic["category"], None, "Licence category"))
         commercial = lic.get("commercial_use") or "unknown"
         status = {"allowed": "open", "restricted": "partial", "prohibited": "closed",
-                  "not-allowed": "closed"}.get(commercial, "unknown")
-        self.chips.addWidget(chip(f"Commercial use: {commercial}", status))
+                  "not-allowed": "closed", "not allowed": "closed"}.get(commercial, "unknown")
+        commercial_chip = chip(f"Commercial use: {commercial}", status)
+        if view and view.get("facts"):
+            _, lines, _ = fact_cell(dict(view), "commercial_use")
+            commercial_chip.setToolTip(tooltip(lines))
+        self.chips.addWidget(commercial_chip)
         osi = lic.get("osi_approved")
         self.chips.addWidget(chip(
             {True: "OSI-approved", False: "Not OSI-approved"}.get(osi, "OSI approval unknown"),

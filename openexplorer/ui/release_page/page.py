@@ -137,7 +137,7 @@ class ModelPage(QWidget):
         self.placeholder.hide()
         self.scroll.show()
         self.header.fill(v)
-        self.licence.fill(v["license"])
+        self.licence.fill(v["license"], v)
         self.mof_card.fill(v["mof"])
         self.index_card.fill(v["osai"])
         self.osaid_card.fill(v["osaid"])
