@@ -70,6 +70,30 @@ def test_unknown_id_exits_2_with_a_clear_message(capsys, snapshot_db):
     assert code == 2 and "unknown release" in err
 
 
+
+@pytest.mark.parametrize("command", ["eu-check", "frameworks", "openwashing"])
+def test_a_release_gone_after_its_id_resolved_is_an_unknown_release(capsys, snapshot_db,
+                                                                    tmp_path, command):
+    # A record's key resolves to its release id; here that release row is missing (the
+    # release removed between resolve and read, or a record left behind in a damaged cache).
+    import shutil
+    import sqlite3
+
+    db = tmp_path / "cache.sqlite"
+    shutil.copy(snapshot_db, db)
+    conn = sqlite3.connect(db)
+    key = next(k for (k,) in conn.execute(
+        "SELECT key FROM records WHERE release_id IS NOT NULL ORDER BY id")
+        if not conn.execute("SELECT 1 FROM releases WHERE id = ?1 COLLATE NOCASE OR "
+                            "hub_id = ?1 COLLATE NOCASE OR name = ?1 COLLATE NOCASE",
+                            (k,)).fetchone())
+    with conn:
+        conn.execute("UPDATE records SET release_id = 'gone/release' WHERE key = ?", (key,))
+    conn.close()
+    code, out, err = run(capsys, "--db", str(db), command, key)
+    assert code == 2
+    assert "unknown release" in err and "Traceback" not in err
+
 def test_compare_takes_two_to_eight(capsys, snapshot_db):
     code, _, err = run(capsys, "--db", snapshot_db, "compare", "allenai/olmo-7b")
     assert code == 2 and "2 to 8" in err

@@ -118,7 +118,9 @@ def open_cache_or_recover(path: str | Path, parent: QWidget | None = None) -> Ca
 
 def main(db: str | Path | None = None, argv: list[str] | None = None) -> int:
     os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
-    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
+    running = QApplication.instance()  # a QApplication already made (tests), or None
+    app = (running if isinstance(running, QApplication)
+           else QApplication(argv if argv is not None else sys.argv[:1]))
     app.setApplicationName("OpenExplorer")
     app.setOrganizationName("OpenExplorer")
     app.setApplicationVersion(__version__)

@@ -151,7 +151,8 @@ class BucketChart(QWidget):
                          Qt.AlignmentFlag.AlignLeft, "Releases by licence")
         painter.setFont(self.font())
         metrics = painter.fontMetrics()
-        label_width = max([metrics.horizontalAdvance(r[0]) for r in self._rows] or [100]) + 10
+        widest = max([metrics.horizontalAdvance(r[0]) for r in self._rows] or [100])
+        label_width: float = widest + 10
         label_width = min(label_width, self.width() * 0.62)
         top = 12 + metrics.height() * 1.6
         foot = metrics.height() + 8

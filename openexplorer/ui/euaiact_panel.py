@@ -193,9 +193,9 @@ class EuAiActPanel(QWidget):
         self.headline.setWordWrap(True)
         outer.addWidget(self.headline)
 
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
         self.content = QWidget()
         body = QVBoxLayout(self.content)
         body.setContentsMargins(0, 0, 4, 0)
@@ -220,8 +220,8 @@ class EuAiActPanel(QWidget):
         body.addWidget(self.systemic)
         body.addStretch(1)
         self._body = body
-        self.scroll.setWidget(self.content)
-        outer.addWidget(self.scroll, 1)
+        self.scroll_area.setWidget(self.content)
+        outer.addWidget(self.scroll_area, 1)
 
         buttons = QHBoxLayout()
         self.status_label = QLabel()

@@ -78,8 +78,8 @@ def resolve_target(path_text: str, selected_filter: str) -> tuple[Path, str]:
 
 def default_folder(settings: QSettings) -> str:
     folder = settings.value(SETTING_LAST_FOLDER, "", str)
-    if folder and Path(folder).is_dir():
-        return str(folder)
+    if isinstance(folder, str) and folder and Path(folder).is_dir():
+        return folder
     return QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation) \
         or str(Path.home())
 

@@ -154,7 +154,7 @@ class _BoundSpin(QDoubleSpinBox):
             return self._any
         return super().valueFromText(text)
 
-    def validate(self, text: str, pos: int) -> object:
+    def validate(self, text: str, pos: int) -> tuple[QValidator.State, str, int]:
         cleaned = text.strip()
         if not cleaned or self.ANY.lower().startswith(cleaned.lower()):
             state = (QValidator.State.Acceptable if cleaned.lower() in ("", self.ANY.lower())

@@ -400,8 +400,9 @@ class MainWindow(QMainWindow):
                 known = []
             # Compared when the Compare tab is first shown (or a comparison is added to).
             self._restored_comparison = known
-        self.tabs.setCurrentIndex(int(self._settings.value(SETTING_TAB, 0) or 0)
-                                  % self.tabs.count())
+        tab = self._settings.value(SETTING_TAB, 0)  # an int, or its text in an INI file
+        index = int(tab) if isinstance(tab, int) or (isinstance(tab, str) and tab.isdigit()) else 0
+        self.tabs.setCurrentIndex(index % self.tabs.count())
 
     def _save_state(self) -> None:
         self._settings.setValue(SETTING_GEOMETRY, self.saveGeometry())
@@ -517,6 +518,8 @@ class MainWindow(QMainWindow):
     @Slot(int)
     def _on_watch_alerts(self, count: int) -> None:
         """Quiet unless something watched changed: then the tab says how many."""
+        if self._watchlist_tab is None:  # no Watchlist tab, so no view to send alerts
+            return
         index = self.tabs.indexOf(self._watchlist_tab)
         self.tabs.setTabText(index, f"Wa&tchlist ({count})" if count else "Wa&tchlist")
         if count:
@@ -599,7 +602,8 @@ class MainWindow(QMainWindow):
                 return
             self.compare_view.open_export_dialog()
             return
-        charts = page.chart_widgets() if hasattr(page, "chart_widgets") else []
+        charts = (page.chart_widgets() if page is not None and hasattr(page, "chart_widgets")
+                  else [])
         if not charts:
             self.statusBar().showMessage("Nothing to export here", 4000)
             return

@@ -368,9 +368,10 @@ class OpenWashingView(QWidget):
     @Slot(str)
     def select_release(self, release_id: str) -> None:
         for row in range(self.table.rowCount()):
-            if self.table.item(row, 0).data(RELEASE_ROLE) == release_id:
+            item = self.table.item(row, 0)
+            if item is not None and item.data(RELEASE_ROLE) == release_id:
                 self.table.selectRow(row)
-                self.table.scrollToItem(self.table.item(row, 0))
+                self.table.scrollToItem(item)
                 return
 
     # -- slots -----------------------------------------------------------------------------------

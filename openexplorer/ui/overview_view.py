@@ -64,9 +64,9 @@ _HINT = "Hover over a bar for its figures; click it to search those releases."
 @dataclass
 class _Series:
     name: str
-    values: list[float | None]
+    values: Sequence[float | None]
     color: str
-    bar_colors: list[QColor | str] | None = None  # one colour per bar instead of ``color``
+    bar_colors: Sequence[QColor | str] | None = None  # one colour per bar instead of ``color``
 
 
 class CategoryBarChart(pg.PlotWidget):

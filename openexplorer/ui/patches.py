@@ -112,7 +112,7 @@ def fix_pyqtgraph_svg_exporter() -> None:
                 path.setAttribute("d", _CLOSE_WITH_COORDS.sub("Z", path.getAttribute("d")))
 
     correct_coordinates._openexplorer_patched = True  # type: ignore[attr-defined]
-    module.correctCoordinates = correct_coordinates
+    setattr(module, "correctCoordinates", correct_coordinates)  # a module patched at run time
 
 
 def pyqtgraph_svg_exporter_fixed() -> bool:

@@ -323,7 +323,7 @@ class RefreshController(QObject):
         return self._forced_offline
 
     @property
-    def thread(self) -> QThread:
+    def worker_thread(self) -> QThread:
         """The worker thread (for tests and diagnostics; do not delete it)."""
         return self._thread
 

@@ -25,12 +25,13 @@ import weakref
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from PySide6.QtCore import (
     QAbstractTableModel,
     QCoreApplication,
     QModelIndex,
+    QModelRoleData,
     QModelRoleDataSpan,
     QObject,
     QPersistentModelIndex,
@@ -361,12 +362,13 @@ class ResultsModel(QAbstractTableModel):
         if page is not None:
             self._pages.move_to_end(index)
             return page
-        taken = self._reader.take(self._generation, index) if self._reader else None
-        if taken is None and self._reader_usable() and self._reader.is_pending(index):
-            self._reader.request(self._generation, index, self._search, self._starts[index],
-                                 urgent=True)
-            if self._reader.wait(self._generation, index, self.WAIT_SECONDS):
-                taken = self._reader.take(self._generation, index)
+        reader = self._reader
+        taken = reader.take(self._generation, index) if reader else None
+        if taken is None and reader is not None and reader.open and reader.is_pending(index):
+            reader.request(self._generation, index, self._search, self._starts[index],
+                           urgent=True)
+            if reader.wait(self._generation, index, self.WAIT_SECONDS):
+                taken = reader.take(self._generation, index)
         rows, end = taken if taken is not None else self._read(self._starts[index])
         return self._keep(index, rows, end)
 
@@ -561,17 +563,20 @@ class ResultsModel(QAbstractTableModel):
         return None
 
     def multiData(self, index: _Index,  # noqa: N802
-                  roleDataSpan: QModelRoleDataSpan) -> None:  # noqa: N803
+                  roleDataSpan: QModelRoleDataSpan | QModelRoleData) -> None:  # noqa: N803
         # How the view's delegates ask for a cell: one call for all the roles they want, instead
         # of one per role, answered from the cell cache.
         if not index.isValid():
             return
         cell = self.cell(index.row(), index.column())
-        for i in range(len(roleDataSpan)):
-            item = roleDataSpan[i]
+        if cell is None:
+            return
+        # cast: PySide's stubs leave out the span's len() and [] (both there at run time)
+        span = ((roleDataSpan,) if isinstance(roleDataSpan, QModelRoleData)
+                else cast("Sequence[QModelRoleData]", roleDataSpan))
+        for i in range(len(span)):
+            item = span[i]
             role = item.role()
-            if cell is None:
-                return
             if role == _DISPLAY:
                 item.setData(cell[0])
             elif role == _FOREGROUND:

@@ -23,6 +23,7 @@ from PySide6.QtGui import (
     QKeyEvent,
     QPainter,
     QPixmap,
+    QSinglePointEvent,
 )
 from PySide6.QtWidgets import (
     QLineEdit,
@@ -65,10 +66,13 @@ class _GrooveKept(QObject):
         if kind == QEvent.Type.Paint:
             return self._paint()
         if kind in (QEvent.Type.HoverEnter, QEvent.Type.HoverMove):
-            self._hover = event.position().toPoint()
+            if isinstance(event, QSinglePointEvent):  # a QHoverEvent
+                self._hover = event.position().toPoint()
         elif kind == QEvent.Type.HoverLeave:
             self._hover = None
         elif kind in (QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove):
+            if not isinstance(event, QSinglePointEvent):  # a QMouseEvent
+                return False
             self._pointer = event.position().toPoint()
             if kind == QEvent.Type.MouseButtonPress:
                 opt = QStyleOptionSlider()

@@ -363,8 +363,9 @@ class SearchPanel(QWidget):
     def facet_width(self) -> int:
         """A width that shows the facet column without clipping."""
         column = self.facet_scroll.widget()
+        column_width = column.minimumSizeHint().width() if column is not None else 0
         bar = self.facet_scroll.verticalScrollBar().sizeHint().width()
-        return max(column.minimumSizeHint().width() + bar + 4,
+        return max(column_width + bar + 4,
                    self.fontMetrics().horizontalAdvance("Class I – Open Science") + 110)
 
     # -- public API ------------------------------------------------------------------------------
@@ -408,8 +409,9 @@ class SearchPanel(QWidget):
         """The selected rows as spans ``(first, last)``, top to bottom, none overlapping: what
         the selection holds, without a Python object per row (a Ctrl+A over a million rows)."""
         spans: list[list[int]] = []
+        selection = self.table.selectionModel().selection()
         for top, bottom in sorted((r.top(), r.bottom())
-                                  for r in self.table.selectionModel().selection()):
+                                  for r in map(selection.at, range(selection.count()))):
             if spans and top <= spans[-1][1] + 1:
                 spans[-1][1] = max(spans[-1][1], bottom)
             else:
@@ -660,16 +662,17 @@ class SearchPanel(QWidget):
         if not isinstance(group, ListFacet):
             return
         name = group.name
+        change: dict[str, Any]  # the facet's field, named at run time
         if BY_KEY[name].kind == "yesno":
-            new = dataclasses.replace(self._filters, **{name: value if checked else None})
+            change = {name: value if checked else None}
         else:
             current = list(getattr(self._filters, name))
             if checked and value not in current:
                 current.append(value)
             elif not checked and value in current:
                 current.remove(value)
-            new = dataclasses.replace(self._filters, **{name: tuple(current)})
-        self._change_filters(new)
+            change = {name: tuple(current)}
+        self._change_filters(dataclasses.replace(self._filters, **change))
 
     @Slot(object, object)
     def _on_range_changed(self, low: float | None, high: float | None) -> None:
@@ -678,9 +681,10 @@ class SearchPanel(QWidget):
             return
         scale = BY_KEY[group.name].scale
         low_field, high_field = BY_KEY[group.name].bounds
-        self._change_filters(dataclasses.replace(
-            self._filters, **{low_field: None if low is None else low * scale,
-                              high_field: None if high is None else high * scale}))
+        bounds: dict[str, Any] = {  # the facet's fields, named at run time
+            low_field: None if low is None else low * scale,
+            high_field: None if high is None else high * scale}
+        self._change_filters(dataclasses.replace(self._filters, **bounds))
 
     @Slot()
     def _on_clear_facet(self) -> None:

@@ -352,6 +352,8 @@ class SettingsDialog(QDialog):
     def _fit_height(self) -> None:
         """Grow to fit wrapped text: a dialog does not grow by itself for word-wrapped labels."""
         layout = self.layout()
+        if layout is None:
+            return
         layout.activate()
         needed = layout.totalHeightForWidth(self.width()) if layout.hasHeightForWidth() else -1
         if needed > self.height():

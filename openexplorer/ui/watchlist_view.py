@@ -349,16 +349,18 @@ class WatchlistView(QWidget):
         :meth:`on_refresh_finished`)."""
         selected = self.selected_item()
         asked = self._changes_reader.drop_pending()  # the state brings its changes
-        args = {"item_id": selected.id if selected else None, "since": self._since(),
-                "alerts_since": alerts_since}
+        item_id, since = (selected.id if selected else None), self._since()
+
+        def read_state(cache: Cache) -> watchlist.WatchState:
+            return watchlist.state(cache, item_id=item_id, since=since, alerts_since=alerts_since)
+
         path = getattr(self.cache, "path", None)
         if self._background and path is not None:
             self.changes_note.setText("Reading the watched releases…")
-            self._pending = self._state_reader.read(
-                path, lambda cache: (asked, watchlist.state(cache, **args)))
+            self._pending = self._state_reader.read(path, lambda cache: (asked, read_state(cache)))
             return
         self._state_reader.drop_pending()
-        self._apply(watchlist.state(self.cache, **args))
+        self._apply(read_state(self.cache))
 
     def _reload_changes(self) -> None:
         """Read the changes again alone (another item selected, another period)."""
@@ -477,6 +479,7 @@ class WatchlistView(QWidget):
             new = change.id in self._unseen_ids
             cells = [_when(change.changed_at), change.release_name, change.label,
                      change.old or "–", change.new or "–", change.source or "merged facts"]
+            status = _KIND_STATUS.get(change.kind)
             for column, text in enumerate(cells):
                 cell = QTableWidgetItem(text)
                 cell.setData(RELEASE_ROLE, change.release_id)
@@ -485,10 +488,9 @@ class WatchlistView(QWidget):
                     font = QFont(cell.font())
                     font.setBold(True)
                     cell.setFont(font)
+                if column == 2 and status:
+                    cell.setBackground(QBrush(_tint(status, 45)))
                 table.setItem(row, column, cell)
-            status = _KIND_STATUS.get(change.kind)
-            if status:
-                table.item(row, 2).setBackground(QBrush(_tint(status, 45)))
         self.changes_table.setVisible(bool(self._changes))
         self.no_changes_label.setVisible(not self._changes)
         self.seen_button.setEnabled(bool(self._unseen_ids))
@@ -640,8 +642,8 @@ class WatchlistView(QWidget):
         if not selected:
             return None
         item = selected[0]
-        while item.parent() is not None:
-            item = item.parent()
+        while (parent := item.parent()) is not None:
+            item = parent
         family_id = item.data(0, ITEM_ROLE)
         return next((s for s in self._stale if s.family_id == family_id), None)
 

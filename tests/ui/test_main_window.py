@@ -16,7 +16,11 @@ from PySide6.QtCore import QSettings, Qt  # noqa: E402
 from PySide6.QtGui import QFontInfo, QGuiApplication  # noqa: E402
 
 from openexplorer.store.cache_file import open_cache  # noqa: E402
-from openexplorer.ui.main_window import SETTING_COMPARISON, MainWindow  # noqa: E402
+from openexplorer.ui.main_window import (  # noqa: E402
+    SETTING_COMPARISON,
+    SETTING_TAB,
+    MainWindow,
+)
 
 TIMEOUT = 5000
 
@@ -88,6 +92,17 @@ def test_last_comparison_and_layout_come_back(qtbot, cache, settings):
     assert second.compare_view.ids() == first.compare_view.ids()
     assert second.tabs.currentIndex() == second.TAB_OVERVIEW
 
+
+
+def test_a_saved_tab_that_is_not_a_number_opens_the_first_tab(qtbot, cache, settings):
+    settings.setValue(SETTING_TAB, "overview")  # a hand-edited settings file
+    window = MainWindow(cache, settings=settings)
+    qtbot.addWidget(window)
+    assert window.tabs.currentIndex() == 0
+    settings.setValue(SETTING_TAB, str(window.TAB_OVERVIEW))  # as an INI file keeps it
+    again = MainWindow(cache, settings=settings)
+    qtbot.addWidget(again)
+    assert again.tabs.currentIndex() == again.TAB_OVERVIEW
 
 def test_delete_removes_the_selected_release_from_the_comparison(window, qtbot):
     window._add_to_comparison(["allenai/olmo-7b", "meta-llama/llama-3.1-8b",

@@ -148,7 +148,7 @@ def make_controller(qtbot, tmp_path, online):
     yield make
     for controller in made:
         assert controller.shutdown(TIMEOUT)
-        assert not controller.thread.isRunning()
+        assert not controller.worker_thread.isRunning()
 
 
 # -- the controller and its worker ------------------------------------------------------------
@@ -192,12 +192,12 @@ def test_thousands_of_progress_reports_keep_true_alive(qtbot, make_controller):
 def test_a_second_refresh_runs_on_the_same_thread_object(qtbot, make_controller):
     fake = FakeRefresh(n=2)
     controller = make_controller(fake)
-    thread = controller.thread
+    thread = controller.worker_thread
     for _ in range(3):
         with qtbot.waitSignal(controller.finished, timeout=TIMEOUT):
             assert controller.start(RefreshRequest(ids=("org/a",)))
     assert len(fake.calls) == 3
-    assert controller.thread is thread
+    assert controller.worker_thread is thread
     # The thread runs only while a refresh does.
     assert not thread.isRunning()
 
@@ -296,7 +296,7 @@ def test_shutdown_while_running_returns_in_time_and_the_thread_is_finished(qtbot
     started = time.monotonic()
     assert controller.shutdown(2000)
     assert time.monotonic() - started < 2
-    assert controller.thread.isFinished() and not controller.thread.isRunning()
+    assert controller.worker_thread.isFinished() and not controller.worker_thread.isRunning()
     assert not controller.is_running()
     assert recorder.running == [True, False]
     # After shutdown nothing starts again.
@@ -306,7 +306,7 @@ def test_shutdown_while_running_returns_in_time_and_the_thread_is_finished(qtbot
 def test_shutdown_of_an_idle_controller_is_immediate(make_controller):
     controller = make_controller()
     assert controller.shutdown(10)
-    assert not controller.thread.isRunning()
+    assert not controller.worker_thread.isRunning()
 
 
 def test_offline_refuses_to_start_and_sets_hf_hub_offline(qtbot, make_controller, online):
@@ -323,7 +323,7 @@ def test_offline_refuses_to_start_and_sets_hf_hub_offline(qtbot, make_controller
     assert not controller.start_stale()
     qtbot.wait(50)
     assert fake.calls == [] and recorder.running == []
-    assert not controller.thread.isRunning()
+    assert not controller.worker_thread.isRunning()
 
     controller.set_offline(False)
     assert online.HF_HUB_OFFLINE is False
@@ -463,7 +463,7 @@ def test_the_default_window_starts_no_refresh(qtbot, cache, settings, online):
     qtbot.addWidget(win)
     controller = win.refresh_controller
     assert not controller.is_running() and not controller.periodic_active()
-    assert not controller.thread.isRunning()
+    assert not controller.worker_thread.isRunning()
     assert win.refresh_action.shortcut().toString() == "Ctrl+R"
     assert win.refresh_status.parent() is not None
 
@@ -528,7 +528,7 @@ def test_close_event_shuts_the_controller_down(qtbot, make_window):
     qtbot.waitUntil(lambda: bool(recorder.progress), timeout=TIMEOUT)
     win.close()
     controller = win.refresh_controller
-    assert controller.thread.isFinished() and not controller.is_running()
+    assert controller.worker_thread.isFinished() and not controller.is_running()
     assert not controller.start(RefreshRequest())
 
 
