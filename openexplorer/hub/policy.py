@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 
 # Loaded lazily by huggingface_hub.utils, so not an explicit re-export for mypy.
-from huggingface_hub.utils import parse_ratelimit_headers  # type: ignore[attr-defined]
+from huggingface_hub.utils import parse_ratelimit_headers  # type: ignore[attr-defined, unused-ignore]
 
 __all__ = [
     "API_BUDGETS",

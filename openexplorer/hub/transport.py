@@ -52,7 +52,7 @@ from huggingface_hub import constants
 from huggingface_hub.errors import OfflineModeIsEnabled
 
 # Loaded lazily by huggingface_hub.utils, so not an explicit re-export for mypy.
-from huggingface_hub.utils import disable_progress_bars  # type: ignore[attr-defined]
+from huggingface_hub.utils import disable_progress_bars  # type: ignore[attr-defined, unused-ignore]
 
 __all__ = [
     "RETRY_STATUSES",
