@@ -314,7 +314,8 @@ def test_help_menu_opens_the_methodology_page(ui_cache, qtbot, monkeypatch, tmp_
         ui_cache, settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
     qtbot.addWidget(window)
     qtbot.waitUntil(lambda: window.model_page.view() is not None, timeout=5000)
-    window._open_methodology()
+    # Help > How is this computed?
+    next(a for a in window.actions() if a.text() == "How is this &computed?").trigger()
     assert opened and opened[0].toLocalFile() == str(METHODOLOGY)
 
 
