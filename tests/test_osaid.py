@@ -11,7 +11,6 @@ import csv
 
 import pytest
 
-from openexplorer.frameworks import osaid
 from openexplorer.frameworks.osaid import verdict
 from openexplorer.core.records import Assessment
 
@@ -232,9 +231,16 @@ def test_nothing_to_go_on():
 
 
 def test_default_resolver():
-    assert osaid._default_is_osi_approved("Apache-2.0") is True
-    assert osaid._default_is_osi_approved("Llama 2 Community License") is not True
-    assert verdict(pythia_like()).verdict == "pass"
+    """Without an injected resolver, OSI approval comes from the app's licence table."""
+    assert verdict(pythia_like()).verdict == "pass"  # MIT, Apache-2.0: OSI-approved
+    llama_weights = [comp(n, "MIT") for n in CODE] + [
+        comp("Model parameters (Final)", "Llama 2 Community License"),
+        comp("Datasets", "Apache-2.0"),
+        comp("Research paper", "CC-BY-4.0"),
+        comp("Model card"),
+    ]
+    result = verdict(llama_weights)
+    assert result.verdict == "fail" and reasons_name(result, "Llama 2 Community License")
 
 
 # --- real data against OSI's published outcomes -----------------------------------------------

@@ -366,7 +366,7 @@ def _option_pool() -> list[str]:
 
 
 OPTIONS = _option_pool()
-COMMANDS = sorted(cli.build_parser()._subparsers._group_actions[0].choices)
+COMMANDS = sorted(module.COMMAND for module in cli.command_modules())  # the parser's commands
 VALUES = ["llama", "OLMo", "meta-llama/Llama-2-7b-hf", "allenai/OLMo-7B", "-", "--", "0", "-1",
           "1e309", "nan", "3", "out.png", "out.svg", "out.pdf", "out.jsonl", "out.csv", "out.json",
           "missing.yml", "I", "II", "III", "Permissive", "7d", "2025-01-01", "release", "family",

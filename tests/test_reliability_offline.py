@@ -148,7 +148,7 @@ def test_work_offline_in_the_app(qtbot, fake_hub: FakeHub, db: Path, tmp_path: P
         assert not controller.start(RefreshRequest(ids=(HERMES,)))
         window.search.set_query("llama")
         qtbot.waitUntil(window.search.is_idle, timeout=10_000)
-        window._on_release_activated("allenai/olmo-7b")
+        window.search.release_activated.emit("allenai/olmo-7b")  # Enter on the row
         # Switched on at run time too: on, off (a refresh goes out), on again.
         controller.set_offline(False)
         assert not controller.is_offline()

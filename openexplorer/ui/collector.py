@@ -64,6 +64,11 @@ def installed() -> bool:
     return _collector is not None and app is not None and _collector.app is app
 
 
+def is_held() -> bool:
+    """Whether a :func:`hold` keeps the collector still now (False when not installed)."""
+    return installed() and _collector is not None and bool(_collector.holders)
+
+
 def hold(key: int) -> None:
     """No collection until :func:`release` of the same key (nothing if not installed)."""
     if installed() and _collector is not None:

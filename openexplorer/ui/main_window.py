@@ -809,6 +809,18 @@ class MainWindow(QMainWindow):
         updater.failed.connect(self._on_summary_failure)
         updater.start()
 
+    @property
+    def summary_updater(self) -> SummaryUpdater | None:
+        """The background update of the release summaries to this version's rules, once one
+        was started (a large cache opened by a new version); None while the summaries were
+        current. Read-only: for callers that follow its progress (its signals, is_running)."""
+        return self._summary_updater
+
+    def summary_note(self) -> str | None:
+        """The status bar's note on that update ("Updating summaries: 40 %"), or None while
+        none is shown (no update, or it finished)."""
+        return None if self._summary_label is None else self._summary_label.text()
+
     @Slot(int, int)
     def _on_summary_progress(self, done: int, total: int) -> None:
         if self._summary_label is not None:

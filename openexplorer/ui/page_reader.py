@@ -140,6 +140,16 @@ class PageReader:
         with self._lock:
             return page in self._pending
 
+    def pending_count(self) -> int:
+        """How many pages are queued or being read (0: the reader is idle)."""
+        with self._lock:
+            return len(self._pending)
+
+    def done_count(self) -> int:
+        """How many pages are read and not yet taken (held in memory by the reader)."""
+        with self._lock:
+            return len(self._done)
+
     def take(self, generation: int, page: int) -> tuple[list[tuple[Any, ...]], Any] | None:
         with self._lock:
             if generation != self._generation:

@@ -402,6 +402,28 @@ class ResultsModel(QAbstractTableModel):
         """Whether rows painted as being read are still waited for."""
         return bool(self._unread)
 
+    # -- memory and reading, as callers may check them (read-only) ------------------------------
+
+    def pages_in_memory(self) -> list[int]:
+        """The pages of rows held in memory, least recently used first: never more than
+        :attr:`PAGES_KEPT` (the memory bound). Pages the reader has read and not yet handed over
+        are counted by :meth:`pages_read_not_collected`."""
+        return list(self._pages)
+
+    def reads_off_thread(self) -> bool:
+        """Whether pages are read on the reader's thread: False for a cache without a file, and
+        once the reader has failed (pages are then read on the GUI thread)."""
+        return self._reader_usable()
+
+    def pages_being_read(self) -> int:
+        """Pages the reader has queued or is reading (0: it is idle, or there is no reader)."""
+        return self._reader.pending_count() if self._reader is not None else 0
+
+    def pages_read_not_collected(self) -> int:
+        """Pages the reader has read that this model has not yet kept (they are collected when
+        the reader says so, and never exceed :attr:`PAGES_AHEAD` while scrolling on)."""
+        return self._reader.done_count() if self._reader is not None else 0
+
     def _ask_around(self) -> None:
         around, self._around = self._around, set()
         for index in sorted(around):

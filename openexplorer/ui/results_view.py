@@ -57,6 +57,10 @@ class _GrooveKept(QObject):
         self._hover: QPoint | None = None  # where the pointer hovers over the bar
         bar.installEventFilter(self)
 
+    def has_groove(self) -> bool:
+        """Whether a groove was drawn and kept (the scroll bar was painted under Fusion)."""
+        return self._groove is not None
+
     def _hit(self, opt: QStyleOptionSlider, pos: QPoint) -> QStyle.SubControl:
         return self._bar.style().hitTestComplexControl(
             QStyle.ComplexControl.CC_ScrollBar, opt, pos, self._bar)
@@ -187,6 +191,11 @@ class ResultsView(QTableView):
         self._header_selection: QItemSelectionModel | None = None
         self._groove_kept = _GrooveKept(self.verticalScrollBar())
         self._collector_pause = CollectorPause(self.verticalScrollBar())
+
+    def groove_kept(self) -> bool:
+        """Whether the vertical scroll bar's groove is painted from a kept pixmap (under the
+        Fusion style, once painted; other styles paint it as they always do)."""
+        return self._groove_kept.has_groove()
 
     def setModel(self, model: Any) -> None:  # noqa: N802
         super().setModel(model)

@@ -47,7 +47,7 @@ def test_a_hub_only_model_is_found_opened_and_refreshed(window, qtbot, fake_hub)
     qtbot.waitUntil(lambda: window.search.is_idle() and window.search.model.rowCount() > 0,
                     timeout=TIMEOUT)
     window.search.select_release(HERMES.lower())
-    window._on_release_activated(HERMES.lower())
+    window.search.release_activated.emit(HERMES.lower())  # Enter on the row
     view = window.model_page.view()
     assert view["origin"] == "hub" and view["mof"]["provisional"]
     assert window.model_page.provisional_badges()

@@ -71,7 +71,9 @@ def test_matrix_cells_and_colours_match_the_comparison(view, cache):
     assert weights[IN_ORDER.index("meta-llama/llama-3.1-8b")] == "closed"
     assert weights[IN_ORDER.index("allenai/olmo-7b")] in {"open", "partial"}
     # 17 MOF components by class and 12 index dimensions by group are all there.
-    assert len(view.matrix._rows) == 29
+    lines = {(line["framework"], line["component"]) for line in view.comparison()["matrix"]}
+    assert len(lines) == 29
+    assert len({view.matrix.row_of(*line) for line in lines}) == 29  # a row each
 
 
 def test_cells_carry_their_evidence_in_tooltips(view):
@@ -158,8 +160,8 @@ def test_grouped_bars_with_legend_and_category_ticks(view):
 def test_a_crowded_family_is_said_to_be_thinned_on_the_timeline(view, monkeypatch):
     before = view.timeline_chart.timeline()
     monkeypatch.setattr(type(view), "TIMELINE_MOST", 3)
-    view._fill_timeline()
-    notes = view.timeline_chart._notes
+    view.set_releases(view.ids())  # compared again
+    notes = view.timeline_chart.notes()
     assert any(n.startswith("Llama: ") and "too many to plot" in n for n in notes)
     assert view.timeline_chart.timeline() == before  # the snapshot's Llama releases: curated
 

@@ -12,7 +12,13 @@ import keyring  # noqa: E402
 from keyring.backends import fail  # noqa: E402
 from PySide6.QtCore import QSettings, QUrl  # noqa: E402
 from PySide6.QtGui import QGuiApplication, QPalette  # noqa: E402
-from PySide6.QtWidgets import QCheckBox, QComboBox, QDoubleSpinBox, QLineEdit  # noqa: E402
+from PySide6.QtWidgets import (  # noqa: E402
+    QCheckBox,
+    QComboBox,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QLineEdit,
+)
 
 from openexplorer import __version__  # noqa: E402
 from openexplorer.db.cache import Cache  # noqa: E402
@@ -59,11 +65,7 @@ def restore_theme(qapp):
 
 @pytest.fixture
 def dialog(qtbot, qsettings, memory_keyring, restore_theme):
-    widget = SettingsDialog(qsettings)
-    qtbot.addWidget(widget)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
+    return open_dialog(qtbot, qsettings)
 
 
 # -- settings ------------------------------------------------------------------------------------
@@ -122,7 +124,7 @@ def test_cancel_saves_nothing(dialog, ini):
 def test_restore_defaults(dialog):
     dialog.widgets["hub/stale_after_hours"].setValue(2.0)
     dialog.widgets["hub/offline"].setChecked(True)
-    dialog._on_restore_defaults()  # noqa: SLF001 - the Restore Defaults button's slot
+    dialog.buttons.button(QDialogButtonBox.StandardButton.RestoreDefaults).click()
     assert dialog.values()["hub/stale_after_hours"] == 168.0
     assert dialog.values()["hub/offline"] is False
 
@@ -189,9 +191,18 @@ def test_the_token_goes_to_the_keyring_only(dialog, qtbot, memory_keyring, ini, 
     assert all(TOKEN not in text for text in labels)
 
 
-def test_remove_the_token(dialog, memory_keyring):
+def open_dialog(qtbot, qsettings) -> SettingsDialog:
+    """The dialog opened now (it reads the token's status when it opens)."""
+    widget = SettingsDialog(qsettings)
+    qtbot.addWidget(widget)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
+def test_remove_the_token(qtbot, qsettings, memory_keyring, restore_theme):
     memory_keyring.passwords[("OpenExplorer", "huggingface")] = TOKEN
-    dialog._update_token_status()  # noqa: SLF001
+    dialog = open_dialog(qtbot, qsettings)
     assert dialog.token_remove.isEnabled()
     dialog.token_remove.click()
     assert memory_keyring.passwords == {}
@@ -199,9 +210,10 @@ def test_remove_the_token(dialog, memory_keyring):
     assert not dialog.token_remove.isEnabled()
 
 
-def test_a_token_from_the_environment_is_said_to_be_set(dialog, monkeypatch):
+def test_a_token_from_the_environment_is_said_to_be_set(qtbot, qsettings, memory_keyring,
+                                                        restore_theme, monkeypatch):
     monkeypatch.setenv("HF_TOKEN", TOKEN)
-    dialog._update_token_status()  # noqa: SLF001
+    dialog = open_dialog(qtbot, qsettings)
     assert "HF_TOKEN" in dialog.token_status.text()
     assert TOKEN not in dialog.token_status.text()
 

@@ -83,9 +83,10 @@ def test_presumed_systemic_risk_is_shown_first(panel, cache):
     assert panel.systemic.status == "fail"
     assert panel.systemic.pill.text() == "PRESUMED"
     assert "the open-source exemption does not apply" in panel.systemic.summary.text()
-    assert panel._body.indexOf(panel.systemic) == 0
+    body = panel.content.layout()  # the order the page shows, top to bottom
+    assert body.indexOf(panel.systemic) == 0
     panel.show_view(release_view(cache, "allenai/olmo-7b"))
-    assert panel._body.indexOf(panel.systemic) > panel._body.indexOf(panel.cards["e"])
+    assert body.indexOf(panel.systemic) > body.indexOf(panel.cards["e"])
     assert "Copyright policy" in panel.not_removed.text()
     assert "Training-content summary" in panel.not_removed.text()
 

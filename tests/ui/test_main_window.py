@@ -16,6 +16,7 @@ from PySide6.QtCore import QSettings, Qt  # noqa: E402
 from PySide6.QtGui import QFontInfo, QGuiApplication  # noqa: E402
 
 from openexplorer.store.cache_file import open_cache  # noqa: E402
+from openexplorer.ui.lazy_tab import LazyTab  # noqa: E402
 from openexplorer.ui.main_window import (  # noqa: E402
     SETTING_COMPARISON,
     SETTING_TAB,
@@ -74,7 +75,7 @@ def test_typing_searches_and_activating_opens_the_release(window, qtbot):
 def test_compare_selected_releases_and_remember_them(window, qtbot, settings):
     window.search.set_query("")
     ids = ["allenai/olmo-7b", "meta-llama/llama-3.1-8b", "meta-llama/llama-2-70b"]
-    window._add_to_comparison(ids)
+    window.search.compare_requested.emit(ids)  # the results' Compare
     assert window.tabs.currentIndex() == window.TAB_COMPARE
     assert set(window.compare_view.ids()) == set(ids)
     window.close()
@@ -84,14 +85,13 @@ def test_compare_selected_releases_and_remember_them(window, qtbot, settings):
 def test_last_comparison_and_layout_come_back(qtbot, cache, settings):
     first = MainWindow(cache, settings=settings)
     qtbot.addWidget(first)
-    first._add_to_comparison(["allenai/olmo-7b", "meta-llama/llama-3.1-8b"])
+    first.search.compare_requested.emit(["allenai/olmo-7b", "meta-llama/llama-3.1-8b"])
     first.tabs.setCurrentIndex(first.TAB_OVERVIEW)
     first.close()
     second = MainWindow(cache, settings=settings)
     qtbot.addWidget(second)
     assert second.compare_view.ids() == first.compare_view.ids()
     assert second.tabs.currentIndex() == second.TAB_OVERVIEW
-
 
 
 def test_a_saved_tab_that_is_not_a_number_opens_the_first_tab(qtbot, cache, settings):
@@ -105,8 +105,8 @@ def test_a_saved_tab_that_is_not_a_number_opens_the_first_tab(qtbot, cache, sett
     assert again.tabs.currentIndex() == again.TAB_OVERVIEW
 
 def test_delete_removes_the_selected_release_from_the_comparison(window, qtbot):
-    window._add_to_comparison(["allenai/olmo-7b", "meta-llama/llama-3.1-8b",
-                               "meta-llama/llama-2-70b"])
+    window.search.compare_requested.emit(["allenai/olmo-7b", "meta-llama/llama-3.1-8b",
+                                          "meta-llama/llama-2-70b"])
     before = window.compare_view.ids()
     matrix = window.compare_view.matrix
     matrix.setFocus()
@@ -166,26 +166,35 @@ def test_a_new_window_fits_the_screen(qtbot, cache, tmp_path):
 # -- tabs built when first needed (start-up builds only the first screen) ----------------------
 
 
-LAZY_TABS = ("_compare_tab", "_overview_tab", "_frameworks_tab", "_clauses_tab",
-             "_openwashing_tab", "_rubric_tab", "_watchlist_tab")
+def _tab(window, text: str) -> LazyTab:
+    """The tab page titled ``text`` (as the tab bar shows it)."""
+    (page,) = [window.tabs.widget(i) for i in range(window.tabs.count())
+               if window.tabs.tabText(i) == text]
+    return page
 
 
 def _built(window) -> set[str]:
-    return {name for name in LAZY_TABS if getattr(window, name).is_built()}
+    """The titles of the tabs built so far, among those built when first needed."""
+    tabs = window.tabs
+    return {tabs.tabText(i) for i in range(tabs.count())
+            if isinstance(tabs.widget(i), LazyTab) and tabs.widget(i).is_built()}
 
 
 def test_only_the_release_tab_is_built_at_start(window):
+    lazy = [window.tabs.widget(i) for i in range(window.tabs.count())
+            if isinstance(window.tabs.widget(i), LazyTab)]
+    assert len(lazy) >= 5 and window.tabs.widget(window.TAB_COMPARE) in lazy
     assert _built(window) == set()
     assert window.tabs.currentWidget() is window.model_page
 
 
 def test_a_tab_is_built_when_first_shown(window, qtbot):
-    index = window.tabs.indexOf(window._clauses_tab)
-    assert window.tabs.tabText(index) == "&Licences"
+    tab = _tab(window, "&Licences")
+    index = window.tabs.indexOf(tab)
     window.tabs.setCurrentIndex(index)
-    assert _built(window) == {"_clauses_tab"}
-    page = window._clauses_tab.built_page()
-    assert page is window.clauses and page.parent() is window._clauses_tab
+    assert _built(window) == {"&Licences"}
+    page = tab.built_page()
+    assert page is window.clauses and page.parent() is tab
     qtbot.waitUntil(page.isVisible, timeout=TIMEOUT)
     window.tabs.setCurrentIndex(window.TAB_RELEASE)
     window.tabs.setCurrentIndex(index)
@@ -195,19 +204,19 @@ def test_a_tab_is_built_when_first_shown(window, qtbot):
 def test_the_restored_tab_is_built_and_the_others_wait(qtbot, cache, settings):
     first = MainWindow(cache, settings=settings)
     qtbot.addWidget(first)
-    first.tabs.setCurrentIndex(first.tabs.indexOf(first._openwashing_tab))
+    first.tabs.setCurrentIndex(first.tabs.indexOf(_tab(first, "Open-&washing")))
     first.close()
     second = MainWindow(cache, settings=settings)
     qtbot.addWidget(second)
-    assert second.tabs.currentWidget() is second._openwashing_tab
-    assert _built(second) == {"_openwashing_tab"}
+    assert second.tabs.currentWidget() is _tab(second, "Open-&washing")
+    assert _built(second) == {"Open-&washing"}
 
 
 def test_go_menu_shortcut_builds_the_overview(window):
     show_overview = next(a for a in window.actions() if a.shortcut().toString() == "Ctrl+3")
     show_overview.trigger()
     assert window.tabs.currentIndex() == window.TAB_OVERVIEW
-    assert window._overview_tab.is_built()
+    assert _built(window) == {"O&verview"}
     window.overview.filter_requested.emit({"mof_class": "I"})  # connected when built
     assert window.search.filters().mof_class == ("I",)
 
@@ -216,23 +225,23 @@ def test_the_comparison_comes_back_without_building_its_tab(qtbot, cache, settin
     ids = ["allenai/olmo-7b", "meta-llama/llama-3.1-8b"]
     first = MainWindow(cache, settings=settings)
     qtbot.addWidget(first)
-    first._add_to_comparison(ids)
+    first.search.compare_requested.emit(ids)
     first.tabs.setCurrentIndex(first.TAB_RELEASE)
     first.close()
     second = MainWindow(cache, settings=settings)
     qtbot.addWidget(second)
-    assert not second._compare_tab.is_built()
+    assert "&Compare" not in _built(second)
     second.close()  # saving the layout keeps the comparison it did not build
     assert set(json.loads(settings.value(SETTING_COMPARISON))) == set(ids)
     third = MainWindow(cache, settings=settings)
     qtbot.addWidget(third)
     assert set(third.compare_view.ids()) == set(ids)  # built on first use, with the releases
-    assert third._compare_tab.is_built()
+    assert "&Compare" in _built(third)
 
 
 def test_the_frameworks_tab_shows_the_current_release_when_built(window):
     window.show_release("allenai/olmo-7b", switch=False)
-    assert not window._frameworks_tab.is_built()
+    assert "&Frameworks && EU" not in _built(window)
     assert window.euaiact.view()["id"] == "allenai/olmo-7b"
     assert window.crossframework.result() is not None
     window.show_release("meta-llama/llama-3.1-8b", switch=False)  # fed from now on
@@ -241,10 +250,11 @@ def test_the_frameworks_tab_shows_the_current_release_when_built(window):
 
 def test_delete_and_export_reach_a_tab_built_late(window):
     window.tabs.setCurrentIndex(window.TAB_COMPARE)
-    assert window._compare_tab.is_built()
-    assert window.remove_action in window._compare_tab.actions()
-    window._add_to_comparison(["allenai/olmo-7b", "meta-llama/llama-3.1-8b"])
-    assert window._page_of(window.tabs.currentWidget()) is window.compare_view
+    compare = window.tabs.currentWidget()
+    assert _built(window) == {"&Compare"}
+    assert window.remove_action in compare.actions()
+    window.search.compare_requested.emit(["allenai/olmo-7b", "meta-llama/llama-3.1-8b"])
+    assert window.tabs.currentWidget() is compare and compare.built_page() is window.compare_view
 
 
 def test_start_up_imports_only_what_the_first_screen_needs(tmp_path, cache):
@@ -324,39 +334,73 @@ def test_the_first_release_is_read_here_when_the_pool_thread_cannot(qtbot, cache
     qtbot.waitUntil(win.search.is_idle, timeout=TIMEOUT)  # the facets were counted too
 
 
+class _HeldFirstRead:
+    """``first_screen_facts`` held on the pool thread until ``release()``: its answer arrives
+    when the test chooses (``fail``: it raises instead, as a refused connection would)."""
+
+    def __init__(self, monkeypatch, *, fail: bool = False) -> None:
+        import threading
+
+        from openexplorer.ui import main_window
+
+        self.called, self._go, self._fail = threading.Event(), threading.Event(), fail
+        self._facts = main_window.first_screen_facts
+        monkeypatch.setattr(main_window, "first_screen_facts", self)
+
+    def __call__(self, *args):
+        self.called.set()
+        self._go.wait(TIMEOUT / 1000)
+        if self._fail:
+            raise sqlite3.OperationalError("unable to open database file")
+        return self._facts(*args)
+
+    def release(self, qtbot) -> None:
+        """Let the read answer, and deliver its queued answer to the window."""
+        from PySide6.QtCore import QCoreApplication, QThreadPool
+
+        self._go.set()
+        assert QThreadPool.globalInstance().waitForDone(TIMEOUT)
+        QCoreApplication.processEvents()
+        qtbot.wait(50)
+
+
+@pytest.mark.parametrize("fail", [False, True], ids=["read", "failed"])
 def test_answers_arriving_after_the_window_closed_touch_no_closed_cache(qtbot, settings,
-                                                                        tmp_path):
+                                                                        tmp_path, monkeypatch,
+                                                                        fail):
     from datetime import UTC, datetime
 
     from openexplorer.hub.refresh import RefreshReport
 
+    held = _HeldFirstRead(monkeypatch, fail=fail)
     own = open_cache(tmp_path / "closing.sqlite")
     win = MainWindow(own, settings=settings)
     qtbot.addWidget(win)
     win.show()
-    qtbot.waitUntil(lambda: win.model_page.view() is not None, timeout=TIMEOUT)
-    view = win.model_page.view()
+    qtbot.waitUntil(held.called.is_set, timeout=TIMEOUT)
+    message = win.statusBar().currentMessage()
     win.close()
     own.close()  # as app.main does once the window is gone
-    # Queued signals from the threads, delivered now: each would read the closed cache.
-    win._on_summaries_updated(True)
-    report = RefreshReport(started=datetime.now(UTC))
-    win._on_refresh_finished(report)
-    win._on_refresh_finished_for_watchlist(report)
-    win._on_first_release_failed("late")
-    win._on_first_release_read((view, 1))
-    assert win.model_page.view() == view
+    # Answers from the threads, delivered now: each would read the closed cache.
+    held.release(qtbot)  # the first release's page (or its failure)
+    win.refresh_controller.finished.emit(RefreshReport(started=datetime.now(UTC)))
+    assert win.model_page.view() is None
+    assert win.statusBar().currentMessage() == message
 
 
-def test_a_late_first_release_never_replaces_the_one_chosen_meanwhile(window, cache):
-    from openexplorer.views.release import release_view
-
+def test_a_late_first_release_never_replaces_the_one_chosen_meanwhile(qtbot, cache, settings,
+                                                                      monkeypatch):
+    held = _HeldFirstRead(monkeypatch)
+    window = MainWindow(cache, settings=settings)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(held.called.is_set, timeout=TIMEOUT)
     first = window.search.current_id()
     chosen = next(r for r in ("allenai/olmo-7b", "allenai/olmo-2-1124-7b") if r != first)
     window.show_release(chosen)  # e.g. from the Go menu, the results unchanged
-    window._on_first_release_read((release_view(cache, first), 7))
+    held.release(qtbot)
     assert window.model_page.view()["id"] == chosen
-    assert window.statusBar().currentMessage().startswith("7 releases")
+    assert window.statusBar().currentMessage().startswith(f"{cache.count('releases'):,} releases")
 
 
 def test_lazy_tab_builds_its_page_once_when_shown(qtbot):

@@ -130,7 +130,7 @@ def test_a_click_beside_the_bars_does_nothing(view, qtbot):
 
 def test_hovering_a_bar_shows_its_tooltip(view, qtbot):
     chart = view.mof_classes
-    chart._on_scene_moved(chart.bar_scene_pos(3))  # noqa: SLF001 - as the scene would
+    chart.scene().sigMouseMoved.emit(chart.bar_scene_pos(3))  # the pointer over bar 3
     qtbot.waitUntil(QToolTip.isVisible, timeout=2000)
     assert "Unclassified" in QToolTip.text() and "5 releases" in QToolTip.text()
     assert chart.viewport().cursor().shape() == Qt.CursorShape.PointingHandCursor

@@ -252,19 +252,28 @@ def test_an_exception_becomes_failed_with_a_clear_message(qtbot, make_controller
     qtbot.waitUntil(lambda: recorder.running == [True, False], timeout=TIMEOUT)
 
 
-def test_the_real_refresh_reports_a_refused_hub_as_a_whole_run_failure(qtbot, make_controller):
+def test_the_real_refresh_reports_a_refused_hub_as_a_whole_run_failure(qtbot, make_controller,
+                                                                       monkeypatch):
     # refresh=None: openexplorer.hub.refresh.refresh itself; the client says offline, so the run
     # stops before any request and says why in report.failed ("*").
+    from openexplorer.hub import refresh as hub_refresh
+
+    budgets = []
+    real = hub_refresh.refresh
+
+    def recording(*args, **kwargs):
+        budgets.append(kwargs.get("budget"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(hub_refresh, "refresh", recording)
     controller = make_controller(None, client_factory=lambda: FakeClient(offline=True))
-    worker = controller._worker
     for _ in range(2):
         with qtbot.waitSignal(controller.finished, timeout=TIMEOUT) as blocker:
             assert controller.start(RefreshRequest(ids=("org/a",)))
         report = blocker.args[0]
         assert report.unreachable and report.failed[0].kind == "offline"
-        budget = worker._budget
-        assert budget is not None
-    assert worker._budget is budget  # one API budget shared by successive runs
+    assert len(budgets) == 2 and budgets[0] is not None
+    assert budgets[1] is budgets[0]  # one API budget shared by successive runs
 
 
 def test_a_whole_run_failure_shows_as_an_error_in_the_window(qtbot, make_window):

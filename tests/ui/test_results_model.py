@@ -219,7 +219,7 @@ def test_pages_scrolled_past_are_let_go_and_read_again(cache, monkeypatch):
     model.set_search("", Filters())
     model.fetch_all()
     total = summary.count(cache, "", Filters())
-    assert model.rowCount() == total and len(model._pages) <= 2
+    assert model.rowCount() == total and len(model.pages_in_memory()) <= 2
     expected = [row["release_id"] for row in summary.search(cache, "", Filters(), limit=total)]
     assert ids(model) == expected  # the first pages, read again by key
     assert model.index(5, column("name")).data() == model.row_data(5)["name"]
@@ -232,9 +232,8 @@ def test_pages_scrolled_past_are_let_go_and_read_again(cache, monkeypatch):
 
 def _settle(model: ResultsModel, qtbot) -> None:
     """Wait until the reader has nothing left to read, and its pages are kept."""
-    reader = model._reader
-    assert reader is not None
-    qtbot.waitUntil(lambda: not reader._pending, timeout=5000)
+    assert model.reads_off_thread()
+    qtbot.waitUntil(lambda: model.pages_being_read() == 0, timeout=5000)
     qtbot.wait(20)  # the queued "page read" signals
 
 
@@ -243,7 +242,7 @@ def test_pages_after_the_last_shown_are_read_ahead_off_the_gui_thread(cache, qtb
     model = ResultsModel(cache)
     model.set_search("", Filters())
     _settle(model, qtbot)
-    assert {1, 2} <= set(model._pages)  # read ahead on the reader's thread
+    assert {1, 2} <= set(model.pages_in_memory())  # read ahead on the reader's thread
     here = []
     from openexplorer.ui import results_model  # its reads on the GUI thread
 
@@ -265,9 +264,10 @@ def test_read_ahead_keeps_memory_bounded(cache, qtbot, monkeypatch):
     while model.canFetchMore(QModelIndex()):
         model.fetchMore(QModelIndex())
         qtbot.wait(1)
-        assert len(model._pages) <= 3 and len(model._reader._done) <= ResultsModel.PAGES_AHEAD
+        assert len(model.pages_in_memory()) <= 3
+        assert model.pages_read_not_collected() <= ResultsModel.PAGES_AHEAD
     _settle(model, qtbot)
-    assert len(model._pages) <= 3
+    assert len(model.pages_in_memory()) <= 3
     model.close()
 
 
@@ -284,7 +284,7 @@ def _scrolled_through(cache, qtbot, monkeypatch) -> ResultsModel:
 def test_a_page_scrolled_back_to_shows_its_rows_and_its_neighbours_are_read_ahead(
         cache, qtbot, monkeypatch):
     model = _scrolled_through(cache, qtbot, monkeypatch)
-    assert not {0, 1, 2} & set(model._pages)
+    assert not {0, 1, 2} & set(model.pages_in_memory())
     total = model.rowCount()
     expected = summary.search(cache, "", Filters(), sort="name", limit=total)
     here = []
@@ -302,12 +302,12 @@ def test_a_page_scrolled_back_to_shows_its_rows_and_its_neighbours_are_read_ahea
     assert (ResultsModel.PAGE_SIZE, 2 * ResultsModel.PAGE_SIZE - 1) in changed  # repainted
     assert model.cell(row, column("name"))[0] == expected[row]["name"]
     _settle(model, qtbot)
-    assert {0, 2} <= set(model._pages)  # the pages around it, read on the reader's thread
+    assert {0, 2} <= set(model.pages_in_memory())  # the pages around it, read on the reader's thread
     for r in (5, 2 * ResultsModel.PAGE_SIZE + 5):  # scrolling on: no read on the GUI thread
         assert model.cell(r, column("name"))[0] == expected[r]["name"]
         assert model.index(r, column("osai")).data() == model.cell(r, column("osai"))[0]
     assert here == []
-    assert len(model._pages) <= 3
+    assert len(model.pages_in_memory()) <= 3
     model.close()
 
 
@@ -345,7 +345,7 @@ def test_rows_being_read_when_the_reader_fails_are_read_on_the_gui_thread(cache,
     model.dataChanged.connect(lambda first, last: changed.append(first.row()))
     assert model.cell(5, column("name"))[0] == "…"
     qtbot.waitUntil(lambda: not model.is_reading(), timeout=5000)
-    assert changed == [0] and not model._reader.open  # repainted: its rows read here
+    assert changed == [0] and not model.reads_off_thread()  # repainted: its rows read here
     assert model.cell(5, column("name"))[0] == expected[5]["name"]
     model.close()
 
@@ -362,7 +362,7 @@ def test_a_cache_without_a_file_reads_pages_on_the_gui_thread(monkeypatch):
         model = ResultsModel(memory)
         model.set_search("", Filters())
         model.fetch_all()
-        assert model._reader is None and model.rowCount() == 400
+        assert not model.reads_off_thread() and model.rowCount() == 400
         assert model.cell(0, column("name")) is not None  # read here: never blank
     finally:
         memory.close()
@@ -418,7 +418,8 @@ def test_values_of_spans_equal_the_rows_whether_in_memory_or_read_in_bulk(cache,
     total = model.rowCount()
     expected = [model.row_data(r) for r in range(total)]  # page by page
     assert total == summary.count(cache, query, Filters()) > 2 * ResultsModel.PAGE_SIZE
-    model._pages.clear()
+    kept = model.pages_in_memory()  # the last PAGES_KEPT pages read: the others let go
+    assert len(kept) <= 2 and 0 not in kept
     spans = [(2, 4), (ResultsModel.PAGE_SIZE - 1, total - 3), (total - 1, total + 10)]
     rows = [r for first, last in spans for r in range(first, min(last, total - 1) + 1)]
     here = []

@@ -313,9 +313,9 @@ def test_a_large_selection_is_read_in_bulk_for_copying_and_comparing(panel, cach
 
     from openexplorer.analyses.compare import MAX_RELEASES
 
-    total = _load_all(panel, qtbot)
     monkeypatch.setattr(ResultsModel, "PAGES_KEPT", 2)
-    panel.model._pages = type(panel.model._pages)(list(panel.model._pages.items())[-2:])
+    total = _load_all(panel, qtbot)
+    assert len(panel.model.pages_in_memory()) <= 2  # most rows let go: read again in bulk
     expected = summary.search(cache, "", summary.Filters(), limit=total)
     panel.table.selectAll()
     messages = []
@@ -442,7 +442,7 @@ def test_results_scroll_bar_keeps_its_groove_and_looks_the_same(qtbot, qapp, mod
             qtbot.waitExposed(view)
             view.verticalScrollBar().setValue(700)
             images.append(view.verticalScrollBar().grab().toImage())
-        assert view._groove_kept._groove is not None  # painted through the kept groove
+        assert view.groove_kept()  # painted through the kept groove
         plain, kept_image = images
         worst = max(abs(((plain.pixel(x, y) >> shift) & 255)
                         - ((kept_image.pixel(x, y) >> shift) & 255))
@@ -455,27 +455,29 @@ def test_results_scroll_bar_keeps_its_groove_and_looks_the_same(qtbot, qapp, mod
 
 def test_the_garbage_collector_waits_while_the_results_scroll(panel, qtbot, monkeypatch):
     import gc
+    import weakref
 
-    from openexplorer.ui import collector, results_view
+    from openexplorer.ui import collector
 
-    monkeypatch.setattr(results_view.CollectorPause, "STILL_MS", 50)
-    pause = panel.table._collector_pause
-    pause._still.setInterval(50)
+    class Node:
+        pass
+
     assert collector.installed() and not gc.isenabled()  # the GUI thread collects (conftest)
     bar = panel.table.verticalScrollBar()
     bar.setValue(bar.value() + bar.pageStep())
-    assert collector._collector.holders  # no collection in the middle of a scroll frame
+    assert collector.is_held()  # no collection in the middle of a scroll frame
     gc.collect()
-    garbage = [[]]
-    garbage[0].append(garbage)  # a cycle
-    del garbage
-    counts = gc.get_count()
+    cycle = Node()
+    cycle.self = cycle  # freed only by a collection
+    freed = weakref.ref(cycle)
+    del cycle
     monkeypatch.setattr(gc, "get_threshold", lambda: (0, 0, 0))  # every tick would collect
-    collector._collector.collect()
-    assert gc.get_count() >= counts  # held: nothing collected
-    qtbot.waitUntil(lambda: not collector._collector.holders, timeout=2000)  # still again
-    collector._collector.collect()
-    assert gc.get_count()[0] < max(counts[0], 1)  # collected, on this (the GUI) thread
+    for _ in range(4):  # scrolling on for a few of the collector's ticks (100 ms apart)
+        bar.setValue(bar.value() + 1)
+        qtbot.wait(60)
+    assert collector.is_held() and freed() is not None  # held: nothing collected
+    qtbot.waitUntil(lambda: not collector.is_held(), timeout=2000)  # still again
+    qtbot.waitUntil(lambda: freed() is None, timeout=2000)  # collected by the GUI thread's timer
 
 
 def test_every_row_of_the_facet_table_is_in_the_facet_column(panel, qtbot):

@@ -68,8 +68,8 @@ def test_the_window_shows_the_earlier_figures_then_the_new_ones(qtbot, stale: Pa
     try:
         assert not summary.is_current(cache)
         assert categories(window) == {EARLIER}  # at once, as they were
-        qtbot.waitUntil(lambda: window._summary_label is not None, timeout=TIMEOUT)
-        qtbot.waitUntil(lambda: summary.is_current(cache) and window._summary_label is None,
+        qtbot.waitUntil(lambda: window.summary_note() is not None, timeout=TIMEOUT)
+        qtbot.waitUntil(lambda: summary.is_current(cache) and window.summary_note() is None,
                         timeout=TIMEOUT)
         assert "updated" in window.statusBar().currentMessage()
         qtbot.waitUntil(lambda: window.search.is_idle(), timeout=TIMEOUT)
@@ -91,16 +91,18 @@ def test_closing_stops_between_batches_and_the_next_start_goes_on(
 
     monkeypatch.setattr(summary, "update", slow)
     window, cache = open_window(qtbot, stale, tmp_path)
-    qtbot.waitUntil(lambda: window._summary_label is not None
-                    and "%" in window._summary_label.text(), timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: "%" in (window.summary_note() or ""), timeout=TIMEOUT)
     window.close()  # stops the thread between two batches
-    assert not window._summary_updater.is_running()
+    updater = window.summary_updater
+    assert updater is not None and not updater.is_running()
     assert not summary.is_current(cache)
     reached = cache.get_meta("summary_rules_after")
     assert reached  # kept for the next start
     assert cache.conn.execute("SELECT count(*) FROM release_summary WHERE license_category = ? "
                               "AND release_id <= ?", (EARLIER, reached)).fetchone()[0] == 0
     cache.close()
+    updater.finished.emit(True)  # an answer queued before the close, delivered after it
+    assert "updated" not in window.statusBar().currentMessage()  # nothing read the closed cache
 
     again, cache = open_window(qtbot, stale, tmp_path)
     try:
@@ -118,7 +120,7 @@ def test_a_current_cache_starts_no_update(qtbot, built: Path, tmp_path: Path) ->
     window, cache = open_window(qtbot, path, tmp_path)
     try:
         qtbot.waitUntil(lambda: window.model_page.view() is not None, timeout=TIMEOUT)
-        assert window._summary_updater is None and window._summary_label is None
+        assert window.summary_updater is None and window.summary_note() is None
     finally:
         window.close()
         cache.close()

@@ -36,7 +36,7 @@ def test_first_session(qtbot, tmp_path, monkeypatch):
     qtbot.waitUntil(lambda: window.search.is_idle() and window.search.model.rowCount() > 5,
                     timeout=TIMEOUT)
     window.search.select_release("meta-llama/llama-3.1-8b")
-    window._on_release_activated("meta-llama/llama-3.1-8b")
+    window.search.release_activated.emit("meta-llama/llama-3.1-8b")  # Enter on the row
     view = window.model_page.view()
     assert view["name"] == "Llama-3.1-8B"
     assert any(r["kind"] == "user-threshold" for r in view["license"]["restrictions"])
@@ -44,7 +44,7 @@ def test_first_session(qtbot, tmp_path, monkeypatch):
     olmo2 = next(r["release_id"] for r in summary.search(cache, "OLMo-2", limit=10)
                  if r["osai_score"] is not None)
     window.model_page.compare_requested.emit(["meta-llama/llama-3.1-8b"])
-    window._add_to_comparison(["meta-llama/llama-2-70b", olmo2])
+    window.search.compare_requested.emit(["meta-llama/llama-2-70b", olmo2])
     assert window.tabs.currentIndex() == window.TAB_COMPARE
     assert set(window.compare_view.ids()) == {"meta-llama/llama-3.1-8b",
                                               "meta-llama/llama-2-70b", olmo2}

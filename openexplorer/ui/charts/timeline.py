@@ -86,6 +86,10 @@ class TimelineChart(Chart):
     def timeline(self) -> dict[str, list[dict[str, Any]]]:
         return self._timeline
 
+    def notes(self) -> list[str]:
+        """The notes shown under the chart (e.g. a family too crowded to plot), as set."""
+        return list(self._notes)
+
     def point_tip(self, x: float = 0.0, y: float = 0.0, data: Any = None) -> str:
         """The hover text of a point: release, date, score."""
         if not isinstance(data, dict):
