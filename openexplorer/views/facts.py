@@ -42,7 +42,15 @@ from functools import cache
 from importlib.resources import files
 from typing import Any
 
-from openexplorer.core import licenses
+
+def _identify(text: str) -> Any:
+    """:func:`openexplorer.core.licenses.identify`, imported when a fact is first chosen: the
+    licence catalogue is not part of the window's start (store.cache_file imports this module
+    through ingest; tests/ui/test_main_window.py checks what the start imports)."""
+    from openexplorer.core import licenses
+
+    return licenses.identify(text)
+
 
 __all__ = [
     "FACT_COMPONENTS", "FACT_NAMES", "Claim", "Disagreement", "Fact", "FamilyLicense", "ReleaseFacts",
@@ -231,7 +239,7 @@ def _date_of(record: Mapping[str, Any]) -> str | None:
 def _names_license(text: str | None) -> bool:
     if not text or not str(text).strip():
         return False
-    info = licenses.identify(str(text))
+    info = _identify(str(text))
     return info.recognised or info.statement is None and str(text).strip().lower() not in (
         "other", "unknown", "unlicensed", "none", "n/a", "custom", "proprietary?")
 
@@ -266,7 +274,7 @@ def _license_claims(records: Sequence[Mapping[str, Any]],
 
 
 def _license_key(text: Any) -> str:
-    info = licenses.identify(str(text))
+    info = _identify(str(text))
     return info.id or re.sub(r"[^a-z0-9]+", "", str(text).lower())
 
 
@@ -311,7 +319,7 @@ def _commercial_use(license_fact: Fact, records: Sequence[Mapping[str, Any]]
     claims: list[Claim] = []
     from_licence = "unknown"
     if license_fact.known:
-        from_licence = licenses.identify(str(license_fact.value)).commercial_use
+        from_licence = _identify(str(license_fact.value)).commercial_use
         if from_licence != "unknown":
             claims.append(Claim(license_fact.source or "", from_licence, license_fact.date,
                                 license_fact.url))
