@@ -77,6 +77,7 @@ def _open(args: argparse.Namespace, *, seed: bool = True) -> Any:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    args.command_line = parser  # the whole parser, for the commands that describe it (completion)
     if getattr(args, "db", None) == "":
         parser.error("--db needs a file name (leave --db out for your user cache)")
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,

@@ -41,6 +41,7 @@ def render() -> str:
     os.environ["COLUMNS"] = WIDTH  # argparse reads the width from the environment
     sys.path.insert(0, str(REPO))
     from openexplorer.cli import build_parser
+    from openexplorer.core.sources import SOURCES
 
     parser = build_parser()
     commands = _subcommands(parser)
@@ -57,6 +58,25 @@ def render() -> str:
         "bad argument, an unknown release id, or a request refused as given (`cache rebuild` of",
         "a sound cache without `--force`). How the figures are computed:",
         "[methodology.md](methodology.md).",
+        "",
+        "Output: `table` and `markdown` are for reading — numbers rounded (16.666666666666664",
+        "shows as 16.7, an index score as 0.17), release and licence ids always whole (other",
+        "text wraps between words), and when `search` stops at `--limit` it says on standard",
+        "error how many more match. `json` and `csv` are data: full precision, nothing else on",
+        "standard output. Every CSV (`search`, `compare`, `export`) ends with two columns saying",
+        "where each row comes from, as the JSON and Markdown exports do: `sources`, the ids of",
+        "the sources its facts come from (`; ` between them; the table below names them), and",
+        "`snapshot`, the date of the data snapshot the cache was built from. They are columns,",
+        "not `# …` comment lines, because spreadsheets and Python's `csv` module read a comment",
+        "line as a data row. `openexplorer completion bash|zsh|fish` prints a shell completion",
+        "script (the README says where to install it).",
+        "",
+        "| source id | source | licence |",
+        "|---|---|---|",
+    ]
+    lines += [f"| `{key}` | [{source.name}]({source.url}) | {source.license} |"
+              for key, source in SOURCES.items()]
+    lines += [
         "",
         "| command | what it does |",
         "|---|---|",

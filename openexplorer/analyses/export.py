@@ -55,6 +55,35 @@ def write_jsonl(records: Iterable[dict[str, Any]], out: IO[str]) -> int:
     return count
 
 
+#: The columns every CSV export ends with: the sources a row's facts come from (their ids in
+#: :data:`openexplorer.core.sources.SOURCES`, "; " between them) and the date of the data
+#: snapshot the cache was built from. Columns rather than ``#`` comment lines: spreadsheets
+#: and Python's csv module read a comment line as a data row (docs/cli.md).
+PROVENANCE_COLUMNS = ("sources", "snapshot")
+
+
+def provenance(source_ids: Iterable[str], snapshot_date: str | None) -> dict[str, str]:
+    """The :data:`PROVENANCE_COLUMNS` of one CSV row."""
+    return {"sources": "; ".join(sorted(set(source_ids))), "snapshot": snapshot_date or ""}
+
+
+def _view_sources(view: dict[str, Any]) -> list[str]:
+    return [s["source"] for s in view.get("sources") or []]
+
+
+def human_number(value: Any) -> str:
+    """A number as people read it in a table or Markdown: 16.666666666666664 → "16.7",
+    0.2916… → "0.29" (scores between 0 and 1 keep two decimals), 100.0 → "100"; anything else
+    as ``str``. JSON and CSV keep full precision."""
+    if isinstance(value, bool) or not isinstance(value, float):
+        return str(value)
+    if value != value or value in (float("inf"), float("-inf")):
+        return str(value)
+    if value.is_integer():
+        return str(int(value))
+    return f"{value:.1f}" if abs(value) >= 1 else f"{value:.2f}"
+
+
 def write_csv(rows: Iterable[dict[str, Any]], out: IO[str]) -> int:
     writer: csv.DictWriter[str] | None = None
     count = 0
@@ -68,10 +97,12 @@ def write_csv(rows: Iterable[dict[str, Any]], out: IO[str]) -> int:
 
 
 def iter_summary_rows(cache: Cache) -> Iterator[dict[str, Any]]:
+    """``export --format csv``: every release's :func:`summary_row`, with its provenance."""
+    snapshot = cache.get_meta("snapshot_built")
     for release_id in cache.iter_release_ids():
         view = release_view(cache, release_id, detail=False)
         if view is not None:
-            yield summary_row(view)
+            yield {**summary_row(view), **provenance(_view_sources(view), snapshot)}
 
 
 def citations(source_ids: Iterable[str], snapshot_date: str | None = None) -> str:
@@ -96,7 +127,7 @@ def _score(value: float | None) -> str:
 
 
 def _md(text: Any) -> str:
-    return str(text if text is not None else "–").replace("|", "\\|").replace("\n", " ")
+    return human_number(text if text is not None else "–").replace("|", "\\|").replace("\n", " ")
 
 
 def _provisional(part: dict[str, Any]) -> str:
@@ -222,7 +253,9 @@ def comparison_markdown(comparison: dict[str, Any], snapshot_date: str | None = 
     return "\n".join(out)
 
 
-def comparison_csv(comparison: dict[str, Any]) -> str:
+def comparison_csv(comparison: dict[str, Any], snapshot_date: str | None = None) -> str:
+    """The compared releases' :func:`summary_row`, with their provenance."""
     buffer = io.StringIO()
-    write_csv((summary_row(v) for v in comparison["releases"]), buffer)
+    write_csv(({**summary_row(v), **provenance(_view_sources(v), snapshot_date)}
+               for v in comparison["releases"]), buffer)
     return buffer.getvalue()

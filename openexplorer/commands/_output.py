@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TextIO
 
 __all__ = ["OpenCache", "SummaryProgress", "UsageError", "add_db", "emit", "read_card_file",
@@ -50,22 +50,45 @@ def read_card_file(path: str | None) -> str | None:
         raise UsageError(f"--card {path}: {exc.strerror or exc}") from exc
 
 
-def table(rows: list[dict[str, Any]], columns: Sequence[str]) -> str:
-    """``rows`` as aligned text columns (cells cut at 40 characters); a note when empty."""
+#: Columns whose values users copy (release and licence ids): shown whole, never cut or
+#: wrapped, however wide.
+WHOLE = frozenset({"id", "license", "license_id", "release_id", "hub_id"})
+
+#: The widest other columns get: longer text wraps onto the next lines, between words.
+WRAP_AT = 40
+
+
+def table(rows: list[dict[str, Any]], columns: Sequence[str],
+          whole: Iterable[str] = WHOLE) -> str:
+    """``rows`` as aligned text columns; a note when empty.
+
+    The ``whole`` columns (ids) are as wide as their longest value; other text wraps between
+    words at :data:`WRAP_AT` characters (a word longer than that widens its column), so no
+    value is ever cut. Numbers are written for people (:func:`human_number`)."""
+    import textwrap
+
+    from openexplorer.analyses.export import human_number
+
     if not rows:
         return "no releases found"
+    keep = set(whole)
 
-    def text(value: Any) -> str:
-        if value is None:
-            return ""
-        return f"{value:.2f}" if isinstance(value, float) else str(value)
+    def lines_of(column: str, value: Any) -> list[str]:
+        text = "" if value is None else human_number(value)
+        if column in keep or len(text) <= WRAP_AT:
+            return [text]
+        return textwrap.wrap(text, WRAP_AT, break_long_words=False,
+                             break_on_hyphens=False) or [text]
 
-    cells = [[text(r.get(c)) for c in columns] for r in rows]
-    widths = [min(40, max(len(c), *(len(row[i]) for row in cells))) for i, c in enumerate(columns)]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True))]
+    cells = [[lines_of(c, r.get(c)) for c in columns] for r in rows]
+    widths = [max(len(c), *(len(line) for row in cells for line in row[i]))
+              for i, c in enumerate(columns)]
+    out = ["  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip()]
     for row in cells:
-        lines.append("  ".join(v[:w].ljust(w) for v, w in zip(row, widths, strict=True)))
-    return "\n".join(lines)
+        for n in range(max(len(cell) for cell in row)):
+            out.append("  ".join((cell[n] if n < len(cell) else "").ljust(w)
+                                 for cell, w in zip(row, widths, strict=True)).rstrip())
+    return "\n".join(out)
 
 
 class SummaryProgress:

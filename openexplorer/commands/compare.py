@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 
 from openexplorer.commands._output import OpenCache, UsageError, emit
@@ -15,7 +16,9 @@ DESCRIPTION = "Compare 2 to 8 releases side by side."
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("ids", nargs="+", metavar="ID", help="release ids (2 to 8)")
-    parser.add_argument("--format", choices=["json", "markdown", "csv"], default="markdown")
+    parser.add_argument("--format", choices=["json", "markdown", "csv"], default=None,
+                        help="what to print (default markdown; with --chart, only where the "
+                        "chart was written unless --format is given)")
     parser.add_argument("--chart", metavar="FILE",
                         help="also write the comparison chart (.png, .svg or .pdf)")
 
@@ -41,10 +44,13 @@ def run(args: argparse.Namespace, open_cache: OpenCache) -> int:
         except ImportError as exc:
             raise UsageError(f"chart export needs the desktop app's charts: {exc}") from exc
         export_comparison_chart(comparison, Path(args.chart))
+        print(f"wrote the comparison chart to {args.chart}", file=sys.stderr)
+        if args.format is None:  # the chart was asked for, not the text
+            return 0
     if args.format == "json":
         emit(json.dumps(comparison, ensure_ascii=False, indent=2, default=str))
     elif args.format == "csv":
-        emit(comparison_csv(comparison))
+        emit(comparison_csv(comparison, cache.get_meta("snapshot_built")))
     else:
         emit(comparison_markdown(comparison, cache.get_meta("snapshot_built")))
     return 0

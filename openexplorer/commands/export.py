@@ -9,7 +9,10 @@ from openexplorer.commands._output import OpenCache
 
 COMMAND = "export"
 HELP = "export every release"
-DESCRIPTION = "Export every release with its headline figures."
+DESCRIPTION = ("Export every release with its headline figures. Each JSON line lists the "
+               "release's sources; each CSV row ends with the columns `sources` (the ids of "
+               "the sources its facts come from, e.g. `mot; osai`) and `snapshot` (the date of "
+               "the data snapshot the cache was built from).")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -61,8 +61,24 @@ def run(args: argparse.Namespace, open_cache: OpenCache) -> int:
     if args.format == "csv":
         from openexplorer.analyses.export import write_csv
 
-        write_csv(found, sys.stdout)
+        from openexplorer.analyses.export import provenance
+
+        snapshot = cache.get_meta("snapshot_built")
+        write_csv(({**row, **provenance(_sources(cache, row["id"]), snapshot)} for row in found),
+                  sys.stdout)
     else:
         emit(table(found, ["id", "name", "organization", "release_date", "license",
                            "mof_class", "osai_score", "osaid_verdict"]))
+        if len(rows) == args.limit:  # perhaps cut: say so (JSON and CSV stay data only)
+            total = summary.count(cache, args.query, filters)
+            if total > len(rows):
+                print(f"{len(rows):,} of {total:,} shown; --limit N for more", file=sys.stderr)
     return 0
+
+
+def _sources(cache: Any, release_id: str) -> list[str]:
+    """The sources of one release's facts (the CSV's ``sources`` column)."""
+    from openexplorer.views.release import release_view
+
+    view = release_view(cache, release_id, detail=False)
+    return [s["source"] for s in (view or {}).get("sources") or []]

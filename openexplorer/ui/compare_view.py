@@ -546,7 +546,7 @@ class CompareView(QWidget):
         snapshot = self.snapshot_date()
         if what == "data":
             if suffix == ".csv":
-                text = comparison_csv(self._comparison)
+                text = comparison_csv(self._comparison, snapshot)
             elif suffix == ".json":
                 text = comparison_json(self._comparison, snapshot)
             elif suffix in (".md", ".markdown"):

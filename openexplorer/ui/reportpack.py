@@ -237,7 +237,7 @@ def write(cache: Cache, ids: Sequence[str], folder: str | Path, *,
         raise ReportPackError(f"the chart could not be written: {exc}") from exc
 
     try:
-        paths["comparison.csv"].write_text(comparison_csv(comparison), encoding="utf-8")
+        paths["comparison.csv"].write_text(comparison_csv(comparison, snapshot), encoding="utf-8")
         document = json.loads(comparison_json(comparison, snapshot))
         document["sources"] = [
             {"id": s, "name": SOURCES[s].name, "url": SOURCES[s].url,

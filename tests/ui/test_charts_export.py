@@ -182,7 +182,8 @@ def test_cli_compare_chart(db_path, tmp_path, capsys, suffix, qapp):
     code = main(["--db", str(db_path), "compare", *THREE, "--chart", str(out)])
     captured = capsys.readouterr()
     assert code == 0, captured.err
-    assert "## Sources" in captured.out
+    # Only where the chart went (the comparison itself with --format: tests/test_cli_polish.py).
+    assert captured.out == "" and f"wrote the comparison chart to {out}" in captured.err
     if suffix == ".png":
         check_png(out, charts.CHART_SIZE)
     elif suffix == ".svg":
