@@ -112,14 +112,19 @@ def check_round_trip(d: dict[str, Any]) -> ReleaseView:
 
 
 def all_views(cache: Cache) -> list[tuple[dict[str, Any], dict[str, Any]]]:
-    """(detail view, summary view) of every release in the cache."""
+    """(detail view, summary view) of every release in the cache, as their JSON dicts; the
+    typed views release_view builds are checked against the model's annotations on the way."""
     ids = [row[0] for row in cache.conn.execute("SELECT id FROM releases ORDER BY id")]
     out = []
     for release_id in ids:
         full, brief = release_view(cache, release_id), release_view(cache, release_id,
                                                                     detail=False)
         assert full is not None and brief is not None
-        out.append((full, brief))
+        for view in (full, brief):
+            errors = type_errors(view, ReleaseView)
+            assert not errors, f"{release_id}: {errors[:5]}"
+        assert full.detail and not brief.detail
+        out.append((to_json(full), to_json(brief)))
     return out
 
 

@@ -21,7 +21,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, open_cache: OpenCache) -> int:
-    from openexplorer.analyses.compare import MAX_RELEASES, MIN_RELEASES, CompareError, compare
+    from openexplorer.analyses.compare import (
+        MAX_RELEASES,
+        MIN_RELEASES,
+        CompareError,
+        compare,
+        comparison_for_json,
+    )
     from openexplorer.analyses.export import comparison_csv, comparison_markdown
 
     if not MIN_RELEASES <= len(args.ids) <= MAX_RELEASES:
@@ -42,7 +48,8 @@ def run(args: argparse.Namespace, open_cache: OpenCache) -> int:
             raise UsageError(f"chart export needs the desktop app's charts: {exc}") from exc
         export_comparison_chart(comparison, Path(args.chart))
     if args.format == "json":
-        emit(json.dumps(comparison, ensure_ascii=False, indent=2, default=str))
+        emit(json.dumps(comparison_for_json(comparison), ensure_ascii=False, indent=2,
+                        default=str))
     elif args.format == "csv":
         emit(comparison_csv(comparison))
     else:

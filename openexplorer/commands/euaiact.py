@@ -53,6 +53,8 @@ def run(args: argparse.Namespace, open_cache: Any) -> int:
     if release_id is None:
         raise UsageError(f"unknown release: {args.id!r} (try: openexplorer search {args.id})")
     view = release_view(cache, release_id)
+    if view is None:
+        raise UsageError(f"unknown release: {args.id!r}")
     check = euaiact.precheck(view, today=today, hub_data=_hub_data(cache, release_id),
                              epoch=euaiact.linked_epoch(cache, view))
     snapshot = cache.get_meta("snapshot_built")

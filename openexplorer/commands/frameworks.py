@@ -33,6 +33,8 @@ def run(args: argparse.Namespace, open_cache: Callable[[], Any]) -> int:
     if release_id is None:
         raise UsageError(f"unknown release: {args.id!r} (try: openexplorer search {args.id})")
     view = release_view(cache, release_id)
+    if view is None:
+        raise UsageError(f"unknown release: {args.id!r}")
     result = crossframework.compare_frameworks(view)
     washing = openwashing.check(view, card)
     if args.format == "json":

@@ -44,7 +44,10 @@ def run(args: argparse.Namespace, open_cache: Callable[[], Any]) -> int:
         release_id = cache.resolve(args.id)
         if release_id is None:
             raise UsageError(f"unknown release: {args.id!r} (try: openexplorer search {args.id})")
-        result = openwashing.check(release_view(cache, release_id), card)
+        view = release_view(cache, release_id)
+        if view is None:
+            raise UsageError(f"unknown release: {args.id!r}")
+        result = openwashing.check(view, card)
         if args.format == "json":
             emit(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         elif args.format == "markdown":
