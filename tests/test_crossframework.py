@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from tests.view_parts import typed_view
 from openexplorer.analyses import crossframework as cf
 from openexplorer.cli import main
 from openexplorer.frameworks import mof as mof_rules
@@ -21,6 +22,7 @@ from openexplorer.frameworks import osai as osai_rules
 from openexplorer.hub.evidence import record_from_hub
 from openexplorer.core.records import ImportResult
 from openexplorer.store.cache_file import open_cache
+from openexplorer.views.model import ReleaseView
 from openexplorer.views.release import license_view, release_view
 from openexplorer.store.ingest import ingest
 
@@ -54,7 +56,7 @@ def _osai(dims: dict[str, str]) -> dict[str, Any]:
                        "source_version": "5a388e87 2026-06-12", "url": None}}
 
 
-def make_view(**parts: Any) -> dict[str, Any]:
+def make_view(**parts: Any) -> ReleaseView:
     """A release view with nothing assessed; ``parts`` replace its sections."""
     view: dict[str, Any] = {
         "id": "org/model-7b", "name": "Model-7B", "organization": "Org", "sources": [],
@@ -68,7 +70,7 @@ def make_view(**parts: Any) -> dict[str, Any]:
         "osai_legacy": None, "epoch": None, "fmti": None, "hub": None,
     }
     view.update(copy.deepcopy(parts))
-    return view
+    return typed_view(view)
 
 
 def _epoch(label: str, training: str | None = None) -> dict[str, Any]:
@@ -308,20 +310,20 @@ def test_olmo_7b(cache):
     result = cf.compare_frameworks(view)
     assert result.row("mof").verdict == "Class I"
     assert result.row("osi").verdict == "pass"
-    assert result.row("osaid").verdict == view["osaid"]["verdict"] == "unknown"
+    assert result.row("osaid").verdict == view.osaid.verdict == "unknown"
     [line] = [f.text for f in result.findings if f.rule == "osaid_vs_osi"]
     assert "Supporting libraries and tools" in line and "not listed in the MOT record" in line
     # Its weights inherit Apache-2.0, a code licence: the MOT's warning shows as a line.
-    weights = view["mof"]["components"]["Model parameters (Final)"]
-    assert weights["state"] == "open-with-warning"
-    assert f"{weights['license']} on weights: open for MOF but not a type-appropriate licence " \
+    weights = view.mof.components["Model parameters (Final)"]
+    assert weights.state == "open-with-warning"
+    assert f"{weights.license} on weights: open for MOF but not a type-appropriate licence " \
            "(open with warning)" in result.disagreements
 
 
 def test_llama_31_8b(cache):
     view = release_view(cache, "meta-llama/llama-3.1-8b")
     result = cf.compare_frameworks(view)
-    assert view["license"]["restrictions"], "the Llama 3.1 licence's restrictions are recorded"
+    assert view.license.restrictions, "the Llama 3.1 licence's restrictions are recorded"
     assert result.row("mof").verdict == "Unclassified"
     assert result.row("osi").label == "OSI validated Llama 2"
     fired = {f.rule for f in result.findings}
@@ -332,19 +334,19 @@ def test_llama_31_8b(cache):
 
 def test_llama_3_70b_epoch_restricted_use_vs_mof(cache):
     view = release_view(cache, cache.resolve("Llama-3-70B"))
-    assert view["epoch"]["accessibility"]["model_accessibility"]["label"] == \
+    assert view.epoch.accessibility["model_accessibility"].label == \
         "Open weights (restricted use)"
     result = cf.compare_frameworks(view)
     [line] = [f.text for f in result.findings if f.rule == "epoch_vs_mof_licence"]
-    lic = view["mof"]["components"]["Model parameters (Final)"]["license"]
+    lic = view.mof.components["Model parameters (Final)"].license
     assert "Llama 3" in lic and lic in line
 
 
 def test_granite_class_iii_with_a_low_index_score(cache):
     view = release_view(cache, "ibm-granite/granite-4.0-h-small")
-    assert view["mof"]["class"] == "III" and view["osai"]["score"] < 0.5
+    assert view.mof.class_ == "III" and view.osai.score < 0.5
     [line] = [f.text for f in cf.compare_frameworks(view).findings if f.rule == "mof_vs_index"]
-    for ref, status in view["osai"]["dimensions"].items():
+    for ref, status in view.osai.dimensions.items():
         if status == "closed":
             assert f"{osai_rules.dimension(ref).name} closed" in line
 
@@ -356,7 +358,7 @@ def test_gated_hub_release_rows_are_provisional_where_inferred(cache, shared_dat
                        "meta-llama__Llama-3.1-8B-Instruct__20250321__0daf2c.json").read_text())
     ingest(cache, ImportResult(records=[record_from_hub(body, fetched_at="2025-03-21T10:00:00Z")]))
     view = release_view(cache, cache.resolve("meta-llama/Llama-3.1-8B-Instruct"))
-    assert view["hub"]["gated"] == "manual"
+    assert view.hub.gated == "manual"
     result = cf.compare_frameworks(view)
     assert result.row("osai").provisional and result.row("osai").source.startswith("Hub")
     assert not result.row("mof").provisional

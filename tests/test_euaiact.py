@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from typing import Any
 
 import pytest
 
+from tests.view_parts import typed_view
 from openexplorer.analyses import euaiact, euaiact_memo
 from openexplorer.db.cache import Cache
 from openexplorer.cli import main
 from openexplorer.hub.evidence import record_from_hub
 from openexplorer.core.records import ImportResult
 from openexplorer.store.cache_file import open_cache
+from openexplorer.views.model import ReleaseView
 from openexplorer.views.release import release_view
 from openexplorer.store.ingest import ingest
 
@@ -118,7 +121,7 @@ def test_memo_is_dated_marked_not_legal_advice_and_cites_its_sources(cache):
 # --- the rules, on views built by hand -----------------------------------------------------------
 
 
-def view_with(**parts: Any) -> dict[str, Any]:
+def view_with(**parts: Any) -> ReleaseView:
     """A minimal release view: no sources unless given."""
     view: dict[str, Any] = {
         "id": "acme/model", "name": "Model", "organization": "Acme", "sources": [],
@@ -128,7 +131,7 @@ def view_with(**parts: Any) -> dict[str, Any]:
         "epoch": None, "hub": None, "evidence": [],
     }
     view.update(parts)
-    return view
+    return typed_view(view)
 
 
 def licence(text: str | None) -> dict[str, Any]:
@@ -257,7 +260,7 @@ def test_architecture_condition_on_the_real_data(cache):
     assert len(failing) == 21
     for release_id in failing:
         view = release_view(cache, release_id)
-        dims = (view["osai"] or {}).get("dimensions") or {}
+        dims = view.osai.dimensions or {}
         assert all(dims.get(d) == "closed" for d in ("modelcard", "preprint", "paper"))
 
 
@@ -298,7 +301,7 @@ def test_a_licence_gated_weights_cell_is_not_unpublished(shared_data):
     assert a.status == "unknown"
     assert "licence gate" in a.evidence[0].text
     # An unexplained "closed" still fails.
-    view["evidence"] = []
+    view = dataclasses.replace(view, evidence=())
     assert euaiact.precheck(view, today=TODAY).condition("a").status == "fail"
 
 

@@ -102,7 +102,7 @@ def test_compare_keeps_its_shape_and_states_the_snapshot(cache):
     comparison = compare(cache, THREE)
     assert {"releases", "matrix", "changes"} <= set(comparison)
     assert comparison["snapshot_date"] == cache.get_meta("snapshot_built")
-    assert [v["id"] for v in comparison["releases"]] == [
+    assert [v.id for v in comparison["releases"]] == [
         "meta-llama/llama-2-70b", "meta-llama/llama-3.1-8b", "allenai/olmo-7b"]
     assert len(comparison["matrix"]) == 17 + 12
 
@@ -110,7 +110,7 @@ def test_compare_keeps_its_shape_and_states_the_snapshot(cache):
 def test_score_series_behind_the_bars(cache):
     comparison = compare(cache, ["allenai/olmo-7b-instruct", "meta-llama/llama-3.1-8b"])
     series = score_series(comparison)
-    names = [v["name"] for v in comparison["releases"]]
+    names = [v.name for v in comparison["releases"]]
     olmo = names.index("OLMo-7B-Instruct")
     llama = names.index("Llama-3.1-8B")
     assert [label for _, label in series["osai"]["categories"]] == [
@@ -124,7 +124,7 @@ def test_score_series_behind_the_bars(cache):
 
 def test_cell_evidence_names_licence_source_and_date(cache):
     comparison = compare(cache, THREE)
-    ids = [v["id"] for v in comparison["releases"]]
+    ids = [v.id for v in comparison["releases"]]
     line = next(m for m in comparison["matrix"] if m["component"] == "Model parameters (Final)")
     llama = ids.index("meta-llama/llama-3.1-8b")
     evidence = cell_evidence(comparison["releases"][llama], line, line["cells"][llama])
@@ -181,10 +181,10 @@ def test_the_timeline_is_what_each_releases_view_gives(cache, measure):
         score = release_score(view, measure) if view else None
         if score is None or parse_release_date(release_date) is None:
             continue
-        part = view["osai"] if measure == "osai" else view["mof"]
+        part = view.osai if measure == "osai" else view.mof
         expected.setdefault(family, []).append({
             "id": release_id, "name": name, "release_date": release_date, "score": score,
-            "provisional": bool(part.get("provisional"))})
+            "provisional": bool(part.provisional)})
     for points in expected.values():
         points.sort(key=lambda p: (parse_release_date(p["release_date"]), p["name"] or "",
                                    p["id"]))

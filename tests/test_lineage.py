@@ -12,6 +12,7 @@ from openexplorer.core.records import Assessment, ImportResult, SourceRecord
 from openexplorer.db.cache import Cache
 from openexplorer.hub.evidence import record_from_hub
 from openexplorer.store import ingest as store
+from openexplorer.views.model import BaseLink
 from openexplorer.views.lineage import base_chain
 from openexplorer.views.release import inherited_limits
 
@@ -44,7 +45,7 @@ def ingest(cache: Cache, *records: SourceRecord) -> None:
 
 
 def ids(chain: list[dict[str, Any]]) -> list[str]:
-    return [entry["id"] for entry in chain]
+    return [entry.id for entry in chain]
 
 
 def test_a_chain_of_three(cache: Cache) -> None:
@@ -52,14 +53,14 @@ def test_a_chain_of_three(cache: Cache) -> None:
            hub_record("org/instruct", "org/base"), hub_record("org/base"))
     chain = base_chain(cache, "org/chat")
     assert ids(chain) == ["org/instruct", "org/base"]
-    assert [e["depth"] for e in chain] == [1, 2]
-    assert [e["child"] for e in chain] == ["org/chat", "org/instruct"]
-    assert all(e["known"] and e["relation"] == "finetune" for e in chain)
-    assert chain[1]["release_id"] == "org/base" and chain[1]["license"] == "apache-2.0"
+    assert [e.depth for e in chain] == [1, 2]
+    assert [e.child for e in chain] == ["org/chat", "org/instruct"]
+    assert all(e.known and e.relation == "finetune" for e in chain)
+    assert chain[1].release_id == "org/base" and chain[1].license == "apache-2.0"
     # Case does not matter: release ids are lower-cased Hub ids.
     assert ids(base_chain(cache, "ORG/Chat")) == ids(chain)
-    assert base_chain(cache, "org/base") == []
-    assert base_chain(cache, "not/in-cache") == []
+    assert base_chain(cache, "org/base") == ()
+    assert base_chain(cache, "not/in-cache") == ()
     # Apache-2.0 bases pass on no licence limit; they name no dataset, which is one.
     assert inherited_limits(cache, "org/chat") == [
         f"training data undisclosed in base model {b} (Hub evidence, automated: closed)"
@@ -79,10 +80,10 @@ def test_cycle_ends(cache: Cache) -> None:
     ingest(cache, hub_record("cyc/a", "cyc/b"), hub_record("cyc/b", "cyc/a"))
     chain = base_chain(cache, "cyc/a")
     assert ids(chain) == ["cyc/b", "cyc/a"]
-    assert chain[-1]["cycle"] is True and "cycle" not in chain[0]
+    assert chain[-1].cycle is True and not chain[0].cycle
     self_loop = hub_record("cyc/self", "cyc/self")
     ingest(cache, self_loop)
-    assert [(e["id"], e.get("cycle")) for e in base_chain(cache, "cyc/self")] == [
+    assert [(e.id, e.cycle) for e in base_chain(cache, "cyc/self")] == [
         ("cyc/self", True)]
     assert inherited_limits(cache, "cyc/self") == []
 
@@ -91,8 +92,10 @@ def test_missing_base_ends_the_chain(cache: Cache) -> None:
     ingest(cache, hub_record("org/orphan", "org/middle"), hub_record("org/middle", "gone/base"))
     chain = base_chain(cache, "org/orphan")
     assert ids(chain) == ["org/middle", "gone/base"]
-    assert chain[-1] == {"id": "gone/base", "release_id": None, "known": False,
-                         "relation": "finetune", "depth": 2, "child": "org/middle"}
+    assert chain[-1] == BaseLink(id="gone/base", release_id=None, known=False,
+                                 relation="finetune", depth=2, child="org/middle")
+    assert chain[-1].to_json() == {"id": "gone/base", "release_id": None, "known": False,
+                                   "relation": "finetune", "depth": 2, "child": "org/middle"}
     assert inherited_limits(cache, "org/orphan") == [
         "training data undisclosed in base model org/middle (Hub evidence, automated: closed)",
         "base model gone/base is not in the cache: its licence and data are unknown"]
@@ -103,8 +106,8 @@ def test_merge_lists_a_shared_ancestor_once(cache: Cache) -> None:
            hub_record("m/x", "m/root"), hub_record("m/y", "m/root"), hub_record("m/root"))
     chain = base_chain(cache, "m/merged")
     assert ids(chain) == ["m/x", "m/y", "m/root", "m/root"]
-    assert [e.get("seen") for e in chain] == [None, None, None, True]
-    assert chain[0]["relation"] == "merge"
+    assert [e.seen for e in chain] == [False, False, False, True]
+    assert chain[0].relation == "merge"
 
 
 def test_max_depth(cache: Cache) -> None:
@@ -112,7 +115,7 @@ def test_max_depth(cache: Cache) -> None:
     ingest(cache, *records, hub_record("deep/m15"))
     chain = base_chain(cache, "deep/m0", max_depth=10)
     assert len(chain) == 10
-    assert chain[-1]["id"] == "deep/m10" and chain[-1]["truncated"] is True
+    assert chain[-1].id == "deep/m10" and chain[-1].truncated is True
     assert len(base_chain(cache, "deep/m0", max_depth=50)) == 15
 
 
@@ -124,9 +127,9 @@ def test_renamed_base_named_by_its_old_path(cache: Cache) -> None:
     ingest(cache, record_from_hub(body, fetched_at=FETCHED),
            hub_record("meta-llama/Llama-3.1-8B", license="llama3.1", gated="manual"))
     chain = base_chain(cache, "someone/llama-ft")
-    assert chain[0]["id"] == "meta-llama/Llama-3.1-8B"
-    assert chain[0]["release_id"] == "meta-llama/llama-3.1-8b" and chain[0]["known"]
-    assert chain[0]["relation"] is None
+    assert chain[0].id == "meta-llama/Llama-3.1-8B"
+    assert chain[0].release_id == "meta-llama/llama-3.1-8b" and chain[0].known
+    assert chain[0].relation is None
 
 
 def test_llama_fine_tune_inherits_the_llama_licence(shared_data: Path, cache: Cache) -> None:

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from huggingface_hub import constants
 
+from openexplorer.views.model import from_dict
 from openexplorer import cli
 from openexplorer.db.cache import Cache
 from openexplorer.hub.client import HubClient
@@ -597,20 +598,20 @@ def test_cli_refresh_fills_the_cache_and_show_works_for_a_hub_only_model(
     assert "models fetched, writing" in err  # not a terminal: one line per batch
     hermes = "NousResearch/Hermes-3-Llama-3.1-8B"  # not in the bundled snapshot
     assert cli.main(["--db", str(db), "show", hermes, "--format", "json"]) == 0
-    view = json.loads(capsys.readouterr().out)
-    assert view["origin"] == "hub" and view["hub_id"] == hermes
-    assert view["license"]["as_written"] == "llama3"
-    assert view["license"]["recognised"] and view["license"]["category"]
-    assert view["license"]["osi_approved"] is False
-    assert view["hub"]["base_models"]
-    assert view["hub"]["evidence"]["license"]["status"] in {"open", "partial", "closed"}
-    assert view["mof"] and view["osai"] and view["osaid"]["verdict"]
+    view = from_dict(json.loads(capsys.readouterr().out))  # the JSON is the typed view's
+    assert view.origin == "hub" and view.hub_id == hermes
+    assert view.license.as_written == "llama3"
+    assert view.license.recognised and view.license.category
+    assert view.license.osi_approved is False
+    assert view.hub.base_models
+    assert view.hub.evidence["license"].status in {"open", "partial", "closed"}
+    assert view.mof and view.osai and view.osaid.verdict
     # Hub-only: the framework views are provisional and say so; the base model's limits show.
-    assert view["mof"]["provisional"] and view["osai"]["provisional"]
-    assert view["osaid"]["provisional"]
-    assert not any("MOT record" in reason for reason in view["osaid"]["reasons"])
-    assert view["base_chain"] and view["base_chain"][0]["id"].startswith("meta-llama/")
-    assert any("700M" in line for line in view["inherited_limits"])
+    assert view.mof.provisional and view.osai.provisional
+    assert view.osaid.provisional
+    assert not any("MOT record" in reason for reason in view.osaid.reasons)
+    assert view.base_chain and view.base_chain[0].id.startswith("meta-llama/")
+    assert any("700M" in line for line in view.inherited_limits)
     assert cli.main(["--db", str(db), "show", hermes]) == 0
     page = capsys.readouterr().out
     assert "provisional, from Hub metadata" in page and "## On the Hub (automated)" in page

@@ -78,7 +78,7 @@ def test_hub_cards_importer_reads_the_2024_cards(shared_data):
 
 
 def test_llama_3_1_405b_licence_and_the_disagreement(cache):
-    view = release_view(cache, "meta-llama/llama-3.1-405b")
+    view = release_view(cache, "meta-llama/llama-3.1-405b").to_json()
     lic = view["facts"]["license"]
     assert "3.1" in lic["value"] and lic["source"] == "family-licenses"
     assert lic["url"].startswith("https://")
@@ -94,7 +94,7 @@ def test_epoch_non_commercial_is_the_last_word(cache):
         "SELECT r.release_id FROM records r JOIN assessments a ON a.record_id = r.id "
         "WHERE r.source = 'epoch' AND a.value = 'Open weights (non-commercial)' LIMIT 1"
     ).fetchone()[0]
-    view = release_view(cache, rid, detail=False)
+    view = release_view(cache, rid, detail=False).to_json()
     assert view["facts"]["commercial_use"]["value"] == "not allowed"
     assert view["facts"]["commercial_use"]["source"] == "epoch"
     assert view["license"]["commercial_use"] == "not allowed"
@@ -105,7 +105,7 @@ def test_release_dates_are_never_assessment_dates(cache):
     for (rid,) in cache.conn.execute(
             "SELECT release_id FROM records WHERE source IN ('mot', 'fmti') "
             "AND release_id IS NOT NULL LIMIT 200"):
-        fact = release_view(cache, rid, detail=False)["facts"]["release_date"]
+        fact = release_view(cache, rid, detail=False).to_json()["facts"]["release_date"]
         assert fact["source"] not in ("mot", "fmti")
 
 
@@ -116,7 +116,7 @@ def test_comparison_shows_licence_date_and_size_in_every_column(cache):
     for view in comparison["releases"]:
         for name in ("license", "release_date", "parameters"):
             text, lines, _ = fact_cell(view, name)
-            assert not text.startswith("unknown"), (view["id"], name, lines)
+            assert not text.startswith("unknown"), (view.id, name, lines)
             assert "(" in text  # the source is named
 
 

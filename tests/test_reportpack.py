@@ -16,6 +16,7 @@ pytest.importorskip("PySide6")
 
 from PySide6.QtGui import QImage  # noqa: E402
 
+from tests.view_parts import typed_view
 from openexplorer.ui import reportpack  # noqa: E402
 from openexplorer.cli import main  # noqa: E402
 from openexplorer.analyses.compare import CompareError, compare  # noqa: E402
@@ -122,10 +123,11 @@ def test_sources_follow_the_releases():
     """Every source has a BibTeX entry; a comparison cites only the records it rests on."""
     assert set(reportpack.BIBTEX) == set(SOURCES)
     comparison = {"releases": [
-        {"sources": [{"source": "osai", "key": "x"}], "mof": {}, "osai": {
-            "source": {"source": "osai"}}, "osaid": {"osi_published": []}, "hub": None},
-        {"sources": [{"source": "hub", "key": "y"}], "mof": {"source": {"source": "hub"}},
-         "osai": {}, "osaid": {}, "fmti": {"source": {"source": "fmti"}}},
+        typed_view({"sources": [{"source": "osai", "key": "x"}], "mof": {}, "osai": {
+            "source": {"source": "osai"}}, "osaid": {"osi_published": []}, "hub": None}),
+        typed_view({"sources": [{"source": "hub", "key": "y"}],
+                    "mof": {"source": {"source": "hub"}}, "osai": {}, "osaid": {},
+                    "fmti": {"source": {"source": "fmti"}}}),
     ]}
     assert reportpack.sources_used(comparison) == ["osai", "fmti", "hub"]
     text = reportpack.bibtex(["osai", "hub"], snapshot_date="2026-11-26",

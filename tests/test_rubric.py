@@ -3,11 +3,13 @@ sensitivity, and the ``rubric`` command."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 
 import pytest
 
+from tests.view_parts import typed_view
 from openexplorer.analyses import rubric
 from openexplorer.cli import main
 from openexplorer.frameworks import mof, osai
@@ -33,7 +35,7 @@ def _view(*, mof_states=None, osai_dims=None, license_text=None, modality="text"
     if mof_states is not None:
         components = {c.name: {"state": mof_states.get(c.name, "missing")}
                       for c in mof.COMPONENTS}
-    return {
+    return typed_view({
         "license": {"as_written": license_text, "id": license_text},
         "mof": {"progress": {"III": 0, "II": 0, "I": 0} if components is not None else None,
                 "components": components, "provisional": False},
@@ -42,7 +44,7 @@ def _view(*, mof_states=None, osai_dims=None, license_text=None, modality="text"
                  if osai_dims is not None else {"source": None, "score": None,
                                                  "dimensions": {}}),
         "modality": modality,
-    }
+    })
 
 
 # -- criteria and values --------------------------------------------------------------------------
@@ -103,7 +105,9 @@ def test_missing_framework_is_missing_evidence_not_zero():
 
 def test_dimension_not_applicable_to_the_modality_is_left_out():
     view = _view(osai_dims={"weights_endmodel": "open"}, modality="text")
-    view["osai"]["dimensions"] = {"weights_endmodel": "open"}  # as if only one applied
+    # as if only one applied
+    view = dataclasses.replace(view, osai=dataclasses.replace(
+        view.osai, dimensions={"weights_endmodel": "open"}))
     values = rubric.criterion_values(view)
     assert values["osai.weights_endmodel"] == 1.0 and values["osai.paper"] is None
 

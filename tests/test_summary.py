@@ -31,17 +31,17 @@ def test_every_release_has_a_summary_equal_to_its_view(cache, views):
     assert cache.count("release_summary") == cache.count("releases") == len(views)
     for row in summary.search(cache, limit=10_000):
         view = views[row["release_id"]]
-        assert row["mof_class"] == view["mof"]["class"]
-        assert row["osai_score"] == view["osai"]["score"]
-        assert row["osaid_verdict"] == view["osaid"]["verdict"]
-        assert row["license_category"] == view["license"]["category"]
+        assert row["mof_class"] == view.mof.class_
+        assert row["osai_score"] == view.osai.score
+        assert row["osaid_verdict"] == view.osaid.verdict
+        assert row["license_category"] == view.license.category
 
 
 @pytest.mark.parametrize("facet,key", [
-    ("mof_class", lambda v: v["mof"]["class"]),
-    ("osaid_verdict", lambda v: v["osaid"]["verdict"]),
-    ("license_category", lambda v: v["license"]["category"]),
-    ("org_kind", lambda v: v["organization_kind"]),
+    ("mof_class", lambda v: v.mof.class_),
+    ("osaid_verdict", lambda v: v.osaid.verdict),
+    ("license_category", lambda v: v.license.category),
+    ("org_kind", lambda v: v.organization_kind),
 ])
 def test_facet_counts_match_the_views(cache, views, facet, key):
     expected = Counter(summary.NONE if key(v) is None else key(v) for v in views.values())
@@ -52,19 +52,19 @@ def test_facet_counts_match_the_views(cache, views, facet, key):
 def test_a_facet_ignores_its_own_choice_but_not_the_others(cache, views):
     filters = Filters(mof_class=("I",), org_kind=("academic",))
     counts = summary.facet_counts(cache, "", filters, facets=["mof_class", "org_kind"])
-    academic = [v for v in views.values() if v["organization_kind"] == "academic"]
-    class_one = [v for v in views.values() if v["mof"]["class"] == "I"]
-    assert dict(counts["mof_class"])["I"] == sum(v["mof"]["class"] == "I" for v in academic)
+    academic = [v for v in views.values() if v.organization_kind == "academic"]
+    class_one = [v for v in views.values() if v.mof.class_ == "I"]
+    assert dict(counts["mof_class"])["I"] == sum(v.mof.class_ == "I" for v in academic)
     assert dict(counts["org_kind"])["academic"] == sum(
-        v["organization_kind"] == "academic" for v in class_one)
+        v.organization_kind == "academic" for v in class_one)
 
 
 def test_filtered_search_and_count(cache, views):
     filters = Filters(osai_min=0.75, year=(2024, 2025))
     rows = summary.search(cache, "", filters, sort="osai_score", descending=True, limit=1000)
     expected = {i for i, v in views.items()
-                if v["osai"]["score"] is not None and v["osai"]["score"] >= 0.75
-                and (v["release_date"] or "")[:4] in {"2024", "2025"}}
+                if v.osai.score is not None and v.osai.score >= 0.75
+                and (v.release_date or "")[:4] in {"2024", "2025"}}
     assert {r["release_id"] for r in rows} == expected
     scores = [r["osai_score"] for r in rows]
     assert scores == sorted(scores, reverse=True)

@@ -11,6 +11,8 @@ from openexplorer.core import licenses
 from openexplorer.db import queries
 from openexplorer.db.cache import Cache
 from openexplorer.frameworks import mof, osai
+from openexplorer.views.facts import SOURCE_LABELS
+from openexplorer.views.model import ReleaseView, to_json
 
 MIN_RELEASES, MAX_RELEASES = 2, 8
 #: What the family timeline plots: the index score (0–1) or the MOF total progress (0–100 %).
@@ -27,11 +29,11 @@ class CompareError(ValueError):
     """Wrong number of releases, or an id that is not in the cache."""
 
 
-def _sort_key(view: dict[str, Any]) -> tuple[str, str]:
-    return (view["release_date"] or "9999", view["name"] or "")
+def _sort_key(view: ReleaseView) -> tuple[str, str]:
+    return (view.release_date or "9999", view.name or "")
 
 
-def component_matrix(views: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def component_matrix(views: Sequence[ReleaseView]) -> list[dict[str, Any]]:
     """Rows of (framework, component) with each release's status, in framework order.
 
     Status: open / partial / closed / unknown; MOF components map included → open,
@@ -41,12 +43,12 @@ def component_matrix(views: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for component in mof.COMPONENTS:
         cells = []
         for view in views:
-            outcome = (view["mof"].get("components") or {}).get(component.name)
-            cells.append(_mof_status(outcome) if view["mof"].get("progress") else "unknown")
+            outcome = (view.mof.components or {}).get(component.name)
+            cells.append(_mof_status(outcome) if view.mof.progress else "unknown")
         rows.append({"framework": "mof", "component": component.name,
                      "group": f"Class {component.class_name}", "cells": cells})
     for dimension in osai.DIMENSIONS:
-        cells = [view["osai"]["dimensions"].get(dimension.ref) or "unknown" for view in views]
+        cells = [view.osai.dimensions.get(dimension.ref) or "unknown" for view in views]
         rows.append({"framework": "osai", "component": dimension.name, "ref": dimension.ref,
                      "group": dimension.group, "cells": cells})
     return rows
@@ -55,38 +57,38 @@ def component_matrix(views: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def _mof_status(outcome: Any) -> str:
     if not outcome:
         return "closed"
-    return {"included": "open", "open-with-warning": "partial"}.get(outcome["state"], "closed")
+    return {"included": "open", "open-with-warning": "partial"}.get(outcome.state, "closed")
 
 
-def differences(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
+def differences(before: ReleaseView, after: ReleaseView) -> list[str]:
     """One line per fact that differs between two releases (older first)."""
     lines = []
     # The same licence written two ways ("Apache 2.0", "Apache-2.0") is no change.
-    b_lic, a_lic = before["license"], after["license"]
-    if (b_lic["id"] or b_lic["as_written"]) != (a_lic["id"] or a_lic["as_written"]):
+    b_lic, a_lic = before.license, after.license
+    if (b_lic.id or b_lic.as_written) != (a_lic.id or a_lic.as_written):
         lines.append(
-            f"Licence: {before['license']['id'] or before['license']['as_written'] or 'none'} → "
-            f"{after['license']['id'] or after['license']['as_written'] or 'none'}"
+            f"Licence: {before.license.id or before.license.as_written or 'none'} → "
+            f"{after.license.id or after.license.as_written or 'none'}"
         )
-    if before["mof"]["class"] != after["mof"]["class"]:
-        lines.append(f"MOF class: {before['mof']['class'] or 'unclassified'} → "
-                     f"{after['mof']['class'] or 'unclassified'}")
-    b_score, a_score = before["osai"]["score"], after["osai"]["score"]
+    if before.mof.class_ != after.mof.class_:
+        lines.append(f"MOF class: {before.mof.class_ or 'unclassified'} → "
+                     f"{after.mof.class_ or 'unclassified'}")
+    b_score, a_score = before.osai.score, after.osai.score
     if b_score is not None and a_score is not None and abs(b_score - a_score) > 1e-9:
         lines.append(f"Index score: {b_score:.2f} → {a_score:.2f}")
-    for ref, status in after["osai"]["dimensions"].items():
-        old = before["osai"]["dimensions"].get(ref)
+    for ref, status in after.osai.dimensions.items():
+        old = before.osai.dimensions.get(ref)
         if old and status and old != status:
             lines.append(f"Index {ref}: {old} → {status}")
-    b_components = before["mof"].get("components") or {}
-    a_components = after["mof"].get("components") or {}
+    b_components = before.mof.components or {}
+    a_components = after.mof.components or {}
     for name in a_components.keys() & b_components.keys():
         old_state = _mof_status(b_components[name])
         new_state = _mof_status(a_components[name])
         if old_state != new_state:
             lines.append(f"MOF {name}: {old_state} → {new_state}")
-    if before["osaid"]["verdict"] != after["osaid"]["verdict"]:
-        lines.append(f"OSAID: {before['osaid']['verdict']} → {after['osaid']['verdict']}")
+    if before.osaid.verdict != after.osaid.verdict:
+        lines.append(f"OSAID: {before.osaid.verdict} → {after.osaid.verdict}")
     return lines
 
 
@@ -107,7 +109,7 @@ def compare(cache: Cache, ids: list[str]) -> dict[str, Any]:
         views.append(view)
     views.sort(key=_sort_key)
     changes = [
-        {"from": a["id"], "to": b["id"], "changes": differences(a, b)}
+        {"from": a.id, "to": b.id, "changes": differences(a, b)}
         for a, b in zip(views, views[1:], strict=False)
     ]
     return {"releases": views, "matrix": component_matrix(views), "changes": changes,
@@ -137,48 +139,58 @@ def format_fact_value(name: str, value: Any) -> str:
     return str(value)
 
 
-def fact_cell(view: dict[str, Any], name: str) -> tuple[str, list[str], bool]:
+def fact_cell(view: ReleaseView, name: str) -> tuple[str, list[str], bool]:
     """One fact of a release as the comparison, the release page and ``show`` print it:
     ("value (source)", lines explaining it — the rule, every source's value —, whether the
     sources disagree). Unknown facts say that no source we hold states them."""
-    facts = view.get("facts") or {}
-    fact = facts.get(name) or {}
-    value = format_fact_value(name, fact.get("value"))
-    label = fact.get("source_label")
+    if view.facts is None:
+        return "unknown", ["Used: unknown"], False
+    fact = view.facts.fact(name)
+    value = format_fact_value(name, fact.value)
+    label = SOURCE_LABELS.get(fact.source, fact.source) if fact.source else None
     text = f"{value} ({label})" if label and value != "unknown" else value
-    lines = [f"Used: {value}" + (f" — {fact.get('rule')}" if fact.get("rule") else "")]
-    disagreement = next((d for d in facts.get("disagreements") or [] if d["fact"] == name), None)
+    lines = [f"Used: {value}" + (f" — {fact.rule}" if fact.rule else "")]
+    disagreement = next((d for d in view.facts.disagreements if d.fact == name), None)
     if disagreement:
         text = f"⚠ {text}"
         lines.append("Sources disagree:")
-        lines += [f"  {v['label']}: {format_fact_value(name, v['value'])}"
-                  for v in disagreement["values"]]
-        lines.append(f"Why this one: {disagreement['why']}")
-    elif len(fact.get("claims") or []) > 1:
+        lines += [f"  {SOURCE_LABELS.get(source, source)}: {format_fact_value(name, v)}"
+                  for source, v in disagreement.values]
+        lines.append(f"Why this one: {disagreement.why}")
+    elif len(fact.claims) > 1:
         lines.append("Also stated by: " + ", ".join(
-            c["label"] for c in fact["claims"][1:]))
-    if fact.get("url"):
-        lines.append(f"Source: {fact['url']}")
+            SOURCE_LABELS.get(c.source, c.source) for c in fact.claims[1:]))
+    if fact.url:
+        lines.append(f"Source: {fact.url}")
     return text, lines, disagreement is not None
 
 
-def facts_markdown(view: dict[str, Any]) -> str:
+def fact_source_label(view: ReleaseView, name: str) -> str | None:
+    """The name of the source a fact was taken from (None: unknown)."""
+    if view.facts is None:
+        return None
+    source = view.facts.fact(name).source
+    return SOURCE_LABELS.get(source, source) if source else None
+
+
+def facts_markdown(view: ReleaseView) -> str:
     """The release's facts with their sources, and where sources disagree (for ``show``)."""
     out = ["## Release facts", "", "| fact | value | source | rule |", "| --- | --- | --- | --- |"]
-    facts = view.get("facts") or {}
+    if view.facts is None:
+        return "\n".join(out) + "\n"
     for label, name in FACT_ROWS:
-        fact = facts.get(name) or {}
-        value = format_fact_value(name, fact.get("value"))
-        out.append(f"| {label} | {value} | {fact.get('source_label') or '—'} | "
-                   f"{(fact.get('rule') or '').replace('|', '/')} |")
-    disagreements = facts.get("disagreements") or []
-    if disagreements:
+        fact = view.facts.fact(name)
+        value = format_fact_value(name, fact.value)
+        source = SOURCE_LABELS.get(fact.source, fact.source) if fact.source else None
+        out.append(f"| {label} | {value} | {source or '—'} | "
+                   f"{(fact.rule or '').replace('|', '/')} |")
+    if view.facts.disagreements:
         out += ["", "**Sources disagree:**", ""]
-        for d in disagreements:
-            values = "; ".join(f"{v['label']}: {format_fact_value(d['fact'], v['value'])}"
-                               for v in d["values"])
-            out.append(f"- {d['fact']}: {values} — used "
-                       f"{format_fact_value(d['fact'], d['chosen'])} ({d['why']})")
+        for d in view.facts.disagreements:
+            values = "; ".join(f"{SOURCE_LABELS.get(s, s)}: {format_fact_value(d.fact, v)}"
+                               for s, v in d.values)
+            out.append(f"- {d.fact}: {values} — used "
+                       f"{format_fact_value(d.fact, d.chosen)} ({d.why})")
     return "\n".join(out) + "\n"
 
 
@@ -200,14 +212,14 @@ def parse_release_date(text: str | None) -> dt.date | None:
         return None
 
 
-def release_score(view: dict[str, Any], measure: str = "osai") -> float | None:
+def release_score(view: ReleaseView, measure: str = "osai") -> float | None:
     """The figure a timeline plots for one release: index score or MOF total progress."""
     score: float | None
     if measure == "osai":
-        score = view["osai"]["score"]
+        score = view.osai.score
         return score
     if measure == "mof":
-        score = view["mof"].get("total")
+        score = view.mof.total
         return score
     raise ValueError(f"measure is one of {MEASURES}, not {measure!r}")
 
@@ -293,13 +305,13 @@ def score_series(comparison: dict[str, Any]) -> dict[str, dict[str, Any]]:
     views = comparison["releases"]
     osai_categories = [(g.ref, g.name) for g in osai.GROUPS] + [("score", "Overall")]
     osai_values = [
-        [v["osai"]["groups"].get(key) if key != "score" else v["osai"]["score"]
+        [v.osai.groups.get(key) if key != "score" else v.osai.score
          for key, _ in osai_categories]
         for v in views
     ]
     mof_categories = [(name, f"Class {name}") for name in MOF_CLASSES]
     mof_values = [
-        [(v["mof"].get("progress") or {}).get(key) for key, _ in mof_categories] for v in views
+        [(v.mof.progress or {}).get(key) for key, _ in mof_categories] for v in views
     ]
     return {
         "osai": {"title": "European Open Source AI Index: group scores", "unit": "score (0–1)",
@@ -323,28 +335,27 @@ _LICENSE_SOURCE = {
 }
 
 
-def cell_evidence(view: dict[str, Any], line: dict[str, Any], status: str) -> dict[str, Any]:
+def cell_evidence(view: ReleaseView, line: dict[str, Any], status: str) -> dict[str, Any]:
     """What stands behind one matrix cell: the finding, licence, source record, date, links.
 
     ``view`` is a release view with detail (as in :func:`compare`), ``line`` a row of
     :func:`component_matrix` and ``status`` that release's cell in it.
     """
     framework, component = line["framework"], line["component"]
-    part = view["mof"] if framework == "mof" else view["osai"]
-    record = part.get("source") or {}
+    record = view.mof.source if framework == "mof" else view.osai.source
     license_, license_note, warning = None, None, None
     if framework == "mof":
-        outcome = (part.get("components") or {}).get(component)
+        outcome = (view.mof.components or {}).get(component)
         evidence_component = component
-        if not part.get("progress") and status == "unknown":
+        if not view.mof.progress and status == "unknown":
             detail = "No Model Openness Tool record for this release"
         elif outcome is None:
             detail = _MOF_DETAIL["missing"]
         else:
-            detail = _MOF_DETAIL.get(outcome["state"], outcome["state"])
-            license_ = outcome.get("license")
-            license_note = _LICENSE_SOURCE.get(outcome.get("license_source") or "")
-            warning = outcome.get("warning")
+            detail = _MOF_DETAIL.get(outcome.state, outcome.state)
+            license_ = outcome.license
+            license_note = _LICENSE_SOURCE.get(outcome.license_source or "")
+            warning = outcome.warning
     else:
         evidence_component = line.get("ref") or component
         if not record:
@@ -353,16 +364,16 @@ def cell_evidence(view: dict[str, Any], line: dict[str, Any], status: str) -> di
             detail = "No rating in the index's record"
         else:
             detail = f"Rated {status} by the index"
-    rows = [r for r in view.get("evidence") or []
-            if r["framework"] == framework and r["component"] == evidence_component
-            and (not record or r["source"] == record.get("source"))]
+    rows = [r for r in view.evidence or []
+            if r.framework == framework and r.component == evidence_component
+            and (not record or r.source == record.source)]
     links: list[str] = []
     for row in rows:
-        links += [u for u in row["urls"] if u not in links]
-        if license_ is None and row.get("license"):
-            license_ = row["license"]
-    if record.get("url") and record["url"] not in links:
-        links.append(record["url"])
+        links += [u for u in row.urls if u not in links]
+        if license_ is None and row.license:
+            license_ = row.license
+    if record is not None and record.url and record.url not in links:
+        links.append(record.url)
     return {
         "framework": framework,
         "component": component,
@@ -371,49 +382,55 @@ def cell_evidence(view: dict[str, Any], line: dict[str, Any], status: str) -> di
         "license": license_,
         "license_note": license_note,
         "warning": warning,
-        "source": record.get("source"),
-        "source_key": record.get("key"),
-        "source_version": record.get("source_version"),
-        "assessed_date": record.get("assessed_date"),
+        "source": record.source if record is not None else None,
+        "source_key": record.key if record is not None else None,
+        "source_version": record.source_version if record is not None else None,
+        "assessed_date": record.assessed_date if record is not None else None,
         "links": links,
-        "provisional": bool(part.get("provisional")),
+        "provisional": (view.mof if framework == "mof" else view.osai).provisional,
     }
 
 
-def timeline_of_views(views: list[dict[str, Any]],
+def timeline_of_views(views: Sequence[ReleaseView],
                       measure: str = "osai") -> dict[str, list[dict[str, Any]]]:
     """A family timeline from the compared releases alone (when there is no cache to ask)."""
     timeline: dict[str, list[dict[str, Any]]] = {}
     for view in views:
         score = release_score(view, measure)
-        if not view.get("family") or score is None or \
-                parse_release_date(view["release_date"]) is None:
+        if not view.family or score is None or \
+                parse_release_date(view.release_date) is None:
             continue
-        part = view["osai"] if measure == "osai" else view["mof"]
-        timeline.setdefault(view["family"], []).append({
-            "id": view["id"], "name": view["name"], "release_date": view["release_date"],
-            "score": score, "provisional": bool(part.get("provisional")),
+        part = view.osai if measure == "osai" else view.mof
+        timeline.setdefault(view.family, []).append({
+            "id": view.id, "name": view.name, "release_date": view.release_date,
+            "score": score, "provisional": bool(part.provisional),
         })
     for points in timeline.values():
         points.sort(key=lambda p: (parse_release_date(p["release_date"]), p["name"] or ""))
     return dict(sorted(timeline.items(), key=lambda item: item[0].lower()))
 
 
-def timeline_gaps(views: list[dict[str, Any]], measure: str = "osai") -> list[str]:
+def timeline_gaps(views: Sequence[ReleaseView], measure: str = "osai") -> list[str]:
     """Why compared releases are missing from the family timeline, one line each."""
     what = "index score" if measure == "osai" else "MOF record"
     lines = []
     for view in views:
         reasons = []
-        if not view.get("family"):
+        if not view.family:
             reasons.append("no family")
-        if parse_release_date(view["release_date"]) is None:
+        if parse_release_date(view.release_date) is None:
             reasons.append("no release date")
         if release_score(view, measure) is None:
             reasons.append(f"no {what}")
         if reasons:
-            lines.append(f"{view['name']}: {', '.join(reasons)}")
+            lines.append(f"{view.name}: {', '.join(reasons)}")
     return lines
+
+
+def comparison_for_json(comparison: dict[str, Any]) -> dict[str, Any]:
+    """The comparison with its releases' views as their JSON dicts
+    (:func:`openexplorer.views.model.to_json`), ready for ``json.dumps``."""
+    return {**comparison, "releases": [to_json(v) for v in comparison["releases"]]}
 
 
 def comparison_json(comparison: dict[str, Any], snapshot_date: str | None = None) -> str:
@@ -422,10 +439,10 @@ def comparison_json(comparison: dict[str, Any], snapshot_date: str | None = None
 
     from openexplorer.core.sources import SOURCES
 
-    used = sorted({s["source"] for v in comparison["releases"] for s in v["sources"]}
+    used = sorted({s.source for v in comparison["releases"] for s in v.sources}
                   & SOURCES.keys())
     document = {
-        **comparison,
+        **comparison_for_json(comparison),
         "snapshot_date": snapshot_date or comparison.get("snapshot_date"),
         "sources": [
             {"id": s, "name": SOURCES[s].name, "url": SOURCES[s].url,

@@ -20,6 +20,14 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from openexplorer.frameworks import osai as osai_rules
+from openexplorer.views.model import (
+    Citation,
+    EpochAccess,
+    LicenseView,
+    OsiPublished,
+    ReleaseView,
+    UserCitation,
+)
 from openexplorer.views.release import license_view
 
 __all__ = [
@@ -146,20 +154,20 @@ class CrossFrameworkView:
 # --- small helpers ------------------------------------------------------------------------------
 
 
-def _date_of(source: Mapping[str, Any] | None) -> str | None:
+def _date_of(source: Citation | UserCitation | OsiPublished | None) -> str | None:
     """The assessed date of a cited record, else the date in its source version."""
     if not source:
         return None
-    if source.get("assessed_date"):
-        return str(source["assessed_date"])
-    found = re.search(r"\d{4}-\d{2}(?:-\d{2})?", str(source.get("source_version") or ""))
+    if source.assessed_date:
+        return str(source.assessed_date)
+    found = re.search(r"\d{4}-\d{2}(?:-\d{2})?", str(source.source_version or ""))
     return found.group(0) if found else None
 
 
-def _cite(label: str, source: Mapping[str, Any] | None) -> str:
+def _cite(label: str, source: Citation | UserCitation | OsiPublished | None) -> str:
     if not source:
         return label
-    key = source.get("key")
+    key = source.key
     return f"{label} · {key}" if key else label
 
 
@@ -185,24 +193,24 @@ def _dim_name(ref: str) -> str:
     return dim.name if dim else ref
 
 
-def _mof_state(view: Mapping[str, Any], component: str) -> str | None:
-    comps = (view.get("mof") or {}).get("components") or {}
+def _mof_state(view: ReleaseView, component: str) -> str | None:
+    comps = view.mof.components or {}
     entry = comps.get(component)
-    return entry.get("state") if entry else None
+    return entry.state if entry else None
 
 
-def _mof_assessed(view: Mapping[str, Any]) -> bool:
-    return bool((view.get("mof") or {}).get("source"))
+def _mof_assessed(view: ReleaseView) -> bool:
+    return bool(view.mof.source)
 
 
-def _index_assessed(view: Mapping[str, Any]) -> bool:
-    return (view.get("osai") or {}).get("score") is not None
+def _index_assessed(view: ReleaseView) -> bool:
+    return view.osai.score is not None
 
 
-def _epoch_label(view: Mapping[str, Any], component: str = "model_accessibility") -> str | None:
-    epoch = view.get("epoch") or {}
-    entry = (epoch.get("accessibility") or {}).get(component) or {}
-    return entry.get("label")
+def _epoch_label(view: ReleaseView, component: str = "model_accessibility") -> str | None:
+    epoch = view.epoch
+    entry = ((epoch.accessibility if epoch is not None else None) or {}).get(component)
+    return (entry.label if entry is not None else None)
 
 
 def _shorten(reason: str, limit: int = 150) -> str:
@@ -214,144 +222,144 @@ def _norm_name(text: str | None) -> str:
     return re.sub(r"[^a-z0-9]", "", (text or "").lower())
 
 
-def effective_license(view: Mapping[str, Any]) -> dict[str, Any]:
-    """The release's licence as :func:`openexplorer.views.release.license_view` describes it; when the
-    release names none, the licence the MOT record gives its final weights."""
-    lic = dict(view.get("license") or {})
-    if lic.get("recognised") or lic.get("as_written"):
-        lic["from"] = "release"
-        return lic
-    comps = (view.get("mof") or {}).get("components") or {}
-    weights = comps.get("Model parameters (Final)") or {}
-    if weights.get("license"):
-        found = license_view(weights["license"])
-        found["from"] = "MOT weights component"
-        return found
-    lic["from"] = "release"
-    return lic
+def effective_license(view: ReleaseView) -> tuple[LicenseView, str]:
+    """The release's licence as :func:`openexplorer.views.release.license_view` describes it,
+    and where it is from (``"release"``); when the release names none, the licence the MOT
+    record gives its final weights (``"MOT weights component"``)."""
+    lic = view.license
+    if lic.recognised or lic.as_written:
+        return lic, "release"
+    weights = (view.mof.components or {}).get("Model parameters (Final)")
+    if weights is not None and weights.license:
+        return license_view(weights.license), "MOT weights component"
+    return lic, "release"
 
 
-def use_restrictions(lic: Mapping[str, Any]) -> list[str]:
+def use_restrictions(lic: LicenseView) -> list[str]:
     """The licence's restrictions on use, in words ("an acceptable-use policy", …)."""
-    kinds = [r.get("kind") for r in lic.get("restrictions") or []]
+    kinds = [r.kind for r in lic.restrictions]
     words = [_RESTRICTION_WORDS[k] for k in dict.fromkeys(kinds) if k in USE_RESTRICTIONS]
-    if not words and lic.get("commercial_use") == "not allowed":
+    if not words and lic.commercial_use == "not allowed":
         words.append(_RESTRICTION_WORDS["non-commercial"])
     return words
 
 
-def _license_name(lic: Mapping[str, Any]) -> str:
-    return str(lic.get("name") or lic.get("id") or lic.get("as_written") or "unknown licence")
+def _license_name(lic: LicenseView) -> str:
+    return str(lic.name or lic.id or lic.as_written or "unknown licence")
 
 
 # --- the rows -----------------------------------------------------------------------------------
 
 
-def _mof_row(view: Mapping[str, Any]) -> FrameworkRow:
-    m = view.get("mof") or {}
-    if not m.get("source"):
+def _mof_row(view: ReleaseView) -> FrameworkRow:
+    m = view.mof
+    if not m.source:
         return _not_assessed("mof", "no MOT record")
     name, unit = FRAMEWORKS["mof"]
-    cls = m.get("class")
-    progress = m.get("progress") or {}
-    total = m.get("total")
+    cls = m.class_
+    progress = m.progress or {}
+    total = m.total
     status = "open" if cls == "I" else "partial" if cls in ("II", "III") else "closed"
-    source = m["source"]
+    source = m.source
     label = "progress " + ", ".join(
         f"{c} {progress[c]:.0f} %" for c in ("III", "II", "I") if progress.get(c) is not None)
     if cls:
-        label = f"{m.get('label') or 'Class ' + cls} · {label}"
+        label = f"{m.label or 'Class ' + cls} · {label}"
     return FrameworkRow(
         "mof", name, unit, f"Class {cls}" if cls else "Unclassified",
         None if total is None else total / 100, label, status,
-        "Hub metadata (automated)" if m.get("provisional") else _cite("MOT", source),
-        _date_of(source), bool(m.get("provisional")), source.get("url"))
+        "Hub metadata (automated)" if m.provisional else _cite("MOT", source),
+        _date_of(source), bool(m.provisional), source.url)
 
 
-def _osai_row(view: Mapping[str, Any]) -> FrameworkRow:
-    o = view.get("osai") or {}
-    if o.get("score") is None:
+def _osai_row(view: ReleaseView) -> FrameworkRow:
+    o = view.osai
+    if o.score is None:
         return _not_assessed("osai", "not in the index")
     name, unit = FRAMEWORKS["osai"]
-    groups = o.get("groups") or {}
+    groups = o.groups or {}
     label = " · ".join(f"{g.name} {groups[g.ref]:.2f}" for g in osai_rules.GROUPS
                        if groups.get(g.ref) is not None)
-    source = o.get("source") or {}
+    source = o.source
     return FrameworkRow(
-        "osai", name, unit, f"{o['score']:.2f}", float(o["score"]), label,
-        _nearest_stop(o["score"]),
-        "Hub metadata (automated)" if o.get("provisional") else _cite("Index", source),
-        _date_of(source), bool(o.get("provisional")), source.get("url"))
+        "osai", name, unit, f"{o.score:.2f}", float(o.score), label,
+        _nearest_stop(o.score),
+        "Hub metadata (automated)" if o.provisional else _cite("Index", source),
+        _date_of(source), bool(o.provisional), (source.url if source is not None else None))
 
 
-def _osaid_row(view: Mapping[str, Any]) -> FrameworkRow:
-    o = view.get("osaid") or {}
+def _osaid_row(view: ReleaseView) -> FrameworkRow:
+    o = view.osaid
     name, unit = FRAMEWORKS["osaid"]
-    verdict = o.get("verdict") or "unknown"
-    basis = o.get("basis") or "none"
+    verdict = o.verdict or "unknown"
+    basis = o.basis or "none"
     if basis == "none":
         return _not_assessed("osaid", "nothing to check the checklist against")
-    reasons = o.get("reasons") or []
-    basis_source = {"mof": view.get("mof"), "osai": view.get("osai")}.get(basis) or {}
-    source = basis_source.get("source") or {}
+    reasons = o.reasons
+    source = (view.mof.source if basis == "mof" else view.osai.source if basis == "osai"
+              else None)
     status = {"pass": "open", "fail": "closed"}.get(verdict, "unknown")
     label = _shorten(reasons[0]) if reasons else ""
     if len(reasons) > 1:
         label += f" (+{len(reasons) - 1} more)"
     basis_label = {"mof": "from the MOT record", "osai": "from the index"}.get(basis, basis)
-    if o.get("provisional"):
+    if o.provisional:
         basis_label = "from Hub metadata (automated)"
     return FrameworkRow("osaid", name, unit, verdict, None, label, status,
-                        f"computed {basis_label}", _date_of(source), bool(o.get("provisional")),
-                        source.get("url"))
+                        f"computed {basis_label}", _date_of(source), bool(o.provisional),
+                        source.url if source is not None else None)
 
 
-def _osi_row(view: Mapping[str, Any]) -> FrameworkRow:
-    published = (view.get("osaid") or {}).get("osi_published") or []
+def _osi_row(view: ReleaseView) -> FrameworkRow:
+    published = view.osaid.osi_published
     if not published:
         return _not_assessed("osi", "OSI validated 12 systems in 2024; this is not one of them")
     pub = published[0]
     name, unit = FRAMEWORKS["osi"]
-    outcome = pub.get("outcome") or ""
+    outcome = pub.outcome or ""
     status = {"pass": "open", "would_pass_if_license_changed": "partial",
               "fail": "closed"}.get(outcome, "unknown")
     return FrameworkRow("osi", name, unit, _OSI_OUTCOMES.get(outcome, outcome), None,
-                        f"OSI validated {pub.get('system')}", status,
-                        f"OSI · {pub.get('system')}", _date_of(pub), False, pub.get("url"))
+                        f"OSI validated {pub.system}", status,
+                        f"OSI · {pub.system}", _date_of(pub), False, pub.url)
 
 
-def _fmti_row(view: Mapping[str, Any]) -> FrameworkRow:
-    f = view.get("fmti")
+def _fmti_row(view: ReleaseView) -> FrameworkRow:
+    f = view.fmti
     if not f:
         return _not_assessed("fmti", "the developer is not in the FMTI")
     name, unit = FRAMEWORKS["fmti"]
-    total = f.get("total")
+    total = f.total
     score = None if total is None else float(total) / 100
     verdict = "–" if total is None else f"{total:g}/100"
     return FrameworkRow("fmti", name, unit, verdict, score,
-                        f"{f.get('developer')}, {f.get('edition')} edition (developer level)",
-                        _nearest_stop(score), _cite("FMTI", f.get("source")),
-                        str(f.get("edition") or "") or _date_of(f.get("source")), False,
-                        (f.get("source") or {}).get("url"))
+                        f"{f.developer}, {f.edition} edition (developer level)",
+                        _nearest_stop(score), _cite("FMTI", f.source),
+                        str(f.edition or "") or _date_of(f.source), False,
+                        f.source.url)
 
 
-def _epoch_row(view: Mapping[str, Any]) -> FrameworkRow:
-    e = view.get("epoch")
+def _access_label(access: EpochAccess | None) -> str | None:
+    return access.label if access is not None else None
+
+
+def _epoch_row(view: ReleaseView) -> FrameworkRow:
+    e = view.epoch
     if not e:
         return _not_assessed("epoch", "not among Epoch's notable models")
     name, unit = FRAMEWORKS["epoch"]
-    acc = e.get("accessibility") or {}
-    model = acc.get("model_accessibility") or {}
-    parts = [f"{what} {(acc.get(key) or {}).get('label') or '–'}"
+    acc = e.accessibility
+    model = acc.get("model_accessibility")
+    parts = [f"{what} {_access_label(acc.get(key)) or '–'}"
              for key, what in (("training_code", "training code:"),
                                ("inference_code", "inference code:"))]
-    return FrameworkRow("epoch", name, unit, model.get("label") or "no accessibility given",
-                        None, " · ".join(parts), model.get("status") or "unknown",
-                        _cite("Epoch AI", e.get("source")), _date_of(e.get("source")), False,
-                        (e.get("source") or {}).get("url"))
+    return FrameworkRow("epoch", name, unit, (model.label if model is not None else None) or "no accessibility given",
+                        None, " · ".join(parts), (model.status if model is not None else None) or "unknown",
+                        _cite("Epoch AI", e.source), _date_of(e.source), False,
+                        e.source.url)
 
 
-_ROWS: tuple[Callable[[Mapping[str, Any]], FrameworkRow], ...] = (
+_ROWS: tuple[Callable[[ReleaseView], FrameworkRow], ...] = (
     _mof_row, _osai_row, _osaid_row, _osi_row, _fmti_row, _epoch_row)
 
 
@@ -360,12 +368,12 @@ _ROWS: tuple[Callable[[Mapping[str, Any]], FrameworkRow], ...] = (
 # describes each one under its name.
 
 
-def gated_weights(view: Mapping[str, Any]) -> Disagreement | None:
+def gated_weights(view: ReleaseView) -> Disagreement | None:
     """The weights sit behind a gate (Hub gating, or the index rates them partial) while a
     framework that does not look at gates counts them as open."""
-    hub = view.get("hub") or {}
-    gate = hub.get("gated") if hub.get("gated") in ("manual", "auto") else None
-    dims = (view.get("osai") or {}).get("dimensions") or {}
+    hub = view.hub
+    gate = (hub.gated if hub is not None else None) if (hub.gated if hub is not None else None) in ("manual", "auto") else None
+    dims = view.osai.dimensions or {}
     index_partial = _index_assessed(view) and dims.get("weights_endmodel") == "partial"
     if not gate and not index_partial:
         return None
@@ -391,80 +399,82 @@ def gated_weights(view: Mapping[str, Any]) -> Disagreement | None:
                         tuple(dict.fromkeys(frameworks)))
 
 
-def weights_licence_type(view: Mapping[str, Any]) -> Disagreement | None:
+def weights_licence_type(view: ReleaseView) -> Disagreement | None:
     """An open licence for code (Apache-2.0, MIT…) on the weights: the MOT counts it, with a
     warning that it is not a type-appropriate (data) licence."""
-    comps = (view.get("mof") or {}).get("components") or {}
-    weights = comps.get("Model parameters (Final)") or {}
-    if weights.get("state") != "open-with-warning":
+    comps = view.mof.components or {}
+    weights = comps.get("Model parameters (Final)")
+    if (weights.state if weights is not None else None) != "open-with-warning":
         return None
     return Disagreement(
         "weights_licence_type",
-        f"{weights.get('license')} on weights: open for MOF but not a type-appropriate licence "
+        f"{(weights.license if weights is not None else None)} on weights: open for MOF but not a type-appropriate licence "
         "(open with warning)", ("mof",))
 
 
-def _published(view: Mapping[str, Any]) -> dict[str, Any] | None:
-    published = (view.get("osaid") or {}).get("osi_published") or []
+def _published(view: ReleaseView) -> OsiPublished | None:
+    published = view.osaid.osi_published
     return published[0] if published else None
 
 
-def osaid_vs_osi(view: Mapping[str, Any]) -> Disagreement | None:
+def osaid_vs_osi(view: ReleaseView) -> Disagreement | None:
     """The OSAID verdict computed here differs from the outcome OSI published; the line gives
     the computed verdict's first reason."""
     pub = _published(view)
-    o = view.get("osaid") or {}
+    o = view.osaid
     if pub is None or not o:
         return None
-    outcome: Any = pub.get("outcome")  # as OSI published it (a key of _OSI_OUTCOMES)
-    verdict = o.get("verdict") or "unknown"
+    outcome: Any = pub.outcome  # as OSI published it (a key of _OSI_OUTCOMES)
+    verdict = o.verdict or "unknown"
     agree = (outcome == "pass" and verdict == "pass") or (
         outcome in ("fail", "would_pass_if_license_changed") and verdict == "fail")
     if agree:
         return None
-    reasons = o.get("reasons") or []
+    reasons = o.reasons
     why = _shorten(reasons[0], 170) if reasons else "no reason recorded"
     if verdict == "pass":
         why = "every checklist item is met in our evidence"
     return Disagreement(
         "osaid_vs_osi",
-        f"OSAID: OSI published {_OSI_OUTCOMES.get(outcome, outcome)} for {pub.get('system')} "
-        f"({pub.get('assessed_date') or pub.get('source_version')}); the verdict computed here "
+        f"OSAID: OSI published {_OSI_OUTCOMES.get(outcome, outcome)} for {pub.system} "
+        f"({pub.assessed_date or pub.source_version}); the verdict computed here "
         f"is {verdict} — {why}", ("osi", "osaid"))
 
 
-def osi_other_system(view: Mapping[str, Any]) -> Disagreement | None:
+def osi_other_system(view: ReleaseView) -> Disagreement | None:
     """OSI's outcome was published for another member of the family (e.g. Llama 2 for a Llama
     3.1 release): it is carried over, not a judgement of this release."""
     pub = _published(view)
     if pub is None:
         return None
-    system = _norm_name(pub.get("system"))
-    names = {_norm_name(view.get("name")), _norm_name(view.get("id"))}
+    system = _norm_name(pub.system)
+    names = {_norm_name(view.name), _norm_name(view.id)}
     if system and any(system in n for n in names if n):
         return None
     return Disagreement(
         "osi_other_system",
-        f"OSI's published outcome is for {pub.get('system')}, not {view.get('name')}: OSI "
+        f"OSI's published outcome is for {pub.system}, not {view.name}: OSI "
         "validated systems, and the outcome is carried over from the family", ("osi",))
 
 
-def mof_vs_index(view: Mapping[str, Any]) -> Disagreement | None:
+def mof_vs_index(view: ReleaseView) -> Disagreement | None:
     """An MOF class with an index score under 0.5, or an index score of 0.5 or more without an
     MOF class: which dimensions or components explain it."""
     if not (_mof_assessed(view) and _index_assessed(view)):
         return None
-    m, o = view["mof"], view["osai"]
-    score, cls = float(o["score"]), m.get("class")
-    dims = o.get("dimensions") or {}
-    comps = m.get("components") or {}
+    m, o = view.mof, view.osai
+    assert o.score is not None  # _index_assessed
+    score, cls = float(o.score), m.class_
+    dims = o.dimensions or {}
+    comps = m.components or {}
     if cls and score < INDEX_SPLIT:
         parts = []
         for ref, status in dims.items():
             if status not in ("closed", "partial"):
                 continue
             component, note = INDEX_TO_MOF.get(ref, (None, ""))
-            state = (comps.get(component) or {}).get("state") if component else None
+            found = comps.get(component) if component else None
+            state = found.state if found is not None else None
             if component is None:
                 parts.append(f"{_dim_name(ref)} {status} ({note or 'not assessed by the MOF'})")
             elif state in _COUNTED:
@@ -482,14 +492,15 @@ def mof_vs_index(view: Mapping[str, Any]) -> Disagreement | None:
         for comp in mof_rules.COMPONENTS:
             if comp.mof_class != 3 or not comp.required:
                 continue
-            entry = comps.get(comp.name) or {}
-            state = entry.get("state")
-            if state in _COUNTED or state is None:
+            entry = comps.get(comp.name)
+            state = entry.state if entry is not None else None
+            if entry is None or state in _COUNTED or state is None:
                 continue
-            if comp.name == "Technical report" and \
-                    (comps.get("Research paper") or {}).get("state") in _COUNTED:
+            paper = comps.get("Research paper")
+            if comp.name == "Technical report" and paper is not None and \
+                    paper.state in _COUNTED:
                 continue
-            lic = f" ({entry['license']})" if state == "invalid" and entry.get("license") else ""
+            lic = f" ({entry.license})" if state == "invalid" and entry.license else ""
             short.append(f"{comp.name} {state}{lic}")
         why = ", ".join(short) or "a class below III is incomplete"
         return Disagreement(
@@ -500,13 +511,13 @@ def mof_vs_index(view: Mapping[str, Any]) -> Disagreement | None:
     return None
 
 
-def epoch_vs_licence(view: Mapping[str, Any]) -> Disagreement | None:
+def epoch_vs_licence(view: ReleaseView) -> Disagreement | None:
     """Epoch's weights label and the licence on record disagree about restrictions."""
     label = _epoch_label(view)
     if not label or not label.startswith("Open weights"):
         return None
-    lic = effective_license(view)
-    if not lic.get("recognised"):
+    lic, _ = effective_license(view)
+    if not lic.recognised:
         return None
     words = use_restrictions(lic)
     name = _license_name(lic)
@@ -516,28 +527,27 @@ def epoch_vs_licence(view: Mapping[str, Any]) -> Disagreement | None:
             f"Epoch says '{label}' but the licence ({name}) restricts use: " + ", ".join(words),
             ("epoch", "licence"))
     if label != "Open weights (unrestricted)" and not words and \
-            lic.get("commercial_use") == "allowed":
+            lic.commercial_use == "allowed":
         return Disagreement(
             "epoch_vs_licence",
             f"Epoch says '{label}' but the licence on record ({name}) is "
-            f"{(lic.get('category') or 'open').lower()} with no use restriction we know of — "
+            f"{(lic.category or 'open').lower()} with no use restriction we know of — "
             "Epoch may rate other terms (a use policy, an earlier licence)", ("epoch", "licence"))
     return None
 
 
-def epoch_vs_mof_licence(view: Mapping[str, Any]) -> Disagreement | None:
+def epoch_vs_mof_licence(view: ReleaseView) -> Disagreement | None:
     """Epoch calls the weights open weights; the MOF finds their licence not open."""
     label = _epoch_label(view)
     if not label or not label.startswith("Open weights"):
         return None
-    comps = (view.get("mof") or {}).get("components") or {}
-    weights = comps.get("Model parameters (Final)") or {}
-    if weights.get("state") not in ("invalid", "unlicensed"):
+    weights = (view.mof.components or {}).get("Model parameters (Final)")
+    if weights is None or weights.state not in ("invalid", "unlicensed"):
         return None
-    lic = weights.get("license")
-    if weights["state"] == "unlicensed" or not lic:
+    lic = weights.license
+    if weights.state == "unlicensed" or not lic:
         why = "finds them without a licence"
-    elif license_view(lic).get("recognised"):
+    elif license_view(lic).recognised:
         why = f"rates their licence ({lic}) not open"
     else:
         why = f"cannot read their licence text ({lic!r}) as an open licence"
@@ -547,14 +557,14 @@ def epoch_vs_mof_licence(view: Mapping[str, Any]) -> Disagreement | None:
         ("epoch", "mof"))
 
 
-def weights_released(view: Mapping[str, Any]) -> Disagreement | None:
+def weights_released(view: ReleaseView) -> Disagreement | None:
     """Epoch and the index (or the MOF) disagree on whether the weights are out at all."""
     label = _epoch_label(view)
     if not label:
         return None
     epoch_out = label.startswith("Open weights")
     epoch_not = label in ("API access", "Hosted access (no API)", "Unreleased")
-    dims = (view.get("osai") or {}).get("dimensions") or {}
+    dims = view.osai.dimensions or {}
     index = dims.get("weights_endmodel") if _index_assessed(view) else None
     mof_listed = _mof_assessed(view) and _mof_state(view, "Model parameters (Final)") not in \
         (None, "missing")
@@ -572,22 +582,22 @@ def weights_released(view: Mapping[str, Any]) -> Disagreement | None:
     return None
 
 
-def fmti_developer_level(view: Mapping[str, Any]) -> Disagreement | None:
+def fmti_developer_level(view: ReleaseView) -> Disagreement | None:
     """The FMTI scores a developer's transparency on its flagship model, not this release."""
-    f = view.get("fmti")
+    f = view.fmti
     if not f:
         return None
-    total = f.get("total")
+    total = f.total
     score = "no total" if total is None else f"{total:g}/100"
     return Disagreement(
         "fmti_developer_level",
-        f"FMTI scores the developer ({f.get('developer')}, {f.get('edition')}: {score}), not "
+        f"FMTI scores the developer ({f.developer}, {f.edition}: {score}), not "
         "this release: a transparent developer can ship a closed model and the reverse",
         ("fmti",))
 
 
 #: Every rule, in the order its lines are shown.
-RULES: Mapping[str, Callable[[Mapping[str, Any]], Disagreement | None]] = {
+RULES: Mapping[str, Callable[[ReleaseView], Disagreement | None]] = {
     "gated_weights": gated_weights,
     "weights_licence_type": weights_licence_type,
     "osaid_vs_osi": osaid_vs_osi,
@@ -600,12 +610,12 @@ RULES: Mapping[str, Callable[[Mapping[str, Any]], Disagreement | None]] = {
 }
 
 
-def compare_frameworks(view: Mapping[str, Any]) -> CrossFrameworkView:
+def compare_frameworks(view: ReleaseView) -> CrossFrameworkView:
     """The release under every framework, side by side, and where they disagree."""
     rows = [make(view) for make in _ROWS]
     findings = [found for rule in RULES.values() if (found := rule(view)) is not None]
     return CrossFrameworkView(
-        release_id=str(view.get("id") or ""), name=str(view.get("name") or view.get("id") or ""),
+        release_id=str(view.id or ""), name=str(view.name or view.id or ""),
         rows=rows, disagreements=[f.text for f in findings], findings=findings)
 
 

@@ -74,13 +74,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 from openexplorer.core import licenses
 from openexplorer.core.identity import match_key
 from openexplorer.frameworks import mof
+from openexplorer.views.model import (Citation, EpochView, HubView, MofComponent, OsaiClass,
+                                      ReleaseView, UserCitation)
 
 __all__ = [
     "COMPUTE_THRESHOLD_FLOP",
@@ -291,10 +293,10 @@ def _day(value: Any) -> str | None:
     return m.group(0) if m else None
 
 
-def _cite_date(cite: dict[str, Any] | None) -> str | None:
+def _cite_date(cite: Citation | UserCitation | None) -> str | None:
     if not cite:
         return None
-    return _day(cite.get("assessed_date")) or _day(cite.get("source_version"))
+    return _day(cite.assessed_date) or _day(cite.source_version)
 
 
 def _parse(day: str | None) -> dt.date | None:
@@ -330,101 +332,105 @@ class _Collector:
         return "unknown"
 
 
-def _evidence_urls(view: dict[str, Any], source: str, component: str,
+def _evidence_urls(view: ReleaseView, source: str, component: str,
                    key: str | None = None) -> str | None:
-    for row in view.get("evidence") or ():
-        if row.get("source") == source and row.get("component") == component \
-                and (key is None or row.get("key") == key) and row.get("urls"):
-            return str(row["urls"][0])
+    for row in view.evidence or ():
+        if row.source == source and row.component == component \
+                and (key is None or row.key == key) and row.urls:
+            return str(row.urls[0])
     return None
 
 
-def _mof_component(view: dict[str, Any], name: str) -> tuple[str | None, dict[str, Any] | None]:
-    components = (view.get("mof") or {}).get("components") or {}
+def _mof_component(view: ReleaseView, name: str) -> tuple[str | None, MofComponent | None]:
+    components = view.mof.components or {}
     outcome = components.get(name)
-    return (outcome or {}).get("state"), outcome
+    return (outcome.state if outcome is not None else None), outcome
 
 
-def _mof_source(view: dict[str, Any]) -> tuple[str, str | None, str | None, str]:
+def _mof_source(view: ReleaseView) -> tuple[str, str | None, str | None, str]:
     """(source id, date, url, label) of the record behind the MOF view."""
-    mof_view = view.get("mof") or {}
-    cite = mof_view.get("source") or {}
-    source = cite.get("source") or "mot"
+    mof_view = view.mof
+    cite = mof_view.source
+    source = (cite.source if cite is not None else None) or "mot"
     label = "MOT" if source == "mot" else "Hub metadata (provisional MOF)" \
         if source == "hub" else _SOURCE_NAMES.get(source, source)
-    date = _cite_date(cite) or _day((view.get("hub") or {}).get("fetched_at")
+    date = _cite_date(cite) or _day((view.hub.fetched_at if view.hub is not None else None)
                                     if source == "hub" else None)
-    return source, date, cite.get("url"), label
+    return source, date, (cite.url if cite is not None else None), label
 
 
-def _osai(view: dict[str, Any]) -> tuple[dict[str, str], str | None, str | None, str | None]:
-    osai_view = view.get("osai") or {}
-    cite = osai_view.get("source") or {}
-    source = cite.get("source") or "osai"
-    return (osai_view.get("dimensions") or {}), _cite_date(cite), cite.get("url"), \
-        cite.get("key") if source == "osai" else None
+def _osai(view: ReleaseView) -> tuple[Mapping[str, OsaiClass | None], str | None, str | None,
+                                      str | None]:
+    osai_view = view.osai
+    cite = osai_view.source
+    source = (cite.source if cite is not None else None) or "osai"
+    return (osai_view.dimensions or {}), _cite_date(cite), (cite.url if cite is not None else None), \
+        (cite.key if cite is not None else None) if source == "osai" else None
 
 
-def _osai_notes(view: dict[str, Any], dim: str, key: str | None) -> str | None:
+def _osai_notes(view: ReleaseView, dim: str, key: str | None) -> str | None:
     """The index's notes on one dimension of the record behind the view's index part."""
-    cite = (view.get("osai") or {}).get("source") or {}
-    source = cite.get("source") or "osai"
-    for row in view.get("evidence") or ():
-        if row.get("source") == source and row.get("component") == dim \
-                and (key is None or row.get("key") == key) and row.get("notes"):
-            return str(row["notes"])
+    cite = view.osai.source
+    source = (cite.source if cite is not None else None) or "osai"
+    for row in view.evidence or ():
+        if row.source == source and row.component == dim \
+                and (key is None or row.key == key) and row.notes:
+            return str(row.notes)
     return None
 
 
-def _osai_url(view: dict[str, Any], dim: str, key: str | None, fallback: str | None) -> str | None:
-    cite = (view.get("osai") or {}).get("source") or {}
-    return _evidence_urls(view, cite.get("source") or "osai", dim, key) or fallback
+def _osai_url(view: ReleaseView, dim: str, key: str | None, fallback: str | None) -> str | None:
+    cite = view.osai.source
+    return _evidence_urls(view, (cite.source if cite is not None else None) or "osai", dim, key) or fallback
 
 
-def _epoch(view: dict[str, Any]) -> tuple[str | None, str | None, str | None]:
-    epoch = view.get("epoch") or {}
-    label = ((epoch.get("accessibility") or {}).get("model_accessibility") or {}).get("label")
-    cite = epoch.get("source") or {}
-    url = _evidence_urls(view, "epoch", "model_accessibility") or cite.get("url")
-    return label, _cite_date(cite), url
+def _epoch(view: ReleaseView) -> tuple[str | None, str | None, str | None]:
+    epoch = view.epoch
+    if epoch is None:
+        return None, None, _evidence_urls(view, "epoch", "model_accessibility")
+    model = epoch.accessibility.get("model_accessibility")
+    label = model.label if model is not None else None
+    url = _evidence_urls(view, "epoch", "model_accessibility") or epoch.source.url
+    return label, _cite_date(epoch.source), url
 
 
-def _hub(view: dict[str, Any]) -> tuple[dict[str, Any], str | None, str | None]:
-    hub = view.get("hub") or {}
-    cite = hub.get("source") or {}
-    date = _day(hub.get("fetched_at")) or _cite_date(cite)
-    return hub, date, cite.get("url")
+def _hub(view: ReleaseView) -> tuple[HubView | None, str | None, str | None]:
+    hub = view.hub
+    if hub is None:
+        return None, None, None
+    return hub, _day(hub.fetched_at) or _cite_date(hub.source), hub.source.url
+
 
 
 # --- the conditions ------------------------------------------------------------------------------
 
 
-def _weights(view: dict[str, Any], today: dt.date, hub_data: dict[str, Any] | None
+def _weights(view: ReleaseView, today: dt.date, hub_data: dict[str, Any] | None
              ) -> Condition:
     c = _Collector(today)
     hub, hub_date, hub_url = _hub(view)
     if hub:
-        evidence = (hub.get("evidence") or {}).get("weights") or {}
-        status = evidence.get("status")
-        url = (evidence.get("urls") or [hub_url])[0]
-        gated = hub.get("gated")
-        n = hub.get("weight_files") or 0
-        eu_excluded = bool(hub.get("eu_disallowed")
+        evidence = hub.evidence.get("weights")
+        hub_status = evidence.status if evidence is not None else None
+        url = ((evidence.urls if evidence is not None else ()) or (hub_url,))[0]
+        gated = hub.gated
+        n = hub.weight_files or 0
+        eu_excluded = bool(hub.eu_disallowed
                            or (hub_data or {}).get("eu_disallowed"))
-        if hub.get("private"):
+        if hub.private:
             c.add("hub", "the repository is private", "fail", date=hub_date, url=url)
         elif eu_excluded:
             c.add("hub", f"{n} weight files behind a gate that excludes users in the EU "
                   "(extra_gated_eu_disallowed)", "fail", date=hub_date, url=url, decisive=True)
-        elif status == "open":
+        elif hub_status == "open":
             c.add("hub", f"{n} weight files, repository not gated", "pass", date=hub_date,
                   url=url)
-        elif status == "partial" and gated in ("auto", "manual"):
+        elif hub_status == "partial" and gated in ("auto", "manual"):
             how = "approved automatically" if gated == "auto" else "approved by the provider"
             c.add("hub", f"{n} weight files behind an access gate (requests {how}); whether a "
                   "gated download counts as publicly available is for legal review", "unknown",
                   date=hub_date, url=url)
-        elif status == "closed":
+        elif hub_status == "closed":
             c.add("hub", "no weight files in the repository", "fail", date=hub_date, url=url)
         else:
             c.add("hub", f"{n} weight files; gating not known", "unknown", date=hub_date,
@@ -435,7 +441,7 @@ def _weights(view: dict[str, Any], today: dt.date, hub_data: dict[str, Any] | No
         status_for: Status = "pass" if rating == "open" else \
             "fail" if rating == "closed" else "unknown"
         meaning = {"open": "shared", "partial": "partially or not fully shared",
-                   "closed": "not shared"}.get(rating, rating)
+                   "closed": "not shared"}.get(rating or "", rating)
         notes = _osai_notes(view, "weights_endmodel", key)
         if rating == "closed" and notes and _LICENCE_GATE.search(notes):
             status_for = "unknown"
@@ -474,7 +480,7 @@ def _weights(view: dict[str, Any], today: dt.date, hub_data: dict[str, Any] | No
     return _condition("a", status, summary, c.items)
 
 
-def _architecture(view: dict[str, Any], today: dt.date) -> Condition:
+def _architecture(view: ReleaseView, today: dt.date) -> Condition:
     c = _Collector(today)
     source, date, url, label = _mof_source(view)
     for component, what in (("Model architecture", "the model architecture (code)"),
@@ -483,7 +489,7 @@ def _architecture(view: dict[str, Any], today: dt.date) -> Condition:
         if state is None:
             continue
         if state != "missing":
-            lic = (outcome or {}).get("license")
+            lic = outcome.license if outcome is not None else None
             note = f"; licence {lic}" if lic else ""
             c.add(source, f"{label} lists {what}{note}", "pass", date=date, url=url)
         elif component == "Model architecture":
@@ -506,7 +512,7 @@ def _architecture(view: dict[str, Any], today: dt.date) -> Condition:
     return _condition("b", status, summary, c.items)
 
 
-def _usage(view: dict[str, Any], today: dt.date) -> Condition:
+def _usage(view: ReleaseView, today: dt.date) -> Condition:
     c = _Collector(today)
     state, _outcome = _mof_component(view, "Model card")
     if state is not None:
@@ -524,13 +530,12 @@ def _usage(view: dict[str, Any], today: dt.date) -> Condition:
               date=osai_date, url=_osai_url(view, "modelcard", key, osai_url))
     hub, hub_date, hub_url = _hub(view)
     if hub:
-        card = (hub.get("evidence") or {}).get("model_card") or {}
-        card_status = card.get("status")
-        url = (card.get("urls") or [hub_url])[0]
-        completeness = hub.get("card_completeness")
-        if card_status in ("open", "partial") or (card_status == "unknown"
-                                                  and card.get("field") in ("siblings",
-                                                                            "cardData")):
+        card = hub.evidence.get("model_card")
+        card_status = card.status if card is not None else None
+        url = ((card.urls if card is not None else ()) or (hub_url,))[0]
+        completeness = hub.card_completeness
+        if card_status in ("open", "partial") or (card is not None and card_status == "unknown"
+                                                  and card.field in ("siblings", "cardData")):
             detail = (f", {completeness:.0%} of the expected sections"
                       if isinstance(completeness, int | float) else "")
             c.add("hub", f"a model card is published{detail}", "pass", date=hub_date, url=url)
@@ -585,32 +590,38 @@ def _licence_verdict(info: licenses.LicenseInfo) -> tuple[Status, str]:
         "recorded: review the text"
 
 
-def _licence_source(view: dict[str, Any]) -> tuple[str, str | None, str | None]:
+def _licence_source(view: ReleaseView) -> tuple[str, str | None, str | None]:
     """Which record the release's licence most likely came from (the cache's authority
     order: user, hub, mot, osai, epoch…) with its date and link."""
-    sources = {s["source"] for s in view.get("sources") or ()}
-    for source, part in (("hub", "hub"), ("mot", "mof"), ("osai", "osai"), ("epoch", "epoch")):
+    sources = {s.source for s in view.sources}
+    cites: dict[str, Citation | UserCitation | None] = {
+        "hub": view.hub.source if view.hub is not None else None,
+        "mot": view.mof.source,
+        "osai": view.osai.source,
+        "epoch": view.epoch.source if view.epoch is not None else None,
+    }
+    for source, cite in cites.items():
         if source in sources:
-            cite = (view.get(part) or {}).get("source") or {}
-            date = _day((view.get("hub") or {}).get("fetched_at")) if source == "hub" else None
-            return source, date or _cite_date(cite), cite.get("url")
+            date = (_day(view.hub.fetched_at if view.hub is not None else None)
+                    if source == "hub" else None)
+            return source, date or _cite_date(cite), cite.url if cite is not None else None
     return "licence", None, None
 
 
-def _licence(view: dict[str, Any], today: dt.date) -> Condition:
+def _licence(view: ReleaseView, today: dt.date) -> Condition:
     c = _Collector(today)
-    lic = view.get("license") or {}
-    written = lic.get("as_written")
+    lic = view.license
+    written = lic.as_written
     source, date, url = _licence_source(view)
-    hub = view.get("hub") or {}
-    info = licenses.identify(written, name=hub.get("license_name"),
-                             link=hub.get("license_link"))
+    hub = view.hub
+    info = licenses.identify(written, name=(hub.license_name if hub is not None else None),
+                             link=(hub.license_link if hub is not None else None))
     verdicts: list[Status] = []
     if written is not None:
         status, reason = _licence_verdict(info)
         verdicts.append(status)
         c.add(source, f"licence \"{info.display or written}\": {reason}", status, date=date,
-              url=info.url or hub.get("license_link") or url)
+              url=info.url or (hub.license_link if hub is not None else None) or url)
         for r in info.restrictions:
             blocks = r.kind in _LICENCE_FAIL_KINDS
             note = "" if blocks else " An attribution or share-alike term is compatible " \
@@ -618,8 +629,8 @@ def _licence(view: dict[str, Any], today: dt.date) -> Condition:
             c.add("licence", f"{r.clause}: {r.summary}{note}", "fail" if blocks else "pass",
                   url=r.source_url)
     _state, outcome = _mof_component(view, "Model parameters (Final)")
-    weights_licence = (outcome or {}).get("license")
-    if weights_licence and weights_licence != written and weights_licence != lic.get("id"):
+    weights_licence = outcome.license if outcome is not None else None
+    if weights_licence and weights_licence != written and weights_licence != lic.id:
         winfo = licenses.identify(weights_licence)
         status, reason = _licence_verdict(winfo)
         verdicts.append(status)
@@ -638,11 +649,11 @@ def _licence(view: dict[str, Any], today: dt.date) -> Condition:
               url=_osai_url(view, "licenses", key, osai_url))
         if not verdicts:
             verdicts.append(status_for)
-    hub_licence = ((hub.get("evidence") or {}).get("license") or {})
-    if written is None and hub_licence.get("status") == "closed":
+    hub_licence = (((hub.evidence if hub is not None else None) or {}).get("license"))
+    if written is None and (hub_licence.status if hub_licence is not None else None) == "closed":
         _hub_view, hub_date, hub_url = _hub(view)
         c.add("hub", "the model card declares no licence", "fail", date=hub_date,
-              url=(hub_licence.get("urls") or [hub_url])[0])
+              url=((hub_licence.urls if hub_licence is not None else None) or [hub_url])[0])
         verdicts.append("fail")
     if not c.items:
         c.add("openexplorer", "no licence is recorded for this release", "unknown")
@@ -665,14 +676,14 @@ def _licence(view: dict[str, Any], today: dt.date) -> Condition:
     return _condition("d", status, summary, c.items)
 
 
-def _monetisation(view: dict[str, Any], today: dt.date) -> Condition:
+def _monetisation(view: ReleaseView, today: dt.date) -> Condition:
     c = _Collector(today)
     label, epoch_date, epoch_url = _epoch(view)
     if label in _EPOCH_SERVICE:
         c.add("epoch", f"model accessibility: \"{label}\" — offered only as a service; the "
               "provider's platform is where any price is charged", "fail", date=epoch_date,
               url=epoch_url)
-    info = licenses.identify((view.get("license") or {}).get("as_written"))
+    info = licenses.identify(view.license.as_written)
     for r in info.restrictions:
         if r.kind == "revenue-threshold":
             c.add("licence", f"{r.clause}: {r.summary}", "fail", url=r.source_url)
@@ -695,24 +706,30 @@ def _condition(key: str, status: Status, summary: str, items: Iterable[Evidence]
                      summary=summary, evidence=tuple(items))
 
 
-def _compute_of(epoch: dict[str, Any] | None) -> float | None:
-    compute = (epoch or {}).get("training_compute_flop")
+def _compute_of(epoch: EpochView | dict[str, Any] | None) -> float | None:
+    compute = (epoch.training_compute_flop if isinstance(epoch, EpochView)
+               else (epoch or {}).get("training_compute_flop"))
     if not isinstance(compute, int | float) or isinstance(compute, bool) or compute <= 0:
         return None
     return float(compute)
 
 
-def _systemic(view: dict[str, Any], today: dt.date,
+def _systemic(view: ReleaseView, today: dt.date,
               linked: dict[str, Any] | None = None) -> SystemicRisk:
-    epoch = view.get("epoch") or {}
-    via = ""
-    if _compute_of(epoch) is None and _compute_of(linked):
-        epoch = linked or {}
-        name = epoch.get("name") or (epoch.get("source") or {}).get("key")
-        base = ", the base model" if epoch.get("relation") == "base" else ""
-        via = f": record \"{name}\"{base}"
+    epoch = view.epoch
     compute = _compute_of(epoch)
-    cite = epoch.get("source") or {}
+    cite_date = _cite_date(epoch.source) if epoch is not None else None
+    cite_url = epoch.source.url if epoch is not None else None
+    via = ""
+    if compute is None and linked and _compute_of(linked):
+        # the linked Epoch record (linked_epoch): the Epoch part's keys, a name, a relation
+        source = linked.get("source") or {}
+        name = linked.get("name") or source.get("key")
+        base = ", the base model" if linked.get("relation") == "base" else ""
+        via = f": record \"{name}\"{base}"
+        compute = _compute_of(linked)
+        cite_date = _day(source.get("assessed_date")) or _day(source.get("source_version"))
+        cite_url = source.get("url")
     if compute is None:
         return SystemicRisk(
             status="unknown", compute_flop=None,
@@ -726,16 +743,16 @@ def _systemic(view: dict[str, Any], today: dt.date,
         text = (f"Training compute {figure} (Epoch AI{via}) is above 10^25 FLOP: presumed systemic "
                 "risk (Art. 51(2)): the open-source exemption does not apply.")
         c.add("epoch", f"training compute {figure} ({via[2:]})" if via else
-              f"training compute {figure}", "fail", date=_cite_date(cite),
-              url=cite.get("url"))
+              f"training compute {figure}", "fail", date=cite_date,
+              url=cite_url)
     else:
         status = "below"
         text = (f"Training compute {figure} (Epoch AI{via}) is not above 10^25 FLOP: no presumption "
                 "of systemic risk (Art. 51(2)); the Commission can still designate a model "
                 "(Art. 51(1)(b)).")
         c.add("epoch", f"training compute {figure} ({via[2:]})" if via else
-              f"training compute {figure}", "pass", date=_cite_date(cite),
-              url=cite.get("url"))
+              f"training compute {figure}", "pass", date=cite_date,
+              url=cite_url)
     return SystemicRisk(status=status, text=text, compute_flop=float(compute),
                         evidence=tuple(c.items))
 
@@ -747,7 +764,7 @@ def flop_text(value: float) -> str:
     return f"{mantissa:.3g} × 10^{exponent} FLOP"
 
 
-def precheck(view: dict[str, Any], *, today: dt.date | str,
+def precheck(view: ReleaseView, *, today: dt.date | str,
              hub_data: dict[str, Any] | None = None,
              epoch: dict[str, Any] | None = None) -> PreCheck:
     """The open-source route pre-check of one release view (``release_view(cache, id)``).
@@ -794,12 +811,12 @@ def precheck(view: dict[str, Any], *, today: dt.date | str,
     used = {e.source for c in conditions for e in c.evidence} | \
         {e.source for e in systemic.evidence}
     used -= _UNDATED_SOURCES
-    lic = view.get("license") or {}
+    lic = view.license
     return PreCheck(
-        release_id=view.get("id") or "",
-        name=view.get("name") or view.get("id") or "",
-        organization=view.get("organization"),
-        license=lic.get("name") or lic.get("id") or lic.get("as_written"),
+        release_id=view.id or "",
+        name=view.name or view.id or "",
+        organization=view.organization,
+        license=lic.name or lic.id or lic.as_written,
         date=day.isoformat(),
         verdict=verdict,
         headline=headline,
@@ -812,7 +829,7 @@ def precheck(view: dict[str, Any], *, today: dt.date | str,
 # --- the Epoch record of a release without one -------------------------------------------------------
 
 
-def linked_epoch(cache: Any, view: dict[str, Any]) -> dict[str, Any] | None:
+def linked_epoch(cache: Any, view: ReleaseView) -> dict[str, Any] | None:
     """Epoch AI's evidence for a release whose view has no training-compute figure of its own.
 
     The release's own Epoch part when it has a figure; else the one Epoch record, with a figure,
@@ -822,10 +839,10 @@ def linked_epoch(cache: Any, view: dict[str, Any]) -> dict[str, Any] | None:
     includes the base model's). Several candidates for one name: none is chosen. The result has
     the Epoch part's keys plus ``name`` and ``relation`` (``same`` or ``base``).
     """
-    own = view.get("epoch") or {}
+    own = view.epoch
     if _compute_of(own) is not None:
         return None
-    org = match_key(view.get("organization")) or ""
+    org = match_key(view.organization) or ""
 
     def keys(*names: Any) -> list[str]:
         out: list[str] = []
@@ -839,7 +856,7 @@ def linked_epoch(cache: Any, view: dict[str, Any]) -> dict[str, Any] | None:
         return out
 
     rows = cache.conn.execute("SELECT source, data FROM records WHERE release_id = ?",
-                              (view.get("id"),)).fetchall()
+                              (view.id,)).fetchall()
     bases: list[Any] = []
     for _source, data in rows:
         try:
@@ -850,7 +867,7 @@ def linked_epoch(cache: Any, view: dict[str, Any]) -> dict[str, Any] | None:
             for field_ in ("basemodelname", "base_model"):
                 value = parsed.get(field_)
                 bases.extend(value if isinstance(value, list) else [value])
-    for relation, names in (("same", keys(view.get("name"), view.get("hub_id"))),
+    for relation, names in (("same", keys(view.name, view.hub_id)),
                             ("base", keys(*bases))):
         found: dict[str, tuple[str, dict[str, Any], str | None]] = {}
         for key in dict.fromkeys(names):
@@ -862,7 +879,7 @@ def linked_epoch(cache: Any, view: dict[str, Any]) -> dict[str, Any] | None:
                         "SELECT key, name, data, source_version, organization FROM records "
                         "WHERE source = 'epoch' AND release_id = ?", (release_id,)).fetchall():
                     parsed = json.loads(data) if isinstance(data, str) else (data or {})
-                    if _compute_of(parsed) is None or release_id == view.get("id"):
+                    if _compute_of(parsed) is None or release_id == view.id:
                         continue
                     # A base model's compute counts for its own provider's fine-tunes; another
                     # provider's modification is judged by its own compute (the guidelines).

@@ -23,6 +23,7 @@ __all__ = ["memo_lines", "memo_markdown"]
 _STATUS_WORDS = {"pass": "PASS", "fail": "FAIL", "unknown": "UNKNOWN"}
 _SYSTEMIC_WORDS = {"presumed": "PRESUMED SYSTEMIC RISK", "below": "below the threshold",
                    "unknown": "unknown"}
+from openexplorer.views.model import ReleaseView
 
 
 def _md(text: Any) -> str:
@@ -59,11 +60,11 @@ def memo_lines(check: PreCheck) -> Sequence[str]:
     return out
 
 
-def memo_markdown(check: PreCheck, view: dict[str, Any], snapshot_date: str | None) -> str:
+def memo_markdown(check: PreCheck, view: ReleaseView, snapshot_date: str | None) -> str:
     """The pre-check as a dated Markdown memo, marked "not legal advice", citing its sources."""
     from openexplorer.analyses.export import citations  # export imports views; keep this module light
 
-    org = view.get("organization") or check.organization
+    org = view.organization or check.organization
     out = [
         f"# EU AI Act open-source route: pre-check of {check.name}",
         "",

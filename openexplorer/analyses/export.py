@@ -10,33 +10,35 @@ from typing import IO, Any
 
 from openexplorer.db.cache import Cache
 from openexplorer.core.sources import SOURCES
+from openexplorer.views.model import LicenseView, MofView, OsaidView, OsaiView, ReleaseView
 from openexplorer.views.release import release_view, summary_row
 
 
-def export_record(view: dict[str, Any]) -> dict[str, Any]:
+def export_record(view: ReleaseView) -> dict[str, Any]:
     """The ``export --format jsonl`` object of one release (fields in DESIGN.md's contract)."""
     return {
-        "id": view["id"],
-        "name": view["name"],
-        "family": view["family"],
-        "organization": view["organization"],
-        "organization_kind": view.get("organization_kind"),
-        "release_date": view["release_date"],
-        "hub_id": view["hub_id"],
-        "sources": view["sources"],
+        "id": view.id,
+        "name": view.name,
+        "family": view.family,
+        "organization": view.organization,
+        "organization_kind": view.organization_kind,
+        "release_date": view.release_date,
+        "hub_id": view.hub_id,
+        "sources": [s.to_json() for s in view.sources],
         "license": {
-            "id": view["license"]["id"],
-            "as_written": view["license"]["as_written"],
-            "category": view["license"]["category"],
-            "osi_approved": view["license"]["osi_approved"],
+            "id": view.license.id,
+            "as_written": view.license.as_written,
+            "category": view.license.category,
+            "osi_approved": view.license.osi_approved,
         },
-        "mof": {"class": view["mof"]["class"], "progress": view["mof"]["progress"]},
+        "mof": {"class": view.mof.class_, "progress": (None if view.mof.progress is None
+                                                             else dict(view.mof.progress))},
         "osai": {
-            "score": view["osai"]["score"],
-            "groups": view["osai"]["groups"],
-            "dimensions": view["osai"]["dimensions"],
+            "score": view.osai.score,
+            "groups": dict(view.osai.groups),
+            "dimensions": dict(view.osai.dimensions),
         },
-        "osaid": {"verdict": view["osaid"]["verdict"], "reasons": view["osaid"]["reasons"]},
+        "osaid": {"verdict": view.osaid.verdict, "reasons": list(view.osaid.reasons)},
     }
 
 
@@ -67,8 +69,8 @@ def provenance(source_ids: Iterable[str], snapshot_date: str | None) -> dict[str
     return {"sources": "; ".join(sorted(set(source_ids))), "snapshot": snapshot_date or ""}
 
 
-def _view_sources(view: dict[str, Any]) -> list[str]:
-    return [s["source"] for s in view.get("sources") or []]
+def _view_sources(view: ReleaseView) -> list[str]:
+    return [s.source for s in view.sources]
 
 
 def human_number(value: Any) -> str:
@@ -130,116 +132,115 @@ def _md(text: Any) -> str:
     return human_number(text if text is not None else "–").replace("|", "\\|").replace("\n", " ")
 
 
-def _provisional(part: dict[str, Any]) -> str:
-    return " — provisional, from Hub metadata" if part.get("provisional") else ""
+def _provisional(part: MofView | OsaiView | OsaidView) -> str:
+    return " — provisional, from Hub metadata" if part.provisional else ""
 
 
-def _license_label(lic: dict[str, Any]) -> str | None:
+def _license_label(lic: LicenseView) -> str | None:
     """"Llama 3.1 Community License (LicenseRef-…)", or the text as written."""
-    if lic.get("name") and lic.get("id") and lic["name"] != lic["id"]:
-        return f"{lic['name']} ({lic['id']})"
-    return lic.get("id") or lic.get("as_written")
+    if lic.name and lic.id and lic.name != lic.id:
+        return f"{lic.name} ({lic.id})"
+    return lic.id or lic.as_written
 
 
-def release_markdown(view: dict[str, Any], snapshot_date: str | None = None) -> str:
-    lic = view["license"]
-    progress = view["mof"]["progress"] or {}
+def release_markdown(view: ReleaseView, snapshot_date: str | None = None) -> str:
+    lic = view.license
+    progress = view.mof.progress or {}
     out = [
-        f"# {view['name']}",
+        f"# {view.name}",
         "",
-        f"- **Id:** {view['id']}",
-        f"- **Organisation:** {_md(view['organization'])}"
-        + (f" ({view['organization_kind']})" if view.get("organization_kind") else ""),
-        f"- **Family:** {_md(view['family'])}",
-        f"- **Release date:** {_md(view['release_date'])}",
+        f"- **Id:** {view.id}",
+        f"- **Organisation:** {_md(view.organization)}"
+        + (f" ({view.organization_kind})" if view.organization_kind else ""),
+        f"- **Family:** {_md(view.family)}",
+        f"- **Release date:** {_md(view.release_date)}",
         f"- **Licence:** {_md(_license_label(lic))}"
-        + (f" — {lic['category']}" if lic["category"] else "")
-        + ("" if lic["recognised"] or not lic["as_written"] else " (unrecognised)"),
+        + (f" — {lic.category}" if lic.category else "")
+        + ("" if lic.recognised or not lic.as_written else " (unrecognised)"),
         "",
         "## Frameworks",
         "",
         "| framework | result |",
         "|---|---|",
-        f"| MOF{_provisional(view['mof'])} | {_md(view['mof']['label'] or 'no MOT record')}; "
+        f"| MOF{_provisional(view.mof)} | {_md(view.mof.label or 'no MOT record')}; "
         f"Class III {_pct(progress.get('III'))}, II {_pct(progress.get('II'))}, "
         f"I {_pct(progress.get('I'))} |",
-        f"| European Open Source AI Index{_provisional(view['osai'])} | "
-        f"{_score(view['osai']['score'])} |",
-        f"| OSAID 1.0 (computed){_provisional(view['osaid'])} | {view['osaid']['verdict']} |",
+        f"| European Open Source AI Index{_provisional(view.osai)} | "
+        f"{_score(view.osai.score)} |",
+        f"| OSAID 1.0 (computed){_provisional(view.osaid)} | {view.osaid.verdict} |",
     ]
-    for published in view["osaid"].get("osi_published", []):
-        out.append(f"| OSI validation 2024 ({_md(published['system'])}) | "
-                   f"{_md(published['outcome'])} |")
-    if view.get("epoch"):
-        access = view["epoch"]["accessibility"]
-        labels = [f"{name.replace('_', ' ')}: {cell['label']}"
-                  for name, cell in access.items() if cell.get("label")]
+    for published in view.osaid.osi_published:
+        out.append(f"| OSI validation 2024 ({_md(published.system)}) | "
+                   f"{_md(published.outcome)} |")
+    if view.epoch:
+        access = view.epoch.accessibility
+        labels = [f"{name.replace('_', ' ')}: {cell.label}"
+                  for name, cell in access.items() if cell.label]
         out.append(f"| Epoch AI accessibility | {_md('; '.join(labels) or '–')} |")
-    if view.get("fmti"):
-        fmti = view["fmti"]
-        out.append(f"| FMTI, developer level ({_md(fmti['developer'])}, {fmti['edition']}) | "
-                   f"{_md(fmti['total'])} / 100 |")
-    hub = view.get("hub")
+    if view.fmti:
+        fmti = view.fmti
+        out.append(f"| FMTI, developer level ({_md(fmti.developer)}, {fmti.edition}) | "
+                   f"{_md(fmti.total)} / 100 |")
+    hub = view.hub
     if hub:
         out += ["", "## On the Hub (automated)", ""]
-        gated = {False: "no", None: "unknown"}.get(hub["gated"], str(hub["gated"]))
-        out.append(f"- **Gated:** {gated}; **weight files:** {hub['weight_files']}; "
-                   f"**downloads:** {_md(hub['downloads'])}; **fetched:** {_md(hub['fetched_at'])}")
-        if hub["datasets"]:
-            out.append(f"- **Training datasets named:** {_md(', '.join(map(str, hub['datasets'])))}")
-        if hub["base_models"]:
-            names = [b.get("id", str(b)) if isinstance(b, dict) else str(b)
-                     for b in hub["base_models"]]
+        gated = "no" if hub.gated is False else "unknown" if hub.gated is None else str(hub.gated)
+        out.append(f"- **Gated:** {gated}; **weight files:** {hub.weight_files}; "
+                   f"**downloads:** {_md(hub.downloads)}; **fetched:** {_md(hub.fetched_at)}")
+        if hub.datasets:
+            out.append(f"- **Training datasets named:** {_md(', '.join(map(str, hub.datasets)))}")
+        if hub.base_models:
+            names = [b.id for b in hub.base_models]
             out.append(f"- **Base model:** {_md(', '.join(names))}")
-        for line in view.get("inherited_limits") or []:
+        for line in view.inherited_limits or []:
             out.append(f"- **From the base model:** {_md(line)}")
-    if lic["restrictions"]:
+    if lic.restrictions:
         out += ["", "## Licence restrictions", ""]
-        out += [f"- {_md(r['summary'])} ({_md(r['clause'])})" for r in lic["restrictions"]]
-    if view["osaid"]["reasons"]:
-        out += ["", "## OSAID reasons", ""] + [f"- {r}" for r in view["osaid"]["reasons"]]
+        out += [f"- {_md(r.summary)} ({_md(r.clause)})" for r in lic.restrictions]
+    if view.osaid.reasons:
+        out += ["", "## OSAID reasons", ""] + [f"- {r}" for r in view.osaid.reasons]
     # Organisation-level indicators (FMTI) are summarised above, not listed per release.
-    evidence = [row for row in view.get("evidence") or [] if row["scope"] != "organization"]
+    evidence = [row for row in view.evidence or [] if row.scope != "organization"]
     if evidence:
         out += ["", "## Evidence", "", "| framework | component | status | licence | link | source "
                 "| date |", "|---|---|---|---|---|---|---|"]
         for row in evidence:
-            link = row["urls"][0] if row["urls"] else ""
-            status = row.get("outcome") or row["status"]
-            if row["framework"] == "hub" and row["value"]:
-                status = f"{status} ({row['value']})"  # the Hub field it came from
-            elif row["framework"] in ("epoch", "fmti") and row["value"]:
-                status = row["value"]  # the source's own label
-            elif (row["value"] or "").startswith("automated"):
+            link = row.urls[0] if row.urls else ""
+            status = row.outcome or row.status
+            if row.framework == "hub" and row.value:
+                status = f"{status} ({row.value})"  # the Hub field it came from
+            elif row.framework in ("epoch", "fmti") and row.value:
+                status = row.value  # the source's own label
+            elif (row.value or "").startswith("automated"):
                 status = f"{status} (automated)"
-            license_ = row.get("resolved_license") or row["license"]
-            if row.get("license_source") in ("type", "distribution") and license_:
+            license_ = row.resolved_license or row.license
+            if row.license_source in ("type", "distribution") and license_:
                 license_ = f"{license_} (release-wide)"
             out.append(
-                f"| {row['framework']} | {_md(row['component'])} | {_md(status)}"
-                f" | {_md(license_)} | {_md(link)} | {row['source']} "
-                f"| {_md(row['assessed_date'])} |"
+                f"| {row.framework} | {_md(row.component)} | {_md(status)}"
+                f" | {_md(license_)} | {_md(link)} | {row.source} "
+                f"| {_md(row.assessed_date)} |"
             )
-    out += ["", citations({s["source"] for s in view["sources"]} | {
-        row["source"] for row in evidence}, snapshot_date)]
+    out += ["", citations({s.source for s in view.sources} | {
+        row.source for row in evidence}, snapshot_date)]
     return "\n".join(out)
 
 
 def comparison_markdown(comparison: dict[str, Any], snapshot_date: str | None = None) -> str:
     views = comparison["releases"]
-    header = "| | " + " | ".join(_md(v["name"]) for v in views) + " |"
+    header = "| | " + " | ".join(_md(v.name) for v in views) + " |"
     rule = "|---|" + "---|" * len(views)
     out = ["# Comparison", "", header, rule]
 
     def row(label: str, values: Iterable[Any]) -> None:
         out.append(f"| {label} | " + " | ".join(_md(v) for v in values) + " |")
 
-    row("Release date", (v["release_date"] for v in views))
-    row("Organisation", (v["organization"] for v in views))
-    row("Licence", (v["license"]["id"] or v["license"]["as_written"] for v in views))
-    row("MOF class", (v["mof"]["class"] or "–" for v in views))
-    row("Index score", (_score(v["osai"]["score"]) for v in views))
-    row("OSAID (computed)", (v["osaid"]["verdict"] for v in views))
+    row("Release date", (v.release_date for v in views))
+    row("Organisation", (v.organization for v in views))
+    row("Licence", (v.license.id or v.license.as_written for v in views))
+    row("MOF class", (v.mof.class_ or "–" for v in views))
+    row("Index score", (_score(v.osai.score) for v in views))
+    row("OSAID (computed)", (v.osaid.verdict for v in views))
     out += ["", "## Components", "", header, rule]
     for line in comparison["matrix"]:
         row(f"{line['framework']}: {line['component']}", line["cells"])
@@ -248,7 +249,7 @@ def comparison_markdown(comparison: dict[str, Any], snapshot_date: str | None = 
         out.append(f"**{step['from']} → {step['to']}**")
         out += [f"- {c}" for c in step["changes"]] or ["- nothing in the figures shown"]
         out.append("")
-    used = {s["source"] for v in views for s in v["sources"]}
+    used = {s.source for v in views for s in v.sources}
     out.append(citations(used, snapshot_date))
     return "\n".join(out)
 

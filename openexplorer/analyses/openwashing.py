@@ -37,6 +37,7 @@ from openexplorer.core.licenses import identify
 from openexplorer.db import queries
 from openexplorer.db.cache import Cache
 from openexplorer.frameworks.osaid import is_open_content
+from openexplorer.views.model import MofComponent, ReleaseView
 
 __all__ = [
     "ASPECTS",
@@ -244,35 +245,35 @@ def license_claims(license_name: str | None) -> list[Claim]:
     return [Claim(phrase, kind, "licence", license_name, False, license_name)]
 
 
-def index_claims(view: Mapping[str, Any]) -> list[Claim]:
+def index_claims(view: ReleaseView) -> list[Claim]:
     """The index lists the release (curated, not inferred from Hub metadata): its maker
     described it as "open-source" or "open"."""
-    osai = view.get("osai") or {}
-    legacy = view.get("osai_legacy") or {}
+    osai = view.osai
+    legacy = view.osai_legacy
     source = None
-    if osai.get("score") is not None and not osai.get("provisional"):
-        source = osai.get("source") or {}
-    elif legacy.get("source"):
-        source = legacy["source"]
+    if osai.score is not None and not osai.provisional:
+        source = osai.source
+    elif (legacy.source if legacy is not None else None):
+        source = (legacy.source if legacy is not None else None)
     if source is None:
         return []
     references = {n.lower() for n in rules().get("index_reference_entries") or []}
-    names = {str(view.get("name") or "").lower(), str(source.get("key") or "").lower()}
+    names = {str(view.name or "").lower(), str(source.key or "").lower()}
     if names & references or any(n.split("/")[0] in references for n in names):
         return []
-    where = str(source.get("key") or "")
+    where = str(source.key or "")
     return [Claim("open-source or open", "open-source-or-open", "index",
                   "The index includes models described by their makers as \"open-source\" or "
                   "\"open\" (European Open Source AI Index readme).", False, where)]
 
 
-def _source_names(view: Mapping[str, Any]) -> list[str]:
+def _source_names(view: ReleaseView) -> list[str]:
     """The release's name and the names its curated sources give it (record keys)."""
-    names = [str(view.get("name") or "")]
-    for s in view.get("sources") or []:
-        key = str(s.get("key") or "").rsplit("/", 1)[-1]
+    names = [str(view.name or "")]
+    for s in view.sources or []:
+        key = str(s.key or "").rsplit("/", 1)[-1]
         key = re.sub(r"^\d+-", "", key)
-        if s.get("source") in ("hub",):
+        if s.source in ("hub",):
             continue
         names.append(key)
     out: list[str] = []
@@ -282,7 +283,7 @@ def _source_names(view: Mapping[str, Any]) -> list[str]:
     return out
 
 
-def release_claims(view: Mapping[str, Any], card_text: str | None = None) -> list[Claim]:
+def release_claims(view: ReleaseView, card_text: str | None = None) -> list[Claim]:
     """Every claim about a release we can find: the card (if given), names, licence, index."""
     found: list[Claim] = claims(card_text, source="card") if card_text else []
     seen: set[str] = set()
@@ -291,8 +292,8 @@ def release_claims(view: Mapping[str, Any], card_text: str | None = None) -> lis
             if c.phrase.lower() not in seen:
                 seen.add(c.phrase.lower())
                 found.append(c)
-    lic = view.get("license") or {}
-    lic_names = list(dict.fromkeys(n for n in (lic.get("name"), lic.get("as_written")) if n))
+    lic = view.license
+    lic_names = list(dict.fromkeys(n for n in (lic.name, lic.as_written) if n))
     for text in lic_names:
         got = license_claims(text)
         if got:
@@ -348,18 +349,18 @@ def _summary(items: list[tuple[str, str]], automated: list[tuple[str, str]],
     return "; ".join(parts) or "no source says"
 
 
-def _mof_curated(view: Mapping[str, Any]) -> bool:
-    m = view.get("mof") or {}
-    return bool(m.get("source")) and not m.get("provisional")
+def _mof_curated(view: ReleaseView) -> bool:
+    m = view.mof
+    return bool(m.source) and not m.provisional
 
 
-def _index_curated(view: Mapping[str, Any]) -> bool:
-    o = view.get("osai") or {}
-    return o.get("score") is not None and not o.get("provisional")
+def _index_curated(view: ReleaseView) -> bool:
+    o = view.osai
+    return o.score is not None and not o.provisional
 
 
-def _mof_component(view: Mapping[str, Any], name: str) -> dict[str, Any] | None:
-    comps = (view.get("mof") or {}).get("components") or {}
+def _mof_component(view: ReleaseView, name: str) -> MofComponent | None:
+    comps = view.mof.components or {}
     return comps.get(name)
 
 
@@ -378,12 +379,12 @@ _MOF_WORDS = {"included": "open", "open-with-warning": "open (licence warning)",
               "missing": "not listed"}
 
 
-def data_evidence(view: Mapping[str, Any]) -> Evidence:
+def data_evidence(view: ReleaseView) -> Evidence:
     """Training data: the index's two data-source dimensions, the MOF's Datasets, else the
     datasets the Hub card names."""
     curated: list[tuple[str, str]] = []
     automated: list[tuple[str, str]] = []
-    dims = (view.get("osai") or {}).get("dimensions") or {}
+    dims: Mapping[str, str | None] = view.osai.dimensions
     base, end = dims.get("datasources_basemodel"), dims.get("datasources_endmodel")
     if base or end:
         known = [s for s in (base, end) if s]
@@ -392,13 +393,13 @@ def data_evidence(view: Mapping[str, Any]) -> Evidence:
         (curated if _index_curated(view) else automated).append(item)
     comp = _mof_component(view, "Datasets")
     if comp:
-        item = (_mof_status(comp["state"]) or "unknown",
-                f"MOF: Datasets {_MOF_WORDS.get(comp['state'], comp['state'])}")
+        item = (_mof_status(comp.state) or "unknown",
+                f"MOF: Datasets {_MOF_WORDS.get(comp.state, comp.state)}")
         (curated if _mof_curated(view) else automated).append(item)
-    hub = (view.get("hub") or {}).get("evidence") or {}
-    if "datasets" in hub and hub["datasets"].get("status") in ("open", "partial", "closed"):
-        automated.append((hub["datasets"]["status"],
-                          "Hub: " + ("no dataset named" if hub["datasets"]["status"] == "closed"
+    hub = (view.hub.evidence if view.hub is not None else None) or {}
+    if "datasets" in hub and hub["datasets"].status in ("open", "partial", "closed"):
+        automated.append((hub["datasets"].status,
+                          "Hub: " + ("no dataset named" if hub["datasets"].status == "closed"
                                      else "datasets named on the card")))
     status, auto = _pick(curated, automated)
     problem = {"closed": "the training data is closed",
@@ -410,52 +411,54 @@ _EPOCH_CODE = {"Open source": "open", "Open (non-commercial)": "partial",
                "Open (restricted use)": "partial", "Unreleased": "closed"}
 
 
-def code_evidence(view: Mapping[str, Any]) -> Evidence:
+def code_evidence(view: ReleaseView) -> Evidence:
     """Training code: the MOF's Training code, the index's Training Code, Epoch's label."""
     curated: list[tuple[str, str]] = []
     comp = _mof_component(view, "Training code")
     if comp and _mof_curated(view):
-        curated.append((_mof_status(comp["state"]) or "unknown",
-                        f"MOF: Training code {_MOF_WORDS.get(comp['state'], comp['state'])}"))
-    dims = (view.get("osai") or {}).get("dimensions") or {}
-    if dims.get("trainingcode") and _index_curated(view):
-        curated.append((dims["trainingcode"], f"Index: Training Code {dims['trainingcode']}"))
-    epoch = ((view.get("epoch") or {}).get("accessibility") or {}).get("training_code") or {}
-    if epoch.get("label") in _EPOCH_CODE:
-        curated.append((_EPOCH_CODE[epoch["label"]], f"Epoch: training code {epoch['label']}"))
+        curated.append((_mof_status(comp.state) or "unknown",
+                        f"MOF: Training code {_MOF_WORDS.get(comp.state, comp.state)}"))
+    dims: Mapping[str, str | None] = view.osai.dimensions
+    training_code = dims.get("trainingcode")
+    if training_code and _index_curated(view):
+        curated.append((training_code, f"Index: Training Code {training_code}"))
+    epoch = view.epoch.accessibility.get("training_code") if view.epoch is not None else None
+    if epoch is not None and epoch.label in _EPOCH_CODE:
+        curated.append((_EPOCH_CODE[epoch.label], f"Epoch: training code {epoch.label}"))
     status, _auto = _pick(curated, [])
     problem = {"closed": "no training code is released",
                "partial": "the training code is only partly released"}.get(status, "")
     return Evidence("code", status, _summary(curated, [], False), problem)
 
 
-def weights_evidence(view: Mapping[str, Any]) -> Evidence:
+def weights_evidence(view: ReleaseView) -> Evidence:
     """Whether the weights are out at all (licence and gate aside): the MOF lists them, the
     index's End User Model Weights, Epoch's accessibility, else the Hub's weight files."""
     curated: list[tuple[str, str]] = []
     automated: list[tuple[str, str]] = []
     comp = _mof_component(view, "Model parameters (Final)")
     if comp:
-        item = (_mof_status(comp["state"], listed_is_open=True) or "unknown",
+        item = (_mof_status(comp.state, listed_is_open=True) or "unknown",
                 "MOF: Model parameters (Final) "
-                + ("listed" if comp["state"] != "missing" else "not listed"))
+                + ("listed" if comp.state != "missing" else "not listed"))
         (curated if _mof_curated(view) else automated).append(item)
-    dims = (view.get("osai") or {}).get("dimensions") or {}
-    if dims.get("weights_endmodel"):
-        status = dims["weights_endmodel"]
+    dims: Mapping[str, str | None] = view.osai.dimensions
+    weights = dims.get("weights_endmodel")
+    if weights:
+        status = weights
         item = (status, f"Index: End User Model Weights {status}")
         (curated if _index_curated(view) else automated).append(item)
-    label = ((view.get("epoch") or {}).get("accessibility") or {}).get(
-        "model_accessibility", {}).get("label")
+    model = view.epoch.accessibility.get("model_accessibility") if view.epoch else None
+    label = model.label if model is not None else None
     if label:
-        status = "open" if label.startswith("Open weights") else "closed" if label in (
+        epoch_status = "open" if label.startswith("Open weights") else "closed" if label in (
             "API access", "Hosted access (no API)", "Unreleased") else None
-        if status:
-            curated.append((status, f"Epoch: {label}"))
-    hub = (view.get("hub") or {}).get("evidence") or {}
-    if hub.get("weights", {}).get("status") in ("open", "partial", "closed"):
+        if epoch_status:
+            curated.append((epoch_status, f"Epoch: {label}"))
+    found = view.hub.evidence.get("weights") if view.hub is not None else None
+    if found is not None and found.status in ("open", "partial", "closed"):
         # Gated weights are out (behind a gate): the gate is its own aspect.
-        hub_status = "open" if hub["weights"]["status"] == "partial" else hub["weights"]["status"]
+        hub_status = "open" if found.status == "partial" else found.status
         automated.append((hub_status, "Hub: " + ("weight files" if hub_status == "open"
                                                  else "no weight files")))
     status, auto = _pick(curated, automated)
@@ -464,15 +467,15 @@ def weights_evidence(view: Mapping[str, Any]) -> Evidence:
     return Evidence("weights", status, _summary(curated, automated, auto), problem, auto)
 
 
-def gating_evidence(view: Mapping[str, Any]) -> Evidence:
+def gating_evidence(view: ReleaseView) -> Evidence:
     """Access to the weights: the Hub's gating (manual approval closed, automatic partial)."""
-    hub = view.get("hub") or {}
+    hub = view.hub
     if not hub:
         return Evidence("gating", "unknown", "no Hub metadata")
-    if hub.get("private"):
+    if hub.private:
         return Evidence("gating", "closed", "Hub: private repository",
                         "the weights are in a private repository", True)
-    gated = hub.get("gated")
+    gated = hub.gated
     if gated == "manual":
         return Evidence("gating", "closed", "Hub: gated, manual approval",
                         "the weights are gated on the Hub (manual approval)", True)
@@ -484,30 +487,31 @@ def gating_evidence(view: Mapping[str, Any]) -> Evidence:
     return Evidence("gating", "unknown", "Hub: gating not known")
 
 
-def licence_evidence(view: Mapping[str, Any]) -> Evidence:
+def licence_evidence(view: ReleaseView) -> Evidence:
     """The licence: use restrictions (closed); OSI-approved or an open-content licence such as
     CC-BY-4.0 or OpenMDW-1.0 (open); any other licence (partial: not OSI-approved); without a
     recognised licence, the index's Licenses dimension, or closed for "no licence"."""
-    lic = effective_license(view)
-    name = str(lic.get("name") or lic.get("id") or lic.get("as_written") or "")
-    if lic.get("recognised"):
+    lic, from_ = effective_license(view)
+    name = str(lic.name or lic.id or lic.as_written or "")
+    if lic.recognised:
         words = use_restrictions(lic)
-        origin = "" if lic.get("from") == "release" else f" (from the {lic.get('from')})"
+        origin = "" if from_ == "release" else f" (from the {from_})"
         if words:
             return Evidence("licence", "closed", f"{name}{origin}: " + ", ".join(words),
                             "the licence restricts use")
-        if lic.get("osi_approved") or is_open_content(lic.get("id")):
+        if lic.osi_approved or is_open_content(lic.id):
             return Evidence("licence", "open", f"{name}{origin}: "
-                            + ("OSI-approved" if lic.get("osi_approved") else "open content"))
+                            + ("OSI-approved" if lic.osi_approved else "open content"))
         return Evidence("licence", "partial", f"{name}{origin}: not OSI-approved",
                         "the licence is not OSI-approved")
-    dims = (view.get("osai") or {}).get("dimensions") or {}
-    if dims.get("licenses") in ("open", "partial", "closed") and _index_curated(view):
-        status = dims["licenses"]
+    dims: Mapping[str, str | None] = view.osai.dimensions
+    licenses = dims.get("licenses")
+    if licenses in ("open", "partial", "closed") and licenses and _index_curated(view):
+        status = licenses
         problem = {"closed": "the index rates the licensing closed",
                    "partial": "the index rates the licensing partial"}.get(status, "")
         return Evidence("licence", status, f"Index: Licenses {status}", problem)
-    written = lic.get("as_written")
+    written = lic.as_written
     if written and identify(written).statement == "none":
         return Evidence("licence", "closed", f"{written!r}: no licence (all rights reserved)",
                         "no licence is given")
@@ -562,7 +566,7 @@ def _claim_gap(claim: Claim, evidence: Mapping[str, Evidence]) -> float:
     return claim.strength * total
 
 
-def check(view: Mapping[str, Any], card_text: str | None = None) -> OpenWashingResult:
+def check(view: ReleaseView, card_text: str | None = None) -> OpenWashingResult:
     """Every claim about the release next to the evidence, one flag per mismatch, and the gap.
 
     ``view`` is a :func:`openexplorer.views.release.release_view` dict (``detail=True``);
@@ -583,12 +587,12 @@ def check(view: Mapping[str, Any], card_text: str | None = None) -> OpenWashingR
             flags.append(f"\"{claim.phrase}\" ({claim.source_label}) but {ev.problem} — "
                          f"{ev.summary}")
     gap = max((_claim_gap(c, evidence) for c in found), default=0.0)
-    lic = view.get("license") or {}
+    lic = view.license
     return OpenWashingResult(
-        release_id=str(view.get("id") or ""), name=str(view.get("name") or view.get("id") or ""),
+        release_id=str(view.id or ""), name=str(view.name or view.id or ""),
         claims=found, evidence=evidence, gap=round(gap, 6), flags=flags,
-        organization=view.get("organization"),
-        license=lic.get("name") or lic.get("id") or lic.get("as_written"))
+        organization=view.organization,
+        license=lic.name or lic.id or lic.as_written)
 
 
 # --- ranking ------------------------------------------------------------------------------------

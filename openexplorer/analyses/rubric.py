@@ -52,6 +52,7 @@ from openexplorer.core import licenses
 from openexplorer.db import queries
 from openexplorer.db.cache import Cache
 from openexplorer.frameworks import mof, osai
+from openexplorer.views.model import MofView, OsaiView, ReleaseView
 
 Missing = Literal["skip", "zero"]
 
@@ -279,7 +280,7 @@ def license_value(text: str | None) -> float | None:
     return STATUS_VALUES.get(status)
 
 
-def criterion_values(view_or_summary: Mapping[str, Any], *,
+def criterion_values(view_or_summary: ReleaseView | Mapping[str, Any], *,
                      include_provisional: bool = True) -> dict[str, float | None]:
     """Each criterion's value (0, 0.5, 1) for a release, None where evidence is missing.
 
@@ -288,24 +289,28 @@ def criterion_values(view_or_summary: Mapping[str, Any], *,
     progress, each index dimension its group's score — a summary keeps no per-component status).
     ``include_provisional=False`` treats a breakdown from Hub metadata as missing evidence.
     """
-    if "mof_progress_iii" in view_or_summary or "release_id" in view_or_summary:
+    if not isinstance(view_or_summary, ReleaseView):
         return _summary_values(view_or_summary, include_provisional)
     view = view_or_summary
+    return _view_values(view.license.as_written or view.license.id, view.mof, view.osai,
+                        include_provisional)
+
+
+def _view_values(license_text: str | None, part: MofView, osai_part: OsaiView,
+                 include_provisional: bool) -> dict[str, float | None]:
+    """:func:`criterion_values` of a view's licence text, MOF and index parts."""
     values: dict[str, float | None] = dict.fromkeys(KEYS)
-    lic = view.get("license") or {}
-    values["license"] = license_value(lic.get("as_written") or lic.get("id"))
-    part = view.get("mof") or {}
-    if part.get("progress") and (include_provisional or not part.get("provisional")):
-        components = part.get("components")
+    values["license"] = license_value(license_text)
+    if part.progress and (include_provisional or not part.provisional):
+        components = part.components
         if components is None:
             raise RubricError("a release view without MOF components (detail=False); "
                               "use release_view(..., detail=True) or a summary row")
         for name, key in _MOF_KEY.items():
             outcome = components.get(name)
-            values[key] = MOF_STATE_VALUES.get(outcome["state"], 0.0) if outcome else 0.0
-    part = view.get("osai") or {}
-    if part.get("source") and (include_provisional or not part.get("provisional")):
-        dimensions = part.get("dimensions") or {}
+            values[key] = MOF_STATE_VALUES.get(outcome.state, 0.0) if outcome else 0.0
+    if osai_part.source and (include_provisional or not osai_part.provisional):
+        dimensions = osai_part.dimensions
         for ref, key in _OSAI_KEY.items():
             if ref in dimensions:  # applicable to the modality; blank counts 0, as the index
                 values[key] = STATUS_VALUES.get(dimensions[ref] or "", 0.0)
@@ -356,7 +361,7 @@ def evaluate(values: Mapping[str, float | None], weights: Mapping[str, float], *
     return RubricScore(score=got / seen if seen else 0.0, coverage=coverage)
 
 
-def score(view_or_summary: Mapping[str, Any], weights: Mapping[str, float], *,
+def score(view_or_summary: ReleaseView | Mapping[str, Any], weights: Mapping[str, float], *,
           missing: Missing = "skip") -> float:
     """A release's rubric score, 0 (nothing open) to 1 (everything weighed is open).
 
@@ -365,7 +370,7 @@ def score(view_or_summary: Mapping[str, Any], weights: Mapping[str, float], *,
     With no evidence for any weighted criterion the score is 0.
     """
     checked = check_weights(weights)
-    if set(view_or_summary) <= set(KEYS):
+    if not isinstance(view_or_summary, ReleaseView) and set(view_or_summary) <= set(KEYS):
         values = dict(view_or_summary)
     else:
         values = criterion_values(view_or_summary)
@@ -406,22 +411,19 @@ def candidates(cache: Cache, *, curated_only: bool = True) -> list[Candidate]:
         if release is None:
             continue
         records = cache.records_for(release_id)
-        view = {
-            "license": {"as_written": release["license"]},
-            "mof": mof_view(records),
-            "osai": osai_view(records, release["modality"]),
-        }
-        values = criterion_values(view, include_provisional=not curated_only)
-        mof_part, osai_part = view["mof"], view["osai"]
-        provisional = (not curated_only) and any(
-            p.get("provisional") and (p.get("progress") or p.get("source"))
-            for p in (mof_part, osai_part))
+        mof_part = mof_view(records)
+        osai_part = osai_view(records, release["modality"])
+        values = _view_values(release["license"], mof_part, osai_part,
+                              include_provisional=not curated_only)
+        provisional = (not curated_only) and (
+            (mof_part.provisional and bool(mof_part.progress or mof_part.source))
+            or (osai_part.provisional and bool(osai_part.source)))
         out.append(Candidate(
             release_id=release_id, name=row[1], organization=row[2], family=row[3],
             release_date=row[4], values=tuple(values[k] for k in KEYS),
-            mof_total=None if mof_part.get("provisional") else mof_part.get("total"),
-            mof_class=None if mof_part.get("provisional") else mof_part.get("class"),
-            osai_score=None if osai_part.get("provisional") else osai_part.get("score"),
+            mof_total=None if mof_part.provisional else mof_part.total,
+            mof_class=None if mof_part.provisional else mof_part.class_,
+            osai_score=None if osai_part.provisional else osai_part.score,
             provisional=provisional,
         ))
     return out

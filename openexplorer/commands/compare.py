@@ -24,7 +24,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, open_cache: OpenCache) -> int:
-    from openexplorer.analyses.compare import MAX_RELEASES, MIN_RELEASES, CompareError, compare
+    from openexplorer.analyses.compare import (
+        MAX_RELEASES,
+        MIN_RELEASES,
+        CompareError,
+        compare,
+        comparison_for_json,
+    )
     from openexplorer.analyses.export import comparison_csv, comparison_markdown
 
     if not MIN_RELEASES <= len(args.ids) <= MAX_RELEASES:
@@ -48,7 +54,8 @@ def run(args: argparse.Namespace, open_cache: OpenCache) -> int:
         if args.format is None:  # the chart was asked for, not the text
             return 0
     if args.format == "json":
-        emit(json.dumps(comparison, ensure_ascii=False, indent=2, default=str))
+        emit(json.dumps(comparison_for_json(comparison), ensure_ascii=False, indent=2,
+                        default=str))
     elif args.format == "csv":
         emit(comparison_csv(comparison, cache.get_meta("snapshot_built")))
     else:

@@ -47,8 +47,8 @@ def run(args: argparse.Namespace, open_cache: OpenCache) -> int:
 
         views = [release_view(cache, row["release_id"], detail=False) for row in rows]
         emit(json.dumps([
-            {**export_record(v), "mof.class": v["mof"]["class"],
-             "osai.score": v["osai"]["score"], "osaid.verdict": v["osaid"]["verdict"]}
+            {**export_record(v), "mof.class": v.mof.class_,
+             "osai.score": v.osai.score, "osaid.verdict": v.osaid.verdict}
             for v in views if v is not None], ensure_ascii=False, indent=2))
         return 0
     found = [{

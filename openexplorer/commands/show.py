@@ -20,6 +20,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, open_cache: OpenCache) -> int:
     from openexplorer.analyses.compare import facts_markdown
     from openexplorer.analyses.export import release_markdown
+    from openexplorer.views.model import to_json
     from openexplorer.views.release import release_view
 
     cache = open_cache()
@@ -30,7 +31,7 @@ def run(args: argparse.Namespace, open_cache: OpenCache) -> int:
     if view is None:
         raise UsageError(f"unknown release: {args.id!r}")
     if args.format == "json":
-        emit(json.dumps(view, ensure_ascii=False, indent=2, default=str))
+        emit(json.dumps(to_json(view), ensure_ascii=False, indent=2, default=str))
     else:
         # The release facts with their sources and any disagreement between sources.
         emit(release_markdown(view, cache.get_meta("snapshot_built")).rstrip("\n") + "\n\n"

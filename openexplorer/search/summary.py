@@ -17,7 +17,7 @@ import logging
 from collections.abc import Callable, Iterable
 from functools import cache
 from importlib.resources import files
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from openexplorer import __version__
 from openexplorer.db.cache import Cache, iter_batches
@@ -29,6 +29,9 @@ from openexplorer.search.counts import count, facet_counts, facet_counts_sql, fa
 from openexplorer.search.facets import FACETS, NONE
 from openexplorer.search.filters import Filters, where_clause
 from openexplorer.search.planner import PLANNED_UNDER, SORTS, page_key, search
+
+if TYPE_CHECKING:
+    from openexplorer.views.model import ReleaseView
 
 log = logging.getLogger(__name__)
 
@@ -67,49 +70,49 @@ def _year(date: str | None) -> int | None:
     return None
 
 
-def summarize(view: dict[str, Any]) -> dict[str, Any]:
+def summarize(view: ReleaseView) -> dict[str, Any]:
     """One ``release_summary`` row from a release view (``release_view(..., detail=False)``)."""
-    progress = view["mof"].get("progress") or {}
-    groups = view["osai"].get("groups") or {}
-    license_ = view["license"]
-    published = view["osaid"].get("osi_published") or []
-    osi_approved = license_.get("osi_approved")
-    hub = view.get("hub") or {}
-    gated = hub.get("gated") if hub else None
+    progress = view.mof.progress or {}
+    groups = view.osai.groups or {}
+    license_ = view.license
+    published = view.osaid.osi_published
+    osi_approved = license_.osi_approved
+    hub = view.hub
+    gated = hub.gated if hub else None
     return {
-        "release_id": view["id"],
-        "name": view["name"],
-        "family": view["family"],
-        "family_id": view.get("family_id"),
-        "organization": view["organization"],
-        "organization_id": view.get("organization_id"),
-        "org_kind": view.get("organization_kind"),
-        "country": view.get("country"),
-        "release_date": view["release_date"],
-        "year": _year(view["release_date"]),
-        "modality": view.get("modality"),
-        "parameters": view.get("parameters"),
-        "origin": view.get("origin"),
-        "license_id": license_.get("id") or license_.get("as_written"),
-        "license_name": license_.get("name"),
-        "license_category": license_.get("category"),
-        "commercial_use": license_.get("commercial_use"),
+        "release_id": view.id,
+        "name": view.name,
+        "family": view.family,
+        "family_id": view.family_id,
+        "organization": view.organization,
+        "organization_id": view.organization_id,
+        "org_kind": view.organization_kind,
+        "country": view.country,
+        "release_date": view.release_date,
+        "year": _year(view.release_date),
+        "modality": view.modality,
+        "parameters": view.parameters,
+        "origin": view.origin,
+        "license_id": license_.id or license_.as_written,
+        "license_name": license_.name,
+        "license_category": license_.category,
+        "commercial_use": license_.commercial_use,
         "osi_approved": None if osi_approved is None else int(bool(osi_approved)),
-        "mof_class": view["mof"].get("class"),
+        "mof_class": view.mof.class_,
         "mof_progress_iii": progress.get("III"),
         "mof_progress_ii": progress.get("II"),
         "mof_progress_i": progress.get("I"),
-        "mof_total": view["mof"].get("total"),
-        "mof_provisional": int(bool(view["mof"].get("provisional"))),
-        "osai_score": view["osai"].get("score"),
+        "mof_total": view.mof.total,
+        "mof_provisional": int(bool(view.mof.provisional)),
+        "osai_score": view.osai.score,
         "osai_availability": groups.get("availability"),
         "osai_documentation": groups.get("documentation"),
         "osai_access": groups.get("access"),
-        "osai_provisional": int(bool(view["osai"].get("provisional"))),
-        "osaid_verdict": view["osaid"].get("verdict"),
-        "osi_outcome": published[0]["outcome"] if published else None,
+        "osai_provisional": int(bool(view.osai.provisional)),
+        "osaid_verdict": view.osaid.verdict,
+        "osi_outcome": published[0].outcome if published else None,
         "gated": None if gated is None else str(gated).lower(),
-        "downloads": hub.get("downloads") if hub else None,
+        "downloads": hub.downloads if hub else None,
     }
 
 

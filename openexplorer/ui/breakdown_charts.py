@@ -40,6 +40,7 @@ from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 from openexplorer.ui import theme
 
 if TYPE_CHECKING:
+    from openexplorer.views.model import MofComponent, MofView, OsaiView
     from openexplorer.frameworks import mof
 
 #: The four statuses, in legend order.
@@ -428,15 +429,15 @@ class MofTiles(TileChart):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._mof: dict[str, Any] = {}
+        self._mof: MofView | None = None
         self.setAccessibleName("MOF components by class")
         self.set_mof(None)
 
-    def set_mof(self, view_mof: Mapping[str, Any] | None) -> None:
-        """``view["mof"]`` of :func:`openexplorer.views.release.release_view`."""
-        self._mof = dict(view_mof or {})
-        components = self._mof.get("components") or {}
-        progress = self._mof.get("progress") or {}
+    def set_mof(self, view_mof: MofView | None) -> None:
+        """``view.mof`` of :func:`openexplorer.views.release.release_view`."""
+        self._mof = view_mof
+        components = (view_mof.components if view_mof is not None else None) or {}
+        progress = (view_mof.progress if view_mof is not None else None) or {}
         groups: list[TileGroup] = []
         if components:
             from openexplorer.frameworks import mof  # (not on the start's path: a page is empty)
@@ -445,7 +446,7 @@ class MofTiles(TileChart):
                 label = mof.CLASS_LABELS.get(cls, "")  # type: ignore[call-overload]
                 subtitle = label.split(" - ", 1)[1] if " - " in label else ""
                 value = progress.get(cls)
-                tiles = [self._tile(c, components.get(c.name) or {})
+                tiles = [self._tile(c, components.get(c.name))
                          for c in mof.COMPONENTS if c.class_name == cls]
                 bar = theme.STATUS_COLORS["open" if (value or 0) >= 100 else "partial"]
                 groups.append(TileGroup(
@@ -456,21 +457,22 @@ class MofTiles(TileChart):
         self.set_groups(groups, "No Model Openness Tool record for this release.")
 
     @staticmethod
-    def _tile(component: mof.Component, outcome: Mapping[str, Any]) -> Tile:
-        state = outcome.get("state")
+    def _tile(component: mof.Component, outcome: MofComponent | None) -> Tile:
+        state = (outcome.state if outcome is not None else None)
         caption = MOF_STATE_CAPTIONS.get(state or "", "Unknown")
         lines = [component.name,
                  f"Class {component.class_name}, {component.content_type}"
                  + ("" if component.required else ", optional"),
                  f"State: {MOF_STATE_DESCRIPTIONS.get(state or '', state or 'unknown')}"]
-        license_ = outcome.get("license")
-        source = LICENSE_SOURCE_TEXT.get(outcome.get("license_source") or "")
+        license_ = (outcome.license if outcome is not None else None)
+        source = LICENSE_SOURCE_TEXT.get(
+            (outcome.license_source if outcome is not None else None) or "")
         if license_:
             lines.append(f"Licence: {license_}" + (f" ({source})" if source else ""))
         elif source:
             lines.append(f"Licence: none ({source})")
-        if outcome.get("warning"):
-            lines.append(f"Warning: {outcome['warning']}")
+        if outcome is not None and outcome.warning:
+            lines.append(f"Warning: {outcome.warning}")
         return Tile(key=component.name, title=component.name, caption=caption,
                     status=mof_status(state), tooltip=tooltip(lines),
                     note="" if component.required else "optional")
@@ -483,8 +485,12 @@ class MofTiles(TileChart):
 
     def states(self) -> dict[str, str | None]:
         """Component name → MOF state, as shown."""
-        components = self._mof.get("components") or {}
-        return {t.key: (components.get(t.key) or {}).get("state") for t in self.tiles()}
+        components = (self._mof.components if self._mof is not None else None) or {}
+        return {t.key: _state(components.get(t.key)) for t in self.tiles()}
+
+
+def _state(outcome: MofComponent | None) -> str | None:
+    return outcome.state if outcome is not None else None
 
 
 class IndexTiles(TileChart):
@@ -496,14 +502,14 @@ class IndexTiles(TileChart):
         self.setAccessibleName("Index dimensions by group")
         self.set_osai(None)
 
-    def set_osai(self, view_osai: Mapping[str, Any] | None) -> None:
-        """``view["osai"]`` of :func:`openexplorer.views.release.release_view`."""
-        view_osai = view_osai or {}
-        dims: dict[str, str | None] = dict(view_osai.get("dimensions") or {})
+    def set_osai(self, view_osai: OsaiView | None) -> None:
+        """``view.osai`` of :func:`openexplorer.views.release.release_view`."""
+        dims: dict[str, str | None] = dict(view_osai.dimensions if view_osai else {})
         self._dimensions = dims
-        scores = view_osai.get("groups") or {}
+        scores = view_osai.groups if view_osai else {}
+        score = view_osai.score if view_osai else None
         groups: list[TileGroup] = []
-        if view_osai.get("score") is not None or dims:
+        if score is not None or dims:
             from openexplorer.frameworks import osai  # (not on the start's path)
 
             for group in osai.GROUPS:

@@ -9,11 +9,12 @@ SVG), the charts (PNG, SVG, PDF), the data (CSV, JSON, Markdown); copy as Markdo
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from html import escape
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, unquote
 
 from PySide6.QtCore import QEvent, QObject, QPoint, QSettings, Qt, QTimer, QUrl, Signal, Slot
@@ -61,6 +62,9 @@ from openexplorer.ui import charts
 from openexplorer.ui.export_dialog import ask_export_target
 from openexplorer.ui.theme import STATUS_COLORS, STATUS_LABELS
 
+if TYPE_CHECKING:
+    from openexplorer.views.model import ReleaseView
+
 log = logging.getLogger(__name__)
 
 #: Item data role holding a status cell's status (open / partial / closed / unknown).
@@ -87,27 +91,27 @@ def wrap_name(name: str, width: int = 13) -> str:
     return "\n".join(lines)
 
 
-def _headline(view: dict[str, Any]) -> list[tuple[str, str, str]]:
+def _headline(view: ReleaseView) -> list[tuple[str, str, str]]:
     """(label, text, tooltip) of the summary rows above the matrix."""
-    lic = view["license"]
-    licence = lic.get("id") or lic.get("as_written") or "none"
-    if licence.startswith("LicenseRef-") and lic.get("name"):
-        licence = lic["name"]  # "Llama 3.1 Community License Agreement", not a scancode key
+    lic = view.license
+    licence = lic.id or lic.as_written or "none"
+    if licence.startswith("LicenseRef-") and lic.name:
+        licence = lic.name  # "Llama 3.1 Community License Agreement", not a scancode key
     licence_tip = "<br>".join(escape(x) for x in (
-        lic.get("name") or licence,
-        f"Category: {lic['category']}" if lic.get("category") else "",
-        "OSI-approved" if lic.get("osi_approved") else "",
-        f"Commercial use: {lic['commercial_use']}" if lic.get("commercial_use") else "",
-        *[f"Restriction: {r['summary']}" for r in lic.get("restrictions") or []],
-        f"As written: {lic['as_written']}" if lic.get("as_written") else "",
+        lic.name or licence,
+        f"Category: {lic.category}" if lic.category else "",
+        "OSI-approved" if lic.osi_approved else "",
+        f"Commercial use: {lic.commercial_use}" if lic.commercial_use else "",
+        *[f"Restriction: {r.summary}" for r in lic.restrictions or []],
+        f"As written: {lic.as_written}" if lic.as_written else "",
     ) if x)
-    score = view["osai"]["score"]
-    mof = view["mof"]
-    mof_class = "no MOT record" if mof.get("progress") is None else mof["class"] or "none reached"
-    if mof.get("provisional"):
+    score = view.osai.score
+    mof = view.mof
+    mof_class: str = "no MOT record" if mof.progress is None else mof.class_ or "none reached"
+    if mof.provisional:
         mof_class += " (provisional)"
-    verdict = view["osaid"]["verdict"] or "–"
-    reasons = "<br>".join(escape(r) for r in view["osaid"].get("reasons") or [])
+    verdict = view.osaid.verdict or "–"
+    reasons = "<br>".join(escape(r) for r in view.osaid.reasons or [])
     facts = {name: fact_cell(view, name) for _, name in FACT_ROWS}
 
     def fact_row(label: str, name: str, extra: str = "") -> tuple[str, str, str]:
@@ -118,21 +122,21 @@ def _headline(view: dict[str, Any]) -> list[tuple[str, str, str]]:
     return [
         fact_row("Released", "release_date"),
         fact_row("Parameters", "parameters"),
-        ("Organisation", view["organization"] or "–", escape(view.get("organization_kind") or "")),
+        ("Organisation", view.organization or "–", escape(view.organization_kind or "")),
         fact_row("Licence", "license", licence_tip),
-        ("MOF class", mof_class, escape(mof.get("label") or "")),
+        ("MOF class", mof_class, escape(mof.label or "")),
         ("Index score", "–" if score is None else f"{score:.2f}",
          "European Open Source AI Index, 0 to 1" + (" (provisional, from Hub metadata)"
-                                                     if view["osai"].get("provisional") else "")),
+                                                     if view.osai.provisional else "")),
         ("OSAID (computed)", verdict, reasons),
     ]
 
 
-def evidence_tooltip(view: dict[str, Any], line: dict[str, Any], status: str) -> str:
+def evidence_tooltip(view: ReleaseView, line: dict[str, Any], status: str) -> str:
     """Rich-text tooltip of a matrix cell: finding, licence, source, date, links."""
     evidence = cell_evidence(view, line, status)
     color = STATUS_COLORS.get(status, STATUS_COLORS["unknown"])
-    out = [f"<b>{escape(view['name'])}</b> · {escape(line['component'])}",
+    out = [f"<b>{escape(view.name)}</b> · {escape(line['component'])}",
            f"<span style='color:{color}'>■</span> <b>{escape(STATUS_LABELS.get(status, status))}"
            f"</b>: {escape(evidence['detail'])}"]
     if evidence["warning"]:
@@ -199,7 +203,8 @@ class ComparisonMatrix(QTableWidget):
 
     def statuses(self, framework: str, component: str) -> list[str]:
         row = self.row_of(framework, component)
-        return [self.item(row, c).data(STATUS_ROLE) for c in range(1, self.columnCount())]
+        items = [self.item(row, c) for c in range(1, self.columnCount())]
+        return [item.data(STATUS_ROLE) for item in items if item is not None]
 
     def release_at_column(self, column: int) -> str | None:
         return self._ids[column - 1] if 1 <= column <= len(self._ids) else None
@@ -214,7 +219,7 @@ class ComparisonMatrix(QTableWidget):
 
     def set_comparison(self, comparison: dict[str, Any]) -> None:
         views = comparison["releases"]
-        self._ids = [v["id"] for v in views]
+        self._ids = [v.id for v in views]
         self._rows = {}
         self._group_rows = []
         self.clear()
@@ -231,11 +236,11 @@ class ComparisonMatrix(QTableWidget):
         header = QTableWidgetItem("")
         self.setHorizontalHeaderItem(0, header)
         for column, view in enumerate(views, start=1):
-            item = QTableWidgetItem(wrap_name(view["name"]) + "\n" + (view["release_date"] or
+            item = QTableWidgetItem(wrap_name(view.name) + "\n" + (view.release_date or
                                                                        "no date"))
             item.setToolTip(
-                f"<b>{escape(view['name'])}</b><br>{escape(view['id'])}<br>"
-                f"{escape(view['organization'] or '')}<br><i>Double-click to open; "
+                f"<b>{escape(view.name)}</b><br>{escape(view.id)}<br>"
+                f"{escape(view.organization or '')}<br><i>Double-click to open; "
                 "select and press Delete to remove from the comparison</i>")
             self.setHorizontalHeaderItem(column, item)
         row = 0
@@ -289,7 +294,7 @@ class ComparisonMatrix(QTableWidget):
         self.setSpan(row, 0, 1, self.columnCount())
         self._group_rows.append(row)
 
-    def _status_item(self, view: dict[str, Any], line: dict[str, Any],
+    def _status_item(self, view: ReleaseView, line: dict[str, Any],
                      status: str) -> QTableWidgetItem:
         item = QTableWidgetItem(STATUS_LABELS.get(status, status).lower())
         item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -485,7 +490,7 @@ class CompareView(QWidget):
     def set_comparison(self, comparison: dict[str, Any]) -> None:
         """Show a comparison computed elsewhere (``openexplorer.analyses.compare.compare``)."""
         before = list(self._ids)
-        self._ids = [v["id"] for v in comparison["releases"]]
+        self._ids = [v.id for v in comparison["releases"]]
         self._error = ""
         self._show_comparison(comparison)
         self._show_state()
@@ -530,7 +535,7 @@ class CompareView(QWidget):
             self._notify("Comparison copied as Markdown")
 
     def default_file_name(self) -> str:
-        names = [v["name"] for v in (self._comparison or {}).get("releases", [])]
+        names = [v.name for v in (self._comparison or {}).get("releases", [])]
         stem = "comparison-" + "-vs-".join(names[:3]) + ("-etc" if len(names) > 3 else "")
         return re.sub(r"[^\w.+-]+", "_", stem)[:120]
 
@@ -593,14 +598,14 @@ class CompareView(QWidget):
         remaining = [i for i in self._ids if i not in ids]
         if self._cache is None and self._comparison is not None and len(remaining) >= 2:
             # No cache: narrow the comparison we have.
-            keep = [i for i, v in enumerate(self._comparison["releases"]) if v["id"] in remaining]
+            keep = [i for i, v in enumerate(self._comparison["releases"]) if v.id in remaining]
             self.set_comparison(_subset(self._comparison, keep))
             return
         self.set_releases(remaining)
 
     def _show_comparison(self, comparison: dict[str, Any]) -> None:
         self._comparison = comparison
-        self._ids = [v["id"] for v in comparison["releases"]]
+        self._ids = [v.id for v in comparison["releases"]]
         self.matrix.set_comparison(comparison)
         self.scores_chart.set_comparison(comparison, snapshot_date=comparison.get("snapshot_date"))
         self._fill_changes(comparison)
@@ -612,7 +617,7 @@ class CompareView(QWidget):
 
     def _fill_changes(self, comparison: dict[str, Any]) -> None:
         self.changes.clear()
-        names = {v["id"]: v["name"] for v in comparison["releases"]}
+        names = {v.id: v.name for v in comparison["releases"]}
         bold = QFont(self.changes.font())
         bold.setBold(True)
         for step in comparison["changes"]:
@@ -636,7 +641,7 @@ class CompareView(QWidget):
         measure = self._measure
         notes = []
         if self._cache is not None:
-            ids = [v["id"] for v in views]
+            ids = [v.id for v in views]
             families = family_ids_of(self._cache, ids)
             crowded = crowded_families(self._cache, families, self.TIMELINE_MOST)
             timeline = family_timeline(self._cache, families, measure=measure,
@@ -651,7 +656,7 @@ class CompareView(QWidget):
         footer = charts.source_line(["osai"] if measure == "osai" else ["mot"],
                                     comparison.get("snapshot_date"))
         self.timeline_chart.set_timeline(timeline, measure=measure,
-                                         highlight=[v["id"] for v in views], notes=notes,
+                                         highlight=[v.id for v in views], notes=notes,
                                          footer=footer)
 
     def _export_timeline(self, path: Path) -> None:
@@ -796,16 +801,20 @@ class CompareView(QWidget):
         links = []
         if item is not None and item.data(STATUS_ROLE) and self._comparison is not None:
             framework, component = item.data(ROW_ROLE)
-            view = next(v for v in self._comparison["releases"] if v["id"] == release_id)
+            view = next(v for v in self._comparison["releases"] if v.id == release_id)
             line = next(m for m in self._comparison["matrix"]
                         if (m["framework"], m["component"]) == (framework, component))
             links = cell_evidence(view, line, item.data(STATUS_ROLE))["links"]
         for link in links[:5]:
-            menu.addAction(f"Open {link[:70]}", lambda u=link: QDesktopServices.openUrl(QUrl(u)))
+            menu.addAction(f"Open {link[:70]}", functools.partial(_open_url, link))
         menu.addSeparator()
         remove = menu.addAction("Remove from comparison", lambda: self._remove([release_id]))
         remove.setShortcut(Qt.Key.Key_Delete)
         return menu
+
+
+def _open_url(url: str) -> None:
+    QDesktopServices.openUrl(QUrl(url))
 
 
 def _subset(comparison: dict[str, Any], keep: list[int]) -> dict[str, Any]:
@@ -818,6 +827,6 @@ def _subset(comparison: dict[str, Any], keep: list[int]) -> dict[str, Any]:
         "releases": views,
         "matrix": [{**line, "cells": [line["cells"][i] for i in keep]}
                    for line in comparison["matrix"]],
-        "changes": [{"from": a["id"], "to": b["id"], "changes": differences(a, b)}
+        "changes": [{"from": a.id, "to": b.id, "changes": differences(a, b)}
                     for a, b in zip(views, views[1:], strict=False)],
     }

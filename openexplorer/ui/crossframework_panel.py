@@ -10,8 +10,7 @@ Safety: every text from a source is shown as plain text.
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QIcon, QPainter, QPalette, QPixmap
@@ -32,6 +31,9 @@ from PySide6.QtWidgets import (
 from openexplorer.analyses import crossframework
 from openexplorer.analyses import openwashing
 from openexplorer.ui import theme
+
+if TYPE_CHECKING:
+    from openexplorer.views.model import ReleaseView
 
 #: Table columns: (key, header).
 COLUMNS: tuple[tuple[str, str], ...] = (
@@ -68,6 +70,10 @@ def _plain(text: object = "", *, muted: bool = False, bold: bool = False,
         font.setPointSizeF(font.pointSizeF() * scale)
         label.setFont(font)
     return label
+
+
+def _text(item: QTableWidgetItem | None) -> str:
+    return item.text() if item is not None else ""
 
 
 def status_icon(status: str, size: int = 12) -> QIcon:
@@ -116,8 +122,9 @@ class _Bullets(QWidget):
     def set_lines(self, lines: list[str], status: str, empty: str) -> None:
         while self._layout.count():
             item = self._layout.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
         self.labels = []
         if not lines and not empty:
             return
@@ -152,7 +159,7 @@ class CrossFrameworkPanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._view: dict[str, Any] | None = None
+        self._view: ReleaseView | None = None
         self._result: crossframework.CrossFrameworkView | None = None
         self._washing: openwashing.OpenWashingResult | None = None
 
@@ -218,18 +225,18 @@ class CrossFrameworkPanel(QWidget):
         page.addWidget(self.note)
         page.addStretch(1)
 
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setWidget(self.content)
-        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setWidget(self.content)
+        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.placeholder)
-        layout.addWidget(self.scroll)
+        layout.addWidget(self.scroll_area)
         self.placeholder.setContentsMargins(16, 16, 16, 16)
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        self.scroll.hide()
+        self.scroll_area.hide()
 
     # -- public ----------------------------------------------------------------------------------
 
@@ -239,26 +246,26 @@ class CrossFrameworkPanel(QWidget):
     def washing(self) -> openwashing.OpenWashingResult | None:
         return self._washing
 
-    def show_view(self, view: Mapping[str, Any], card_text: str | None = None) -> None:
+    def show_view(self, view: ReleaseView, card_text: str | None = None) -> None:
         """Render a :func:`openexplorer.views.release.release_view` dict (``detail=True``); with the
         model card's text, its claims are checked too."""
-        self._view = dict(view)
+        self._view = view
         self._result = crossframework.compare_frameworks(self._view)
         self._washing = openwashing.check(self._view, card_text)
         self.placeholder.hide()
-        self.scroll.show()
+        self.scroll_area.show()
         self.title.setText(f"{self._result.name} across frameworks")
         self._fill_table(self._result)
         self.disagreements.set_lines(self._result.disagreements, "partial",
                                      "The frameworks that assess this release agree.")
         self._fill_washing(self._washing)
         self._fit_table()
-        self.scroll.verticalScrollBar().setValue(0)
+        self.scroll_area.verticalScrollBar().setValue(0)
 
     def clear(self) -> None:
         self._view = self._result = self._washing = None
         self.table.setRowCount(0)
-        self.scroll.hide()
+        self.scroll_area.hide()
         self.placeholder.show()
 
     def markdown(self) -> str:
@@ -347,7 +354,7 @@ class CrossFrameworkPanel(QWidget):
             if key == "label":
                 continue
             widest = max([metrics.horizontalAdvance(title) + 24] + [
-                metrics.horizontalAdvance(self.table.item(r, col).text())
+                metrics.horizontalAdvance(_text(self.table.item(r, col)))
                 + (34 if key == "verdict" else 18)
                 for r in range(self.table.rowCount())])
             header.resizeSection(col, min(widest, caps[key]))

@@ -17,7 +17,7 @@ import datetime as dt
 import logging
 from html import escape
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
 from PySide6.QtCore import QMarginsF, QSettings, QSizeF, Qt, QTimer, Signal, Slot
@@ -48,6 +48,9 @@ from openexplorer import __version__
 from openexplorer.analyses import euaiact, euaiact_memo
 from openexplorer.ui.charts import ensure_app, text_color_on
 from openexplorer.ui.theme import STATUS_COLORS
+
+if TYPE_CHECKING:
+    from openexplorer.views.model import ReleaseView
 
 log = logging.getLogger(__name__)
 
@@ -153,7 +156,7 @@ class EuAiActPanel(QWidget):
         self._settings = settings
         self._snapshot_date = snapshot_date
         self._today = today
-        self._view: dict[str, Any] | None = None
+        self._view: ReleaseView | None = None
         self._check: euaiact.PreCheck | None = None
 
         outer = QVBoxLayout(self)
@@ -244,7 +247,7 @@ class EuAiActPanel(QWidget):
         self.export_button.setEnabled(enabled)
         self.content.setVisible(enabled)
 
-    def show_view(self, view: dict[str, Any] | None, *, snapshot_date: str | None = None,
+    def show_view(self, view: ReleaseView | None, *, snapshot_date: str | None = None,
                   hub_data: dict[str, Any] | None = None) -> None:
         """Pre-check ``view`` (``release_view(cache, id)``) and show the result."""
         if snapshot_date is not None:
@@ -303,7 +306,7 @@ class EuAiActPanel(QWidget):
     def precheck(self) -> euaiact.PreCheck | None:
         return self._check
 
-    def view(self) -> dict[str, Any] | None:
+    def view(self) -> ReleaseView | None:
         return self._view
 
     # -- the memo ----------------------------------------------------------------------------------

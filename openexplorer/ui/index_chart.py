@@ -7,8 +7,7 @@ shown, not when the app starts.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QSize
@@ -17,6 +16,9 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from openexplorer.frameworks import osai
 from openexplorer.ui import theme
+
+if TYPE_CHECKING:
+    from openexplorer.views.model import OsaiView
 
 
 class IndexScoreChart(pg.PlotWidget):
@@ -46,11 +48,10 @@ class IndexScoreChart(pg.PlotWidget):
     def sizeHint(self) -> QSize:  # noqa: N802
         return QSize(420, 160)
 
-    def set_osai(self, view_osai: Mapping[str, Any] | None) -> None:
-        view_osai = view_osai or {}
-        groups = view_osai.get("groups") or {}
+    def set_osai(self, view_osai: OsaiView | None) -> None:
+        groups = view_osai.groups if view_osai else {}
         rows: list[tuple[str, float | None]] = [(g.name, groups.get(g.ref)) for g in osai.GROUPS]
-        rows.append(("Total", view_osai.get("score")))
+        rows.append(("Total", view_osai.score if view_osai else None))
         self._rows = rows
         self.setAccessibleDescription("; ".join(
             f"{name} {'–' if v is None else f'{v:.2f}'}" for name, v in rows))

@@ -39,6 +39,7 @@ from openexplorer.ui.search_panel import SearchPanel
 from openexplorer.ui.window_menus import MenuSlots, build_menus
 
 if TYPE_CHECKING:  # the other tabs are imported when first built (start-up time)
+    from openexplorer.views.model import ReleaseView
     from openexplorer.ui.clauses_view import ClausesView
     from openexplorer.ui.compare_view import CompareView
     from openexplorer.ui.crossframework_panel import CrossFrameworkPanel
@@ -67,7 +68,8 @@ def _module_exists(name: str) -> bool:
         return False
 
 
-def first_screen_facts(cache: Cache, release_id: str | None) -> tuple[dict | None, int]:
+def first_screen_facts(cache: Cache, release_id: str | None
+                       ) -> tuple[ReleaseView | None, int]:
     """The first release's page and the number of releases (a count of a large cache)."""
     from openexplorer.views.release import release_view
 
@@ -453,7 +455,7 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(self.FACETS_AFTER_MS, self.search, self.search.start_facets)
 
     @Slot(object)
-    def _on_first_release_read(self, facts: tuple[dict | None, int]) -> None:
+    def _on_first_release_read(self, facts: tuple[ReleaseView | None, int]) -> None:
         if self._closed:
             return
         view, count = facts
@@ -461,10 +463,11 @@ class MainWindow(QMainWindow):
         self.model_page.set_reading(False)
         # Unless a release was chosen meanwhile, or the results changed under it.
         if view is not None and self.model_page.view() is None \
-                and view["id"] == self.search.current_id():
+                and view.id == self.search.current_id():
             self._show_view(view, switch=False)
-            if self.model_page.isVisible():
-                _AfterPaint(self.model_page.scroll.widget(), self.search.start_facets)
+            content = self.model_page.scroll_area.widget()
+            if self.model_page.isVisible() and content is not None:
+                _AfterPaint(content, self.search.start_facets)
                 return
         self.search.start_facets()
 
@@ -499,7 +502,7 @@ class MainWindow(QMainWindow):
             return
         self._show_view(view, switch)
 
-    def _show_view(self, view: dict, switch: bool) -> None:
+    def _show_view(self, view: ReleaseView, switch: bool) -> None:
         self._pending_release = None
         self.model_page.show_view(view)
         if self._frameworks_tab.is_built():  # else it is fed the release when it is built
@@ -760,7 +763,7 @@ class MainWindow(QMainWindow):
             clauses.refresh()  # type: ignore[attr-defined]
         shown = self.model_page.view()
         if shown:
-            self.show_release(shown["id"], switch=False)
+            self.show_release(shown.id, switch=False)
         if compare is not None and compare.ids():  # type: ignore[attr-defined]
             compare.set_releases(compare.ids())  # type: ignore[attr-defined]
 

@@ -135,14 +135,13 @@ def sources_used(comparison: dict[str, Any]) -> list[str]:
     """
     used: set[str] = set()
     for view in comparison["releases"]:
-        used |= {s["source"] for s in view.get("sources") or []}
-        for part in ("mof", "osai", "osai_legacy", "epoch", "fmti", "hub"):
-            section = view.get(part) or {}
-            source = (section.get("source") or {}).get("source")
-            if source:
-                used.add(source)
-        used |= {p.get("source") for p in (view.get("osaid") or {}).get("osi_published") or []
-                 if p.get("source")}
+        used |= {s.source for s in view.sources}
+        parts = (view.mof, view.osai, view.osai_legacy, view.epoch, view.fmti, view.hub)
+        for part in parts:
+            cite = part.source if part is not None else None
+            if cite is not None and cite.source:
+                used.add(cite.source)
+        used |= {p.source for p in view.osaid.osi_published if p.source}
     return [s for s in SOURCES if s in used]
 
 
@@ -222,7 +221,7 @@ def write(cache: Cache, ids: Sequence[str], folder: str | Path, *,
     snapshot = cache.get_meta("snapshot_built")
     last_refresh = cache.get_meta("last_refresh")
     made = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
-    release_ids = [v["id"] for v in comparison["releases"]]
+    release_ids = [v.id for v in comparison["releases"]]
     used = sources_used(comparison)
     paths = {name: folder / name for name in FILES}
 
@@ -269,7 +268,7 @@ def _summary(comparison: dict[str, Any], snapshot: str | None, last_refresh: str
              made: datetime, used: list[str], citations: Any) -> str:
     from openexplorer.analyses.export import comparison_markdown
 
-    names = ", ".join(v["name"] for v in comparison["releases"])
+    names = ", ".join(v.name for v in comparison["releases"])
     stamp = [f"*Data snapshot {snapshot or 'unknown'}"
              + (f"; Hub metadata refreshed {last_refresh}" if last_refresh else "")
              + f". Generated {made.date().isoformat()} by OpenExplorer {__version__}.*"]
@@ -277,8 +276,8 @@ def _summary(comparison: dict[str, Any], snapshot: str | None, last_refresh: str
     body = body.replace("# Comparison\n", f"# Comparison: {names}\n\n" + "\n".join(stamp)
                         + "\n\n![Comparison chart: index group scores and MOF class progress]"
                           "(comparison.png)\n", 1)
-    provisional = [v["name"] for v in comparison["releases"]
-                   if v["mof"].get("provisional") or v["osai"].get("provisional")]
+    provisional = [v.name for v in comparison["releases"]
+                   if v.mof.provisional or v.osai.provisional]
     if provisional:
         body = body.replace("\n## Components\n", "\n*Provisional (from Hub metadata, not a "
                             "curated assessment): " + ", ".join(provisional) + ".*\n"
@@ -291,7 +290,7 @@ def _summary(comparison: dict[str, Any], snapshot: str | None, last_refresh: str
 def _readme(cache: Cache, comparison: dict[str, Any], release_ids: list[str],
             snapshot: str | None, last_refresh: str | None, made: datetime,
             used: list[str]) -> str:
-    releases = "\n".join(f"  - {v['name']} (id {v['id']}, released {v['release_date'] or '?'})"
+    releases = "\n".join(f"  - {v.name} (id {v.id}, released {v.release_date or '?'})"
                          for v in comparison["releases"])
     sources = "\n".join(f"  - {SOURCES[s].name} <{SOURCES[s].url}>, {SOURCES[s].license}. "
                         f"{SOURCES[s].attribution}" for s in used)

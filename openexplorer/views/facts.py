@@ -460,6 +460,25 @@ def to_dict(facts: ReleaseFacts) -> dict[str, Any]:
 
 
 
+def from_dict(d: Mapping[str, Any]) -> ReleaseFacts:
+    """The facts of a :func:`to_dict` dict (the ``facts`` part of a release view's JSON)."""
+
+    def fact(name: str) -> Fact:
+        f = d[name]
+        return Fact(name=name, value=f["value"], source=f["source"], rule=f["rule"],
+                    date=f["date"], url=f["url"],
+                    claims=tuple(Claim(c["source"], c["value"], c["date"], c["url"])
+                                 for c in f["claims"]))
+
+    return ReleaseFacts(
+        license=fact("license"), commercial_use=fact("commercial_use"),
+        release_date=fact("release_date"), parameters=fact("parameters"),
+        disagreements=tuple(
+            Disagreement(x["fact"], tuple((v["source"], v["value"]) for v in x["values"]),
+                         x["chosen"], x["why"]) for x in d["disagreements"]),
+        open_weight=bool(d["open_weight"]))
+
+
 def facts_view(records: Sequence[Mapping[str, Any]], release: Mapping[str, Any]) -> dict[str, Any]:
     """The ``facts`` part of :func:`openexplorer.views.release.release_view`, recomputed on read
     from the release's records."""

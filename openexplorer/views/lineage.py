@@ -16,10 +16,12 @@ views: the release view uses it).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import dataclasses
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from openexplorer.core.identity import canonical_hub_id
+from openexplorer.views.model import BaseLink, LicenseView, ReleaseView
 
 if TYPE_CHECKING:
     from openexplorer.db.cache import Cache
@@ -49,10 +51,10 @@ def _bases(data: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
-def base_chain(cache: Cache, release_id: str, *, max_depth: int = 10) -> list[dict[str, Any]]:
+def base_chain(cache: Cache, release_id: str, *, max_depth: int = 10) -> tuple[BaseLink, ...]:
     """The base models of a release, nearest first (breadth-first up the chain).
 
-    One dict per base reached: ``id`` (the Hub id as the child's record names it),
+    One :class:`~openexplorer.views.model.BaseLink` per base reached: ``id`` (the Hub id as the child's record names it),
     ``release_id`` (None when not in the cache), ``known``, ``relation`` (finetune, quantized,
     adapter, merge or None), ``depth`` (1 = direct base), ``child`` (the release it is a base
     of), and for known bases ``name`` and ``license`` (the release's headline licence). Flags:
@@ -62,8 +64,8 @@ def base_chain(cache: Cache, release_id: str, *, max_depth: int = 10) -> list[di
     """
     start = _release_id_for(cache, release_id) or release_id
     if cache.release(start) is None:
-        return []
-    out: list[dict[str, Any]] = []
+        return ()
+    out: list[BaseLink] = []
     visited = {start}
     frontier: list[tuple[str, int, frozenset[str]]] = [(start, 0, frozenset({start}))]
     while frontier:
@@ -74,34 +76,25 @@ def base_chain(cache: Cache, release_id: str, *, max_depth: int = 10) -> list[di
         bases = _bases(found[1])
         if depth >= max_depth:
             if bases and out:
-                for earlier in out:
-                    if earlier.get("release_id") == child:
-                        earlier["truncated"] = True
+                out = [dataclasses.replace(e, truncated=True) if e.release_id == child else e
+                       for e in out]
             continue
         for base in bases:
             rid = _release_id_for(cache, base["id"].strip())
-            entry: dict[str, Any] = {
-                "id": base["id"].strip(),
-                "release_id": rid,
-                "known": rid is not None,
-                "relation": base.get("relation") if isinstance(base.get("relation"), str)
-                else None,
-                "depth": depth + 1,
-                "child": child,
-            }
+            relation = base.get("relation") if isinstance(base.get("relation"), str) else None
+            entry = BaseLink(id=base["id"].strip(), release_id=rid, known=rid is not None,
+                             relation=relation, depth=depth + 1, child=child)
             if rid is not None:
                 release = cache.release(rid) or {}
-                entry["name"] = release.get("name")
-                entry["license"] = release.get("license")
-                if rid in path:
-                    entry["cycle"] = True
-                elif rid in visited:
-                    entry["seen"] = True
+                entry = dataclasses.replace(entry, name=release.get("name"),
+                                            license=release.get("license"),
+                                            cycle=rid in path,
+                                            seen=rid not in path and rid in visited)
             out.append(entry)
-            if rid is not None and not entry.get("cycle") and not entry.get("seen"):
+            if rid is not None and not entry.cycle and not entry.seen:
                 visited.add(rid)
                 frontier.append((rid, depth + 1, path | {rid}))
-    return out
+    return tuple(out)
 
 
 # --- inherited limits ---------------------------------------------------------------------------
@@ -147,33 +140,32 @@ def _restriction_labels(license_id: str | None, kinds: list[str]) -> list[str]:
     return out
 
 
-def _license_is_open(license: dict[str, Any]) -> bool:
+def _license_is_open(license: LicenseView) -> bool:
     from openexplorer.frameworks.mof import is_open_license
     from openexplorer.frameworks.osaid import is_open_content
 
-    kinds = [r.get("kind") for r in license.get("restrictions") or [] if isinstance(r, dict)]
+    kinds = [r.kind for r in license.restrictions]
     if "non-commercial" in kinds:
         return False
-    lid = license.get("id")
-    return bool(license.get("osi_approved")) or is_open_license(lid) or is_open_content(lid)
+    lid = license.id
+    return bool(license.osi_approved) or is_open_license(lid) or is_open_content(lid)
 
 
-def _license_line(base_id: str, license: dict[str, Any]) -> str | None:
-    lid = license.get("id")
+def _license_line(base_id: str, license: LicenseView) -> str | None:
+    lid = license.id
     if lid is None:
         return f"licence of base model {base_id} not identified"
     if _license_is_open(license):
         return None
-    name = license.get("name") or lid
-    kinds = [r.get("kind") for r in license.get("restrictions") or [] if isinstance(r, dict)]
-    labels = _restriction_labels(lid, [k for k in kinds if isinstance(k, str)])
+    name = license.name or lid
+    labels = _restriction_labels(lid, [r.kind for r in license.restrictions])
     if labels:
         return f"licence {name} from {base_id}: {', '.join(labels)}"
     return f"licence {name} from {base_id}: not an open licence"
 
 
-def limits_from_bases(chain: list[dict[str, Any]],
-                      views: Mapping[str, dict[str, Any]]) -> list[str]:
+def limits_from_bases(chain: Sequence[BaseLink],
+                      views: Mapping[str, ReleaseView | None]) -> list[str]:
     """One line per limit a release inherits from a base model, nearest base first.
 
     ``chain`` is the release's :func:`base_chain`; ``views`` the view of each known base by
@@ -187,22 +179,25 @@ def limits_from_bases(chain: list[dict[str, Any]],
     """
     lines: list[str] = []
     for entry in chain:
-        if entry.get("cycle") or entry.get("seen"):
+        if entry.cycle or entry.seen:
             continue
-        base_id = entry["id"]
-        if not entry["known"]:
+        base_id = entry.id
+        if not entry.known:
             lines.append(f"base model {base_id} is not in the cache: its licence and data are "
                          "unknown")
             continue
-        view = views.get(entry["release_id"]) or {}
-        license_line = _license_line(base_id, view.get("license") or {})
+        view = views.get(entry.release_id) if entry.release_id is not None else None
+        if view is None:  # no view of a known base: nothing read, its licence unidentified
+            lines.append(f"licence of base model {base_id} not identified")
+            continue
+        license_line = _license_line(base_id, view.license)
         if license_line:
             lines.append(license_line)
 
-        osai_view = view.get("osai") or {}
-        dimensions = osai_view.get("dimensions") or {}
-        said = "Hub evidence, automated" if osai_view.get("provisional") or (
-            (osai_view.get("source") or {}).get("source") == "hub") else "index"
+        osai_view = view.osai
+        dimensions = osai_view.dimensions
+        from_hub = osai_view.source is not None and osai_view.source.source == "hub"
+        said = "Hub evidence, automated" if osai_view.provisional or from_hub else "index"
         if any(dimensions.get(ref) == "closed"
                for ref in ("datasources_basemodel", "datasources_endmodel")):
             lines.append(f"training data undisclosed in base model {base_id} ({said}: closed)")
@@ -215,10 +210,9 @@ def limits_from_bases(chain: list[dict[str, Any]],
         elif weights == "closed":
             lines.append(f"weights of base model {base_id} not released ({said}: closed)")
 
-        mof = view.get("mof") or {}
-        source = mof.get("source") or {}
-        if source.get("source") == "mot" and mof.get("class") is None:
-            progress = (mof.get("progress") or {}).get("III")
+        mof = view.mof
+        if mof.source is not None and mof.source.source == "mot" and mof.class_ is None:
+            progress = (mof.progress or {}).get("III")
             shown = f" (Class III {progress:.0f}%)" if isinstance(progress, int | float) else ""
             lines.append(f"base model {base_id} reaches no MOF class{shown}")
     return list(dict.fromkeys(lines))

@@ -6,13 +6,41 @@ the record (source, key, version, date) it was computed from, so the UI and expo
 
 from __future__ import annotations
 
-from typing import Any
+import dataclasses
+from collections.abc import Iterator, Sequence
+from typing import Any, cast
 
 from openexplorer.core import licenses
 from openexplorer.db import queries
 from openexplorer.db.cache import Cache
 from openexplorer.frameworks import mof, osai, osaid
 from openexplorer.views import facts, lineage
+from openexplorer.views.model import (
+    BaseLink,
+    Change,
+    Citation,
+    EpochAccess,
+    EpochView,
+    EvidenceRow,
+    FamilyRelease,
+    FmtiEdition,
+    FmtiView,
+    HubBaseModel,
+    HubEvidence,
+    HubView,
+    LegacyView,
+    LicenseView,
+    MofComponent,
+    MofView,
+    OsaiClass,
+    OsaiView,
+    OsaidView,
+    OsiPublished,
+    ReleaseView,
+    Restriction,
+    SourceRef,
+    UserCitation,
+)
 
 
 def _latest(records: list[dict[str, Any]], source: str) -> dict[str, Any] | None:
@@ -23,19 +51,14 @@ def _latest(records: list[dict[str, Any]], source: str) -> dict[str, Any] | None
     return max(candidates, key=lambda r: (r["assessed_date"] or "", "/" not in r["key"]))
 
 
-def _cite(record: dict[str, Any] | None) -> dict[str, Any] | None:
+def _cite(record: dict[str, Any] | None) -> Citation | None:
     if record is None:
         return None
-    return {
-        "source": record["source"],
-        "key": record["key"],
-        "source_version": record["source_version"],
-        "assessed_date": record["assessed_date"],
-        "url": record["url"],
-    }
+    return Citation(record["source"], record["key"], record["source_version"],
+                    record["assessed_date"], record["url"])
 
 
-def mof_view(records: list[dict[str, Any]]) -> dict[str, Any]:
+def mof_view(records: list[dict[str, Any]]) -> MofView:
     user = [a for r in records if r["source"] == "user" for a in r["assessments"]
             if a.framework == "mof"]
     record = _latest(records, "mot")
@@ -45,52 +68,40 @@ def mof_view(records: list[dict[str, Any]]) -> dict[str, Any]:
         record = _with_framework(_latest(records, "hub"), "mof")
         provisional = record is not None
     if record is None and not user:
-        return {"class": None, "progress": None, "total": None, "label": None, "source": None,
-                "components": {}, "provisional": False}
+        return MofView(components={})
     assessments = [a for a in (record["assessments"] if record else []) if a.framework == "mof"]
     if user:  # the user's corrections replace the source's entry for the same component
         corrected = {a.component for a in user}
         assessments = [a for a in assessments if a.component not in corrected] + user
     result = mof.evaluate_assessments(assessments)
-    return {
-        "class": result.mof_class,
-        "label": result.label,
-        "progress": dict(result.progress),
-        "total": result.total,
-        "components": {
-            o.component.name: {
-                "state": o.state,
-                "license": o.license,
-                "license_source": o.license_source,
-                "type_appropriate": o.type_appropriate,
-                "warning": o.warning,
-                "class": o.component.class_name,
-            }
+    return MofView(
+        class_=result.mof_class,
+        label=result.label,
+        progress=cast("dict[mof.ClassName, float]", dict(result.progress)),
+        total=result.total,
+        components={
+            o.component.name: MofComponent(o.state, o.license, o.license_source,
+                                           o.type_appropriate, o.warning,
+                                           o.component.class_name)
             for o in result.components
         },
-        "source": _cite(record) or {"source": "user"},
-        "provisional": provisional,
-    }
+        source=_cite(record) or UserCitation(),
+        provisional=provisional,
+    )
 
 
-def osai_view(records: list[dict[str, Any]], modality: str | None) -> dict[str, Any]:
+def osai_view(records: list[dict[str, Any]], modality: str | None) -> OsaiView:
     record = _latest(records, "osai")
     provisional = False
     if record is None:
         record = _with_framework(_latest(records, "hub"), "osai")
         provisional = record is not None
     if record is None:
-        return {"score": None, "groups": {}, "dimensions": {}, "source": None,
-                "provisional": False}
+        return OsaiView()
     assessments = [a for a in record["assessments"] if a.framework == "osai"]
     result = osai.score_assessments(assessments, record.get("modality") or modality)
-    return {
-        "score": result.score,
-        "groups": dict(result.groups),
-        "dimensions": dict(result.dimensions),
-        "source": _cite(record),
-        "provisional": provisional,
-    }
+    dimensions = cast("dict[str, OsaiClass | None]", dict(result.dimensions))
+    return OsaiView(result.score, dict(result.groups), dimensions, _cite(record), provisional)
 
 
 def _with_framework(record: dict[str, Any] | None, framework: str) -> dict[str, Any] | None:
@@ -100,16 +111,15 @@ def _with_framework(record: dict[str, Any] | None, framework: str) -> dict[str, 
     return None
 
 
-def legacy_view(records: list[dict[str, Any]]) -> dict[str, Any] | None:
+def legacy_view(records: list[dict[str, Any]]) -> LegacyView | None:
     record = _latest(records, "osai-legacy")
     if record is None:
         return None
     classes = {a.component: a.status for a in record["assessments"]}
-    return {"openness": osai.legacy_score(classes), "features": classes,
-            "source": _cite(record)}
+    return LegacyView(osai.legacy_score(classes), classes, Citation.from_dict(record))
 
 
-def osaid_view(records: list[dict[str, Any]]) -> dict[str, Any]:
+def osaid_view(records: list[dict[str, Any]]) -> OsaidView:
     assessments = []
     for source in ("mot", "osai"):
         record = _latest(records, source)
@@ -131,93 +141,93 @@ def osaid_view(records: list[dict[str, Any]]) -> dict[str, Any]:
         verdict = "unknown"
         reasons.append("Hub metadata alone cannot show that these components are unavailable; "
                        "unknown until a curated assessment exists.")
-    published = [
-        {"system": r["name"], "outcome": a.status, **(_cite(r) or {})}
+    published = tuple(
+        OsiPublished(r["name"], a.status, r["source"], r["key"], r["source_version"],
+                     r["assessed_date"], r["url"])
         for r in records if r["source"] == "osi" for a in r["assessments"]
-    ]
-    return {"verdict": verdict, "reasons": reasons, "basis": result.basis,
-            "provisional": provisional and bool(assessments), "osi_published": published}
+    )
+    return OsaidView(verdict, tuple(reasons), result.basis,
+                     provisional and bool(assessments), published)
 
 
-def epoch_view(records: list[dict[str, Any]]) -> dict[str, Any] | None:
+def epoch_view(records: list[dict[str, Any]]) -> EpochView | None:
     record = _latest(records, "epoch")
     if record is None:
         return None
-    return {
-        "accessibility": {a.component: {"status": a.status, "label": a.value}
-                          for a in record["assessments"]},
-        "training_compute_flop": record["data"].get("training_compute_flop"),
-        "source": _cite(record),
-    }
+    return EpochView(
+        {a.component: EpochAccess(a.status, a.value) for a in record["assessments"]},
+        record["data"].get("training_compute_flop"),
+        Citation.from_dict(record),
+    )
 
 
-def fmti_view(records: list[dict[str, Any]]) -> dict[str, Any] | None:
+def fmti_view(records: list[dict[str, Any]]) -> FmtiView | None:
     editions = [r for r in records if r["source"] == "fmti"]
     if not editions:
         return None
     latest = max(editions, key=lambda r: r["release_date"] or "")
-    return {
-        "developer": latest["name"],
-        "edition": latest["data"].get("edition") or latest["release_date"],
-        "total": latest["data"].get("total"),
-        "history": sorted(
-            ({"edition": r["release_date"], "total": r["data"].get("total")} for r in editions),
-            key=lambda e: e["edition"] or "",
-        ),
-        "source": _cite(latest),
-    }
+    return FmtiView(
+        developer=latest["name"],
+        edition=latest["data"].get("edition") or latest["release_date"],
+        total=latest["data"].get("total"),
+        history=tuple(sorted(
+            (FmtiEdition(r["release_date"], r["data"].get("total")) for r in editions),
+            key=lambda e: e.edition or "",
+        )),
+        source=Citation.from_dict(latest),
+    )
 
 
-def hub_view(records: list[dict[str, Any]]) -> dict[str, Any] | None:
+def hub_view(records: list[dict[str, Any]]) -> HubView | None:
     """What the Hub's metadata says (automated): gating, weights, datasets, lineage, card."""
     record = _latest(records, "hub")
     if record is None:
         return None
     data = record["data"]
     card = data.get("card") if isinstance(data.get("card"), dict) else {}
-    return {
-        "gated": data.get("gated"),
-        "private": data.get("private"),
-        "downloads": data.get("downloads"),
-        "likes": data.get("likes"),
-        "library": data.get("library_name"),
-        "pipeline_tag": data.get("pipeline_tag"),
-        "datasets": data.get("datasets") or [],
-        "base_models": data.get("base_models") or [],
-        "arxiv": data.get("arxiv") or [],
-        "weight_files": len(data.get("weight_files") or []),
-        "card_completeness": card.get("completeness"),
-        "license_name": data.get("license_name"),
-        "license_link": data.get("license_link"),
-        "eu_disallowed": data.get("eu_disallowed"),
-        "extra_gated_fields": data.get("extra_gated_fields") or [],
-        "fetched_at": data.get("fetched_at"),
-        "evidence": {a.component: {"status": a.status, "field": a.value, "urls": list(a.urls)}
-                     for a in record["assessments"] if a.framework == "hub"},
-        "source": _cite(record),
-    }
+    return HubView(
+        gated=data.get("gated"),
+        private=data.get("private"),
+        downloads=data.get("downloads"),
+        likes=data.get("likes"),
+        library=data.get("library_name"),
+        pipeline_tag=data.get("pipeline_tag"),
+        datasets=tuple(data.get("datasets") or ()),
+        base_models=tuple(HubBaseModel.from_dict(b) for b in data.get("base_models") or ()),
+        arxiv=tuple(data.get("arxiv") or ()),
+        weight_files=len(data.get("weight_files") or []),
+        card_completeness=card.get("completeness"),
+        license_name=data.get("license_name"),
+        license_link=data.get("license_link"),
+        eu_disallowed=data.get("eu_disallowed"),
+        extra_gated_fields=tuple(data.get("extra_gated_fields") or ()),
+        fetched_at=data.get("fetched_at"),
+        evidence={a.component: HubEvidence(a.status, a.value, tuple(a.urls))
+                  for a in record["assessments"] if a.framework == "hub"},
+        source=Citation.from_dict(record),
+    )
 
 
-def license_view(text: str | None) -> dict[str, Any]:
+def license_view(text: str | None) -> LicenseView:
     info = licenses.identify(text)
-    return {
-        "id": info.id,
-        "spdx_id": info.spdx_id,
-        "as_written": info.as_written,
-        "name": info.name,
-        "recognised": info.recognised,
-        "category": info.category,
-        "osi_approved": info.osi_approved,
-        "commercial_use": info.commercial_use,
-        "restrictions": [
-            {"kind": r.kind, "summary": r.summary, "clause": r.clause, "url": r.source_url}
-            for r in info.restrictions
-        ],
-    }
+    return LicenseView(
+        id=info.id,
+        spdx_id=info.spdx_id,
+        as_written=info.as_written,
+        name=info.name,
+        recognised=info.recognised,
+        category=info.category,
+        osi_approved=info.osi_approved,
+        commercial_use=info.commercial_use,
+        restrictions=tuple(Restriction(r.kind, r.summary, r.clause, r.source_url)
+                           for r in info.restrictions),
+    )
 
 
-def release_view(cache: Cache, release_id: str, *, detail: bool = True) -> dict[str, Any] | None:
-    """Everything known about one release, every framework at once.
+def release_view(cache: Cache, release_id: str, *, detail: bool = True) -> ReleaseView | None:
+    """Everything known about one release, every framework at once (typed:
+    :class:`openexplorer.views.model.ReleaseView`; :func:`openexplorer.views.model.to_json`
+    gives its JSON).
 
     ``detail=False`` leaves out per-component evidence (for listings and exports of many rows).
     """
@@ -227,59 +237,69 @@ def release_view(cache: Cache, release_id: str, *, detail: bool = True) -> dict[
     records = cache.records_for(release_id)
     organization = (cache.organization(release["organization_id"])
                     if release["organization_id"] else None)
-    view: dict[str, Any] = {
-        "id": release["id"],
-        "name": release["name"],
-        "family": release["family"],
-        "family_id": release["family_id"],
-        "organization": release["organization"],
-        "organization_id": release["organization_id"],
-        "organization_kind": organization["kind"] if organization else None,
-        "country": organization["country"] if organization else None,
-        "release_date": release["release_date"],
-        "hub_id": release["hub_id"],
-        "modality": release["modality"],
-        "parameters": release["parameters"],
-        "origin": release["origin"],
-        "sources": [{"source": r["source"], "key": r["key"]} for r in records
-                    if r["scope"] == "release"],
-        "license": license_view(release["license"]),
-        "facts": facts.facts_view(records, release),
-        "mof": mof_view(records),
-        "osai": osai_view(records, release["modality"]),
-        "osaid": osaid_view(records),
-    }
-    # Epoch's accessibility has the last word on commercial use (views.facts).
-    view["license"]["commercial_use"] = view["facts"]["commercial_use"]["value"] or "unknown"
+    release_facts = facts.release_facts(records, name=release["name"], hub_id=release["hub_id"])
+    mof_part = mof_view(records)
+    hub = hub_view(records)
+    view = ReleaseView(
+        id=release["id"],
+        name=release["name"],
+        family=release["family"],
+        family_id=release["family_id"],
+        organization=release["organization"],
+        organization_id=release["organization_id"],
+        organization_kind=organization["kind"] if organization else None,
+        country=organization["country"] if organization else None,
+        release_date=release["release_date"],
+        hub_id=release["hub_id"],
+        modality=release["modality"],
+        parameters=release["parameters"],
+        origin=release["origin"],
+        sources=tuple(SourceRef(r["source"], r["key"]) for r in records
+                      if r["scope"] == "release"),
+        license=dataclasses.replace(
+            license_view(release["license"]),
+            # Epoch's accessibility has the last word on commercial use (views.facts).
+            commercial_use=release_facts.commercial_use.value or "unknown"),
+        facts=release_facts,
+        mof=dataclasses.replace(mof_part, components=None) if not detail else mof_part,
+        osai=osai_view(records, release["modality"]),
+        osaid=osaid_view(records),
+        hub=hub,
+    )
     if not detail:
-        view["mof"].pop("components", None)
-        view["hub"] = hub_view(records)
         return view
-    view["osai_legacy"] = legacy_view(records)
-    view["epoch"] = epoch_view(records)
-    view["fmti"] = fmti_view(records)
-    view["hub"] = hub_view(records)
-    view["base_chain"] = lineage.base_chain(cache, release_id) if view["hub"] else []
-    view["inherited_limits"] = (
-        _limits_from(cache, view["base_chain"]) if view["base_chain"] else [])
-    view["evidence"] = evidence_rows(records)
-    # MOF rows show what the framework made of the component, not only that it is listed.
-    outcomes = view["mof"].get("components") or {}
-    for row in view["evidence"]:
-        outcome = outcomes.get(row["component"]) if row["framework"] == "mof" else None
-        if outcome and row["source"] == (view["mof"]["source"] or {}).get("source"):
-            row["outcome"] = outcome["state"]
-            row["resolved_license"] = outcome["license"]
-            row["license_source"] = outcome["license_source"]
-    view["family_releases"] = (
-        cache.family_releases(release["family_id"]) if release["family_id"] else []
+    chain = lineage.base_chain(cache, release_id) if hub else ()
+    family_id = release["family_id"]
+    return dataclasses.replace(
+        view,
+        osai_legacy=legacy_view(records),
+        epoch=epoch_view(records),
+        fmti=fmti_view(records),
+        base_chain=chain,
+        inherited_limits=tuple(_limits_from(cache, chain)) if chain else (),
+        evidence=tuple(_with_outcomes(evidence_rows(records), mof_part)),
+        family_releases=tuple(
+            FamilyRelease(f["id"], f["name"], f["release_date"])
+            for f in (cache.family_releases(family_id) if family_id else [])),
+        # All of them (family_releases lists the curated ones and the most downloaded others).
+        family_size=cache.family_size(family_id) if family_id else 0,
+        changes=tuple(Change(c["field"], c["old"], c["new"], c["source"], c["changed_at"])
+                      for c in cache.changes_for(release_id)),
     )
-    # All of them (family_releases lists the curated ones and the most downloaded others).
-    view["family_size"] = (
-        cache.family_size(release["family_id"]) if release["family_id"] else 0
-    )
-    view["changes"] = cache.changes_for(release_id)
-    return view
+
+
+def _with_outcomes(rows: list[EvidenceRow], mof_part: MofView) -> Iterator[EvidenceRow]:
+    """MOF rows show what the framework made of the component, not only that it is listed:
+    the rows of the record the MOF view rests on carry the component's outcome."""
+    outcomes = mof_part.components or {}
+    cited = mof_part.source.source if mof_part.source is not None else None
+    for row in rows:
+        outcome = outcomes.get(row.component) if row.framework == "mof" else None
+        if outcome and row.source == cited:
+            row = dataclasses.replace(row, outcome=outcome.state,
+                                      resolved_license=outcome.license,
+                                      license_source=outcome.license_source)
+        yield row
 
 
 def inherited_limits(cache: Cache, release_id: str) -> list[str]:
@@ -288,56 +308,55 @@ def inherited_limits(cache: Cache, release_id: str) -> list[str]:
     return _limits_from(cache, lineage.base_chain(cache, release_id))
 
 
-def _limits_from(cache: Cache, chain: list[dict[str, Any]]) -> list[str]:
-    views: dict[str, dict[str, Any]] = {}
+def _limits_from(cache: Cache, chain: Sequence[BaseLink]) -> list[str]:
+    views: dict[str, ReleaseView | None] = {}
     for entry in chain:
-        rid = entry.get("release_id")
-        if (entry.get("known") and isinstance(rid, str) and rid not in views
-                and not entry.get("cycle") and not entry.get("seen")):
-            views[rid] = release_view(cache, rid, detail=False) or {}
+        rid = entry.release_id
+        if (entry.known and isinstance(rid, str) and rid not in views
+                and not entry.cycle and not entry.seen):
+            views[rid] = release_view(cache, rid, detail=False)
     return lineage.limits_from_bases(chain, views)
 
 
-def evidence_rows(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def evidence_rows(records: list[dict[str, Any]]) -> list[EvidenceRow]:
     """One row per assessment: component, status, licence, links, source, date, curated?"""
-    rows = []
-    for record in records:
-        for a in record["assessments"]:
-            rows.append({
-                "framework": a.framework,
-                "component": a.component,
-                "status": a.status,
-                "value": a.value,
-                "notes": a.notes,
-                "license": a.license,
-                "urls": list(a.urls),
-                "source": record["source"],
-                "key": record["key"],
-                "scope": record["scope"],
-                "assessed_date": record["assessed_date"],
-                "source_version": record["source_version"],
-                "automated": record["source"] == "hub",
-            })
-    return rows
+    return [
+        EvidenceRow(
+            framework=a.framework,
+            component=a.component,
+            status=a.status,
+            value=a.value,
+            notes=a.notes,
+            license=a.license,
+            urls=tuple(a.urls),
+            source=record["source"],
+            key=record["key"],
+            scope=record["scope"],
+            assessed_date=record["assessed_date"],
+            source_version=record["source_version"],
+            automated=record["source"] == "hub",
+        )
+        for record in records for a in record["assessments"]
+    ]
 
 
-def summary_row(view: dict[str, Any]) -> dict[str, Any]:
+def summary_row(view: ReleaseView) -> dict[str, Any]:
     """The headline figures of a release, flat, for tables and CSV."""
-    progress = view["mof"].get("progress") or {}
+    progress = view.mof.progress or {}
     return {
-        "id": view["id"],
-        "name": view["name"],
-        "family": view["family"],
-        "organization": view["organization"],
-        "release_date": view["release_date"],
-        "license": view["license"]["id"] or view["license"]["as_written"],
-        "license_category": view["license"]["category"],
-        "mof_class": view["mof"]["class"],
+        "id": view.id,
+        "name": view.name,
+        "family": view.family,
+        "organization": view.organization,
+        "release_date": view.release_date,
+        "license": view.license.id or view.license.as_written,
+        "license_category": view.license.category,
+        "mof_class": view.mof.class_,
         "mof_progress_III": progress.get("III"),
         "mof_progress_II": progress.get("II"),
         "mof_progress_I": progress.get("I"),
-        "osai_score": view["osai"]["score"],
-        "osaid_verdict": view["osaid"]["verdict"],
+        "osai_score": view.osai.score,
+        "osaid_verdict": view.osaid.verdict,
     }
 
 

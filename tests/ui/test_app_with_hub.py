@@ -49,7 +49,7 @@ def test_a_hub_only_model_is_found_opened_and_refreshed(window, qtbot, fake_hub)
     window.search.select_release(HERMES.lower())
     window.search.release_activated.emit(HERMES.lower())  # Enter on the row
     view = window.model_page.view()
-    assert view["origin"] == "hub" and view["mof"]["provisional"]
+    assert view.origin == "hub" and view.mof.provisional
     assert window.model_page.provisional_badges()
 
     requests_before = len(fake_hub.log)
@@ -57,7 +57,7 @@ def test_a_hub_only_model_is_found_opened_and_refreshed(window, qtbot, fake_hub)
         window.model_page.refresh_requested.emit([HERMES])
     assert again.args[0].updated == 1 and not again.args[0].failed
     assert len(fake_hub.log) > requests_before
-    assert window.model_page.view()["id"] == HERMES.lower()
+    assert window.model_page.view().id == HERMES.lower()
 
 
 def test_progress_and_cancel_against_the_server(window, qtbot, fake_hub):

@@ -240,7 +240,7 @@ def test_view_without_a_cache_shows_a_given_comparison(qtbot, cache, settings):
     comparison = compare(cache, ["allenai/olmo-7b-instruct", "meta-llama/llama-3.1-8b",
                                  "allenai/olmo-7b"])
     widget.set_comparison(comparison)
-    assert widget.ids() == [v["id"] for v in comparison["releases"]]
+    assert widget.ids() == [v.id for v in comparison["releases"]]
     assert list(widget.timeline_chart.timeline()) == ["OLMo"]
     widget.matrix.selectColumn(1)
     widget.remove_selected()

@@ -12,6 +12,7 @@ pytest.importorskip("PySide6")
 from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
+from tests.view_parts import typed_view  # noqa: E402
 from openexplorer.analyses import crossframework
 from openexplorer.analyses import openwashing  # noqa: E402
 from openexplorer.hub.evidence import record_from_hub  # noqa: E402
@@ -52,7 +53,7 @@ def _col(key: str) -> int:
 
 
 def test_placeholder_until_a_release_is_shown(panel):
-    assert panel.placeholder.isVisible() and not panel.scroll.isVisible()
+    assert panel.placeholder.isVisible() and not panel.scroll_area.isVisible()
     assert panel.markdown() == "" and panel.chart_widgets() == []
 
 
@@ -98,9 +99,8 @@ def test_gated_llama_with_its_card(panel, cache, shared_data):
 
 
 def test_source_text_is_shown_as_text(panel):
-    view = {"id": "x/y", "name": "<b>Bold</b> & <i>x</i>", "license": {}, "sources": [],
-            "mof": {}, "osai": {}, "osaid": {}, "fmti": {
-                "developer": "<script>", "edition": "2025-12", "total": 10, "source": {}}}
+    view = typed_view({"id": "x/y", "name": "<b>Bold</b> & <i>x</i>", "fmti": {
+        "developer": "<script>", "edition": "2025-12", "total": 10, "source": {}}})
     panel.show_view(view)
     assert panel.title.textFormat() == Qt.TextFormat.PlainText
     assert panel.title.text() == "<b>Bold</b> & <i>x</i> across frameworks"
@@ -118,7 +118,7 @@ def test_nothing_clipped_at_1280_by_800(panel, cache, qapp, name):
         rows = sum(table.rowHeight(r) for r in range(table.rowCount()))
         assert table.height() >= rows + table.horizontalHeader().height()
         assert not table.horizontalScrollBar().isVisible()
-        assert panel.content.width() <= panel.scroll.viewport().width()
+        assert panel.content.width() <= panel.scroll_area.viewport().width()
         for r in range(table.rowCount()):  # every row tall enough for its wrapped detail
             text = table.item(r, _col("label")).text()
             width = table.columnWidth(_col("label")) - 8

@@ -56,7 +56,7 @@ def test_text_renders_with_a_real_font(qapp):
 def test_window_lists_the_snapshot_and_shows_the_first_release(window, cache):
     assert window.search.model.rowCount() > 100
     assert f"{cache.count('releases'):,} releases" in window.statusBar().currentMessage()
-    assert window.model_page.view()["id"] == window.search.current_id()
+    assert window.model_page.view().id == window.search.current_id()
 
 
 def test_typing_searches_and_activating_opens_the_release(window, qtbot):
@@ -64,10 +64,10 @@ def test_typing_searches_and_activating_opens_the_release(window, qtbot):
     qtbot.waitUntil(lambda: window.search.model.rowCount() > 0 and window.search.is_idle(),
                     timeout=TIMEOUT)
     window.search.select_release("allenai/olmo-7b")
-    qtbot.waitUntil(lambda: (window.model_page.view() or {}).get("id") == "allenai/olmo-7b",
+    qtbot.waitUntil(lambda: getattr(window.model_page.view(), "id", None) == "allenai/olmo-7b",
                     timeout=TIMEOUT)
     view = window.model_page.view()
-    assert view["mof"]["class"] == "I"
+    assert view.mof.class_ == "I"
     assert window.model_page.mof_card.class_label.text().startswith("Class I")
     assert window.tabs.currentIndex() == window.TAB_RELEASE
 
@@ -132,7 +132,7 @@ def test_overview_bar_filters_the_search(window, qtbot):
 def test_copy_as_markdown_copies_the_release_page(window, qtbot):
     window.tabs.setCurrentIndex(window.TAB_RELEASE)
     window.copy_markdown_action.trigger()
-    assert QGuiApplication.clipboard().text().startswith(f"# {window.model_page.view()['name']}")
+    assert QGuiApplication.clipboard().text().startswith(f"# {window.model_page.view().name}")
 
 
 def test_theme_switch_is_remembered(window, settings, qapp):
@@ -242,10 +242,10 @@ def test_the_comparison_comes_back_without_building_its_tab(qtbot, cache, settin
 def test_the_frameworks_tab_shows_the_current_release_when_built(window):
     window.show_release("allenai/olmo-7b", switch=False)
     assert "&Frameworks && EU" not in _built(window)
-    assert window.euaiact.view()["id"] == "allenai/olmo-7b"
+    assert window.euaiact.view().id == "allenai/olmo-7b"
     assert window.crossframework.result() is not None
     window.show_release("meta-llama/llama-3.1-8b", switch=False)  # fed from now on
-    assert window.euaiact.view()["id"] == "meta-llama/llama-3.1-8b"
+    assert window.euaiact.view().id == "meta-llama/llama-3.1-8b"
 
 
 def test_delete_and_export_reach_a_tab_built_late(window):
@@ -312,7 +312,7 @@ def test_the_first_release_is_read_off_the_gui_thread_and_the_facets_follow_it(
     assert threads and threads[0] != threading.get_ident()
     # The facet count (NumPy's import, the arrays) began only once the page was there.
     assert page_when_counted[0] is not None
-    assert page_when_counted[0]["id"] == win.search.current_id()
+    assert page_when_counted[0].id == win.search.current_id()
     assert f"{cache.count('releases'):,} releases" in win.statusBar().currentMessage()
     qtbot.waitUntil(win.search.is_idle, timeout=TIMEOUT)
 
@@ -329,7 +329,7 @@ def test_the_first_release_is_read_here_when_the_pool_thread_cannot(qtbot, cache
     qtbot.addWidget(win)
     win.show()
     qtbot.waitUntil(lambda: win.model_page.view() is not None, timeout=TIMEOUT)
-    assert win.model_page.view()["id"] == win.search.current_id()
+    assert win.model_page.view().id == win.search.current_id()
     assert f"{cache.count('releases'):,} releases" in win.statusBar().currentMessage()
     qtbot.waitUntil(win.search.is_idle, timeout=TIMEOUT)  # the facets were counted too
 
@@ -399,7 +399,7 @@ def test_a_late_first_release_never_replaces_the_one_chosen_meanwhile(qtbot, cac
     chosen = next(r for r in ("allenai/olmo-7b", "allenai/olmo-2-1124-7b") if r != first)
     window.show_release(chosen)  # e.g. from the Go menu, the results unchanged
     held.release(qtbot)
-    assert window.model_page.view()["id"] == chosen
+    assert window.model_page.view().id == chosen
     assert window.statusBar().currentMessage().startswith(f"{cache.count('releases'):,} releases")
 
 

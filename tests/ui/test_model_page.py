@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import copy
+import dataclasses
 import json
 from pathlib import Path
 from typing import Any
@@ -32,6 +32,7 @@ from openexplorer.ui.release_page import (  # noqa: E402
     ModelPage,
     is_safe_url,
 )
+from openexplorer.views.model import ReleaseView  # noqa: E402
 from openexplorer.views.release import release_view  # noqa: E402
 from openexplorer.store.ingest import ingest  # noqa: E402
 
@@ -61,11 +62,11 @@ def _show(page: ModelPage, view: dict[str, Any]) -> None:
 
 
 @pytest.fixture(scope="module")
-def index_release(cache) -> dict[str, Any]:
+def index_release(cache) -> ReleaseView:
     """An OLMo release the index has scored."""
     for row in cache.search("olmo", limit=50):
         view = release_view(cache, row["id"])
-        if view and view["osai"]["score"] is not None and not view["osai"]["provisional"]:
+        if view and view.osai.score is not None and not view.osai.provisional:
             return view
     pytest.fail("no index-assessed OLMo release in the snapshot")
 
@@ -101,7 +102,7 @@ def test_olmo_mof_block_is_class_one_with_all_17_tiles(page, cache):
     tiles = page.mof_card.tiles.tiles()
     assert len(tiles) == 17 == len(mof.COMPONENTS)
     assert [t.key for t in tiles] == [c.name for c in mof.COMPONENTS]
-    expected = {name: c["state"] for name, c in view["mof"]["components"].items()}
+    expected = {name: c.state for name, c in view.mof.components.items()}
     assert page.mof_card.tiles.states() == expected
     for tile in tiles:
         assert tile.status == theme.MOF_STATE_STATUS[expected[tile.key]]
@@ -115,7 +116,7 @@ def test_olmo_mof_block_is_class_one_with_all_17_tiles(page, cache):
 def test_mof_tiles_fit_inside_the_widget_at_any_width(qtbot, cache):
     tiles = MofTiles()
     qtbot.addWidget(tiles)
-    tiles.set_mof(release_view(cache, OLMO)["mof"])
+    tiles.set_mof(release_view(cache, OLMO).mof)
     for width in (300, 560, 860, 1240):
         height = tiles.heightForWidth(width)
         tiles.resize(width, height)
@@ -128,7 +129,7 @@ def test_mof_tiles_fit_inside_the_widget_at_any_width(qtbot, cache):
 
 def test_release_without_a_mot_record_says_so(page, index_release):
     _show(page, index_release)
-    if index_release["mof"]["components"]:
+    if index_release.mof.components:
         pytest.skip("this release has a MOT record too")
     assert page.mof_card.tiles.isHidden() and not page.mof_card.empty.isHidden()
     assert "No Model Openness Tool record" in page.mof_card.empty.text()
@@ -139,16 +140,16 @@ def test_release_without_a_mot_record_says_so(page, index_release):
 
 def test_index_block_shows_the_score_and_the_12_dimensions(page, index_release):
     _show(page, index_release)
-    score = index_release["osai"]["score"]
+    score = index_release.osai.score
     assert page.index_card.score_label.text() == f"{score:.2f}"
     tiles = page.index_card.tiles.tiles()
     assert len(tiles) == 12
-    assert page.index_card.tiles.statuses() == index_release["osai"]["dimensions"]
+    assert page.index_card.tiles.statuses() == index_release.osai.dimensions
     for tile in tiles:
-        assert tile.status == (index_release["osai"]["dimensions"][tile.key] or "unknown")
+        assert tile.status == (index_release.osai.dimensions[tile.key] or "unknown")
     groups = {g.key: g.value_text for g in page.index_card.tiles.groups()}
     assert groups == {ref: f"{value:.2f}"
-                      for ref, value in index_release["osai"]["groups"].items()}
+                      for ref, value in index_release.osai.groups.items()}
     chart_values = dict(page.index_card.chart.values())
     assert chart_values["Total"] == pytest.approx(score)
     assert not page.index_card.chart.isHidden() and page.index_card.empty.isHidden()
@@ -165,18 +166,18 @@ def test_index_block_says_not_assessed_when_there_is_no_score(page, cache):
 
 def test_osaid_verdict_reasons_and_the_osi_outcome(page, index_release):
     _show(page, index_release)
-    osaid = index_release["osaid"]
-    assert page.osaid_card.verdict_badge.verdict() == osaid["verdict"]
+    osaid = index_release.osaid
+    assert page.osaid_card.verdict_badge.verdict() == osaid.verdict
     shown = [label.text() for label in page.content.findChildren(QLabel, "osaidReason")]
-    assert shown and len(shown) == len(osaid["reasons"])
-    for reason in osaid["reasons"]:
+    assert shown and len(shown) == len(osaid.reasons)
+    for reason in osaid.reasons:
         assert any(reason in text for text in shown)
     published = [b for b in page.content.findChildren(VerdictBadge)
                  if b is not page.osaid_card.verdict_badge and not b.isHidden()]
-    assert len(published) == len(osaid["osi_published"])
-    for badge, entry in zip(published, osaid["osi_published"], strict=True):
-        assert badge.verdict() == entry["outcome"]
-        assert entry["system"] in badge.text()
+    assert len(published) == len(osaid.osi_published)
+    for badge, entry in zip(published, osaid.osi_published, strict=True):
+        assert badge.verdict() == entry.outcome
+        assert entry.system in badge.text()
 
 
 # --- evidence -----------------------------------------------------------------------------------
@@ -185,38 +186,38 @@ def test_osaid_verdict_reasons_and_the_osi_outcome(page, index_release):
 def test_evidence_table_rows_are_the_rows_shown(page, cache, qtmodeltester):
     view = release_view(cache, OLMO)
     _show(page, view)
-    shown = [r for r in view["evidence"] if r["scope"] != "organization"]
+    shown = [r for r in view.evidence if r.scope != "organization"]
     assert page.evidence.model.rowCount() == len(shown) > 0
     assert page.evidence.view.model().rowCount() == len(shown)
     assert page.evidence.count.text() == f"{len(shown)} rows"
     qtmodeltester.check(page.evidence.model)
     first = page.evidence.model.index(0, 0)
-    assert page.evidence.model.data(first, EvidenceTableModel.RowRole)["component"] == \
-        shown[0]["component"]
+    assert page.evidence.model.data(first, EvidenceTableModel.RowRole).component == \
+        shown[0].component
 
 
 def test_organisation_level_fmti_rows_are_behind_a_switch(page, cache):
     view = next(v for v in (release_view(cache, r) for r in cache.iter_release_ids())
-                if v and any(e["scope"] == "organization" for e in v["evidence"]))
+                if v and any(e.scope == "organization" for e in v.evidence or ()))
     _show(page, view)
-    release_rows = [r for r in view["evidence"] if r["scope"] != "organization"]
+    release_rows = [r for r in view.evidence if r.scope != "organization"]
     assert page.evidence.model.rowCount() == len(release_rows)
     assert not page.evidence.org_rows_check.isHidden()
     page.evidence.org_rows_check.setChecked(True)
-    assert page.evidence.model.rowCount() == len(view["evidence"])
-    assert page.evidence.count.text() == f"{len(view['evidence'])} rows"
+    assert page.evidence.model.rowCount() == len(view.evidence)
+    assert page.evidence.count.text() == f"{len(view.evidence)} rows"
 
 
-def _link_view(cache) -> dict[str, Any]:
-    view = copy.deepcopy(release_view(cache, OLMO))
-    base = dict(view["evidence"][0])
-    view["evidence"] = [
-        {**base, "component": "evil js", "urls": ["javascript:alert(1)"]},
-        {**base, "component": "local file", "urls": ["file:///etc/passwd"]},
-        {**base, "component": "no host", "urls": ["https:relative/path"]},
-        {**base, "component": "good", "urls": ["https://example.org/model-card"]},
-    ]
-    return view
+def _link_view(cache) -> ReleaseView:
+    view = release_view(cache, OLMO)
+    assert view is not None and view.evidence
+    base = view.evidence[0]
+    return dataclasses.replace(view, evidence=(
+        dataclasses.replace(base, component="evil js", urls=("javascript:alert(1)",)),
+        dataclasses.replace(base, component="local file", urls=("file:///etc/passwd",)),
+        dataclasses.replace(base, component="no host", urls=("https:relative/path",)),
+        dataclasses.replace(base, component="good", urls=("https://example.org/model-card",)),
+    ))
 
 
 def _click_link(qtbot, page: ModelPage, row: int) -> None:
@@ -269,13 +270,13 @@ def test_clicking_a_family_release_asks_for_it(page, cache, qtbot):
     _show(page, view)
     links = [w for w in page.content.findChildren(LinkLabel, "familyReleaseLink")
              if not w.isHidden()]
-    others = [r for r in view["family_releases"] if r["id"] != OLMO]
+    others = [r for r in view.family_releases if r.id != OLMO]
     assert len(links) == len(others) > 0
     target = links[0]
     with qtbot.waitSignal(page.release_requested, timeout=2000) as blocker:
         qtbot.mouseClick(target, Qt.MouseButton.LeftButton)
     assert blocker.args == [target.property("release_id")]
-    assert blocker.args[0] in {r["id"] for r in others}
+    assert blocker.args[0] in {r.id for r in others}
 
 
 def test_compare_and_refresh_buttons(page, cache, qtbot):
@@ -284,12 +285,12 @@ def test_compare_and_refresh_buttons(page, cache, qtbot):
     with qtbot.waitSignal(page.compare_requested, timeout=2000) as blocker:
         qtbot.mouseClick(page.header.compare_button, Qt.MouseButton.LeftButton)
     assert blocker.args == [[OLMO]]
-    assert view["hub_id"] and not page.header.refresh_button.isHidden()
+    assert view.hub_id and not page.header.refresh_button.isHidden()
     with qtbot.waitSignal(page.refresh_requested, timeout=2000) as blocker:
         qtbot.mouseClick(page.header.refresh_button, Qt.MouseButton.LeftButton)
-    assert blocker.args == [[view["hub_id"]]]
+    assert blocker.args == [[view.hub_id]]
 
-    no_hub = dict(view, hub_id=None)
+    no_hub = dataclasses.replace(view, hub_id=None)
     _show(page, no_hub)
     assert page.header.refresh_button.isHidden()
 
@@ -311,9 +312,10 @@ def test_copy_as_markdown_puts_the_release_markdown_on_the_clipboard(page, cache
 def test_a_provisional_view_shows_the_badge(page, cache):
     _show(page, release_view(cache, OLMO))
     assert page.provisional_badges() == []
-    view = copy.deepcopy(release_view(cache, OLMO))
-    view["mof"]["provisional"] = True
-    view["osaid"]["provisional"] = True
+    view = release_view(cache, OLMO)
+    assert view is not None
+    view = dataclasses.replace(view, mof=dataclasses.replace(view.mof, provisional=True),
+                               osaid=dataclasses.replace(view.osaid, provisional=True))
     _show(page, view)
     badges = page.provisional_badges()
     # One in the header, one on each provisional framework block.
@@ -335,7 +337,7 @@ def test_a_hub_only_release_is_marked(page, shared_data: Path, tmp_path):
             raw, fetched_at="2025-03-21T12:00:00Z")]), now="2025-03-21T12:00:00+00:00")
         release_id = hub_cache.resolve("HuggingFaceH4/zephyr-7b-beta")
         view = release_view(hub_cache, release_id)
-    assert view["origin"] != "curated"
+    assert view.origin != "curated"
     _show(page, view)
     assert page.header.origin_chip.text() == "Hub-only"
     assert page.header.provisional in page.provisional_badges()
@@ -344,11 +346,13 @@ def test_a_hub_only_release_is_marked(page, shared_data: Path, tmp_path):
 
 
 def test_text_from_the_data_is_never_rich_text(page, cache):
-    view = copy.deepcopy(release_view(cache, OLMO))
-    view["name"] = "<b>bold</b> <a href='javascript:x'>link</a>"
-    view["osaid"]["reasons"] = ["<img src=x onerror=alert(1)> reason"]
+    view = release_view(cache, OLMO)
+    assert view is not None
+    view = dataclasses.replace(
+        view, name="<b>bold</b> <a href='javascript:x'>link</a>",
+        osaid=dataclasses.replace(view.osaid, reasons=("<img src=x onerror=alert(1)> reason",)))
     _show(page, view)
-    assert page.header.title_label.text() == view["name"]
+    assert page.header.title_label.text() == view.name
     labels = [w for w in page.content.findChildren(QLabel) if w.text()]
     assert labels and all(w.textFormat() == Qt.TextFormat.PlainText for w in labels)
     reason = page.content.findChildren(QLabel, "osaidReason")[0]
@@ -403,8 +407,8 @@ def test_legend_names_the_four_statuses(page):
 
 def test_page_fits_1280_wide_without_horizontal_scrolling(page, index_release):
     _show(page, index_release)
-    assert page.scroll.horizontalScrollBar().maximum() == 0
-    assert page.content.width() <= page.scroll.viewport().width()
+    assert page.scroll_area.horizontalScrollBar().maximum() == 0
+    assert page.content.width() <= page.scroll_area.viewport().width()
     header = page.evidence.view.horizontalHeader()
     assert header.length() <= page.evidence.view.viewport().width() + 1
 
@@ -413,7 +417,7 @@ def test_clear_shows_the_placeholder(page, cache):
     _show(page, release_view(cache, OLMO))
     page.clear()
     assert page.view() is None and page.markdown() == "" and page.chart_widgets() == []
-    assert not page.placeholder.isHidden() and page.scroll.isHidden()
+    assert not page.placeholder.isHidden() and page.scroll_area.isHidden()
     assert not page.header.compare_button.isEnabled()
 
 
@@ -446,7 +450,7 @@ def test_the_page_fits_beside_the_search_panel(qtbot, tmp_path):
     widest = 0
     for release_id in list(cache.iter_release_ids())[::5]:  # a fifth of them, all kinds
         page.show_view(release_view(cache, release_id))
-        widest = max(widest, page.scroll.widget().minimumSizeHint().width())
+        widest = max(widest, page.scroll_area.widget().minimumSizeHint().width())
     cache.close()
     assert widest <= 700
 
@@ -459,11 +463,11 @@ def test_the_index_chart_is_made_when_scrolled_to(qtbot, index_release):
     fresh.show()
     fresh.show_view(index_release)
     assert not fresh.index_card.chart_made() and fresh.index_card.chart_waiting()
-    fresh.scroll.ensureWidgetVisible(fresh.index_card)
+    fresh.scroll_area.ensureWidgetVisible(fresh.index_card)
     qtbot.waitUntil(fresh.index_card.chart_made, timeout=5000)
     chart = fresh.index_card.chart
     assert isinstance(chart, IndexScoreChart) and not chart.isHidden()
-    assert dict(chart.values())["Total"] == pytest.approx(index_release["osai"]["score"])
+    assert dict(chart.values())["Total"] == pytest.approx(index_release.osai.score)
 
 
 def test_a_release_without_index_scores_makes_no_chart(page, cache):

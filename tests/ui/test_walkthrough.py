@@ -38,8 +38,8 @@ def test_first_session(qtbot, tmp_path, monkeypatch):
     window.search.select_release("meta-llama/llama-3.1-8b")
     window.search.release_activated.emit("meta-llama/llama-3.1-8b")  # Enter on the row
     view = window.model_page.view()
-    assert view["name"] == "Llama-3.1-8B"
-    assert any(r["kind"] == "user-threshold" for r in view["license"]["restrictions"])
+    assert view.name == "Llama-3.1-8B"
+    assert any(r.kind == "user-threshold" for r in view.license.restrictions)
 
     olmo2 = next(r["release_id"] for r in summary.search(cache, "OLMo-2", limit=10)
                  if r["osai_score"] is not None)

@@ -14,7 +14,7 @@ import os
 import sys
 from collections.abc import Sequence
 from html import escape
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont
@@ -30,6 +30,9 @@ from openexplorer import __version__
 from openexplorer.core.sources import SOURCES
 from openexplorer.ui import patches
 from openexplorer.ui.theme import STATUS_COLORS, ChartColors, series_color
+
+if TYPE_CHECKING:
+    from openexplorer.views.model import ReleaseView
 
 patches.fix_pyqtgraph_svg_exporter()
 
@@ -107,12 +110,11 @@ def series_colors(count: int, colors: ChartColors) -> list[QColor]:
 
 def comparison_sources(comparison: dict[str, Any]) -> list[str]:
     """Ids of every source the comparison's releases draw on (as the Markdown export cites)."""
-    used = {s["source"] for v in comparison["releases"] for s in v.get("sources") or []}
+    used: set[str] = {s.source for v in comparison["releases"] for s in v.sources}
     for view in comparison["releases"]:
-        for part in ("mof", "osai"):
-            source = (view[part].get("source") or {}).get("source")
-            if source:
-                used.add(source)
+        for cite in (view.mof.source, view.osai.source):
+            if cite is not None and cite.source:
+                used.add(cite.source)
     return sorted(s for s in used if s in SOURCES)
 
 
@@ -120,10 +122,9 @@ def figure_sources(comparison: dict[str, Any]) -> list[str]:
     """Ids of the sources behind the charted figures: the index, the MOT, the Hub if used."""
     used = set()
     for view in comparison["releases"]:
-        for part in ("osai", "mof"):
-            source = (view[part].get("source") or {}).get("source")
-            if source in SOURCES:
-                used.add(source)
+        for cite in (view.osai.source, view.mof.source):
+            if cite is not None and cite.source in SOURCES:
+                used.add(cite.source)
     order = ["osai", "mot", "hub"]
     return sorted(used, key=lambda s: (order.index(s) if s in order else 99, s))
 
@@ -138,8 +139,8 @@ def source_line(source_ids: Sequence[str], snapshot_date: str | None) -> str:
     return text + f" · OpenExplorer {__version__}"
 
 
-def release_label(view: dict[str, Any]) -> str:
-    return str(view.get("name") or view.get("id"))
+def release_label(view: ReleaseView) -> str:
+    return str(view.name or view.id)
 
 
 def snapshot_of(comparison: dict[str, Any], snapshot_date: str | None) -> str | None:

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from html import escape
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QMarginsF, QPointF, QRect, QRectF, QSize
 from PySide6.QtGui import (
@@ -44,6 +45,9 @@ from openexplorer.ui.charts.comparison import ComparisonChart
 from openexplorer.ui.charts.export import check_suffix, export_widget, lay_out, render_widget
 from openexplorer.ui.theme import LIGHT_CHART, STATUS_COLORS, STATUS_LABELS, ChartColors
 
+if TYPE_CHECKING:
+    from openexplorer.views.model import ReleaseView
+
 # -- the one-page report ------------------------------------------------------------------------
 
 
@@ -62,22 +66,22 @@ def _status_cell(status: str) -> str:
             f"{escape(STATUS_LABELS.get(status, status)).lower()}</td>")
 
 
-def _headline_rows(views: list[dict[str, Any]]) -> list[tuple[str, list[str]]]:
+def _headline_rows(views: Sequence[ReleaseView]) -> list[tuple[str, list[str]]]:
     def score(value: float | None) -> str:
         return "–" if value is None else f"{value:.2f}"
 
-    def licence(view: dict[str, Any]) -> str:
-        lic = view["license"]
-        return lic.get("name") or lic.get("id") or lic.get("as_written") or "none"
+    def licence(view: ReleaseView) -> str:
+        lic = view.license
+        return lic.name or lic.id or lic.as_written or "none"
 
     return [
-        ("Released", [v["release_date"] or "–" for v in views]),
-        ("Organisation", [v["organization"] or "–" for v in views]),
+        ("Released", [v.release_date or "–" for v in views]),
+        ("Organisation", [v.organization or "–" for v in views]),
         ("Licence", [licence(v) for v in views]),
-        ("MOF class", [v["mof"]["class"] or ("–" if v["mof"].get("progress") is None
+        ("MOF class", [v.mof.class_ or ("–" if v.mof.progress is None
                                              else "none") for v in views]),
-        ("Index score", [score(v["osai"]["score"]) for v in views]),
-        ("OSAID (computed)", [v["osaid"]["verdict"] or "–" for v in views]),
+        ("Index score", [score(v.osai.score) for v in views]),
+        ("OSAID (computed)", [v.osaid.verdict or "–" for v in views]),
     ]
 
 
@@ -115,7 +119,7 @@ def report_matrix_html(comparison: dict[str, Any]) -> str:
 def report_notes_html(comparison: dict[str, Any], snapshot_date: str | None,
                       max_changes: int | None = None) -> str:
     """What changed between consecutive releases, the snapshot date and the sources cited."""
-    names = {v["id"]: release_label(v) for v in comparison["releases"]}
+    names = {v.id: release_label(v) for v in comparison["releases"]}
     out = ["<h4>What changed</h4>"]
     for step in comparison["changes"]:
         changes = list(step["changes"])
@@ -290,7 +294,7 @@ def export_comparison_report(
     if suffix == ".png":
         image.setDotsPerMeterX(int(png_dpi / 0.0254))
         image.setDotsPerMeterY(int(png_dpi / 0.0254))
-        if not image.save(str(path), "PNG"):
+        if not image.save(str(path), "PNG"):  # type: ignore[call-overload]
             raise OSError(f"could not write {path}")
     return path
 

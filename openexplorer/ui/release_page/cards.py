@@ -5,8 +5,7 @@ itself from its part of a :func:`openexplorer.views.release.release_view` dict.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
@@ -29,6 +28,7 @@ from openexplorer.ui.release_page.widgets import (
 )
 
 if TYPE_CHECKING:
+    from openexplorer.views.model import MofView, OsaiView, OsaidView, ReleaseView
     from openexplorer.ui.index_chart import IndexScoreChart
 
 
@@ -51,12 +51,12 @@ class MofCard(Card):
         self.empty = plain_label("No Model Openness Tool record for this release.", muted=True)
         self.body.addWidget(self.empty)
 
-    def fill(self, m: Mapping[str, Any]) -> None:
-        self.set_provisional(bool(m.get("provisional")))
-        source = m.get("source") or {}
-        self.set_source(cite(source), source.get("url") or "")
-        has = bool(m.get("components"))
-        self.class_label.setText(text_or(m.get("label"), "Unclassified") if has else "")
+    def fill(self, m: MofView) -> None:
+        self.set_provisional(bool(m.provisional))
+        source = m.source
+        self.set_source(cite(source), (source.url if source is not None else None) or "")
+        has = bool(m.components)
+        self.class_label.setText(text_or(m.label, "Unclassified") if has else "")
         self.tiles.set_mof(m)
         for widget in (self.class_label, self.tiles, self.note):
             widget.setVisible(has)
@@ -85,7 +85,7 @@ class IndexCard(Card):
         row.addLayout(score_box)
         self._row = row
         self._chart: IndexScoreChart | None = None
-        self._osai: Mapping[str, Any] | None = None
+        self._osai: OsaiView | None = None
         self._slot = ChartSlot(QSize(420, 160), lambda: self.chart)
         self._slot.hide()
         row.addWidget(self._slot, 1)
@@ -121,12 +121,12 @@ class IndexCard(Card):
             self._chart = chart
         return self._chart
 
-    def fill(self, o: Mapping[str, Any]) -> None:
-        self.set_provisional(bool(o.get("provisional")))
-        source = o.get("source") or {}
-        self.set_source(cite(source), source.get("url") or "")
-        score = o.get("score")
-        assessed = score is not None or bool(o.get("dimensions"))
+    def fill(self, o: OsaiView) -> None:
+        self.set_provisional(bool(o.provisional))
+        source = o.source
+        self.set_source(cite(source), (source.url if source is not None else None) or "")
+        score = o.score
+        assessed = score is not None or bool(o.dimensions)
         self.score_label.setText("–" if score is None else f"{score:.2f}")
         for widget in (self.score_label, self.score_caption, self.tiles):
             widget.setVisible(assessed)
@@ -161,28 +161,28 @@ class OsaidCard(Card):
         self.reasons_box.setSpacing(3)
         self.body.addLayout(self.reasons_box)
 
-    def fill(self, o: Mapping[str, Any]) -> None:
-        self.set_provisional(bool(o.get("provisional")))
-        self.verdict_badge.set_verdict(o.get("verdict"))
+    def fill(self, o: OsaidView) -> None:
+        self.set_provisional(bool(o.provisional))
+        self.verdict_badge.set_verdict(o.verdict)
         basis = {"mof": "the MOT record", "osai": "the index's ratings"}.get(
-            o.get("basis") or "", o.get("basis") or "")
+            o.basis or "", o.basis or "")
         self.set_source("computed by OpenExplorer" + (f" from {basis}" if basis else ""))
         self.basis.setText(
             "OpenExplorer's reading of the definition's required components; not an OSI "
-            "endorsement." + (" From Hub metadata only." if o.get("provisional") else ""))
+            "endorsement." + (" From Hub metadata only." if o.provisional else ""))
         clear_layout(self.osi_box)
-        for published in o.get("osi_published") or []:
-            badge = VerdictBadge(prefix=f"OSI 2024 ({published.get('system')}): ", scale=1.0)
-            badge.set_verdict(published.get("outcome"))
+        for published in o.osi_published or []:
+            badge = VerdictBadge(prefix=f"OSI 2024 ({published.system}): ", scale=1.0)
+            badge.set_verdict(published.outcome)
             badge.setToolTip(tooltip([
                 "Published by the OSI in its 2024 validation of the definition",
-                f"System: {published.get('system')}",
-                f"Date: {published.get('assessed_date')}" if published.get("assessed_date")
+                f"System: {published.system}",
+                f"Date: {published.assessed_date}" if published.assessed_date
                 else None,
-                published.get("url")]))
+                published.url]))
             self.osi_box.addWidget(badge)
         clear_layout(self.reasons_box)
-        for reason in o.get("reasons") or []:
+        for reason in o.reasons or []:
             label = plain_label(f"• {reason}", selectable=True)
             label.setObjectName("osaidReason")
             self.reasons_box.addWidget(label)
@@ -200,7 +200,7 @@ class OtherCard(Card):
         self.grid.setColumnStretch(1, 1)
         self.body.addLayout(self.grid)
 
-    def fill(self, v: Mapping[str, Any]) -> None:
+    def fill(self, v: ReleaseView) -> None:
         grid = self.grid
         clear_layout(grid)
         row = 0
@@ -209,49 +209,48 @@ class OtherCard(Card):
             grid.addWidget(plain_label(text, wrap=False, muted=True), row, 0,
                            Qt.AlignmentFlag.AlignTop)
 
-        epoch = v.get("epoch")
+        epoch = v.epoch
         if epoch:
             caption("Epoch AI accessibility")
             # One line per component: side by side they would not fit a narrow window.
             lines = QVBoxLayout()
             lines.setSpacing(2)
             lines.setContentsMargins(0, 0, 0, 0)
-            for component, cell in (epoch.get("accessibility") or {}).items():
+            for component, cell in (epoch.accessibility or {}).items():
                 line = QHBoxLayout()
                 line.setSpacing(6)
-                line.addWidget(StatusDot(cell.get("status")))
+                line.addWidget(StatusDot(cell.status))
                 text = (f"{component.replace('_', ' ').capitalize()}: "
-                        f"{text_or(cell.get('label'))}")
+                        f"{text_or(cell.label)}")
                 line.addWidget(plain_label(text))
                 line.addStretch(1)
                 lines.addLayout(line)
-            if epoch.get("training_compute_flop"):
+            if epoch.training_compute_flop:
                 lines.addWidget(plain_label(
-                    f"Training compute {float(epoch['training_compute_flop']):.2g} FLOP",
+                    f"Training compute {float(epoch.training_compute_flop):.2g} FLOP",
                     muted=True))
             holder = QWidget()
             holder.setLayout(lines)
             grid.addWidget(holder, row, 1)
             row += 1
-        fmti = v.get("fmti")
+        fmti = v.fmti
         if fmti:
             caption("FMTI, developer level")
-            history = ", ".join(f"{h['edition']}: {h['total']}" for h in fmti.get("history")
-                                or [] if h.get("total") is not None)
-            text = (f"{text_or(fmti.get('developer'))} scored {text_or(fmti.get('total'))} / 100 "
-                    f"({text_or(fmti.get('edition'))})")
-            if history and len(fmti.get("history") or []) > 1:
+            history = ", ".join(f"{h.edition}: {h.total}" for h in fmti.history or [] if h.total is not None)
+            text = (f"{text_or(fmti.developer)} scored {text_or(fmti.total)} / 100 "
+                    f"({text_or(fmti.edition)})")
+            if history and len(fmti.history or []) > 1:
                 text += f" · editions {history}"
             grid.addWidget(plain_label(text + ". Scores the developer's transparency, not "
                                        "this release.", selectable=True), row, 1)
             row += 1
-        legacy = v.get("osai_legacy")
+        legacy = v.osai_legacy
         if legacy:
             from openexplorer.frameworks import osai
 
             caption("Opening up ChatGPT (legacy)")
             grid.addWidget(plain_label(
-                f"{legacy.get('openness'):g} / {osai.LEGACY_MAX:g} — the index's earlier "
+                f"{legacy.openness:g} / {osai.LEGACY_MAX:g} — the index's earlier "
                 "14-feature scale", selectable=True), row, 1)
             row += 1
         self.setVisible(row > 0)

@@ -8,7 +8,7 @@ developer-level FMTI rows behind a check box.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -48,6 +48,9 @@ from openexplorer.ui.release_page.widgets import (
     text_or,
 )
 
+if TYPE_CHECKING:
+    from openexplorer.views.model import EvidenceRow
+
 _Index = QModelIndex | QPersistentModelIndex
 
 FRAMEWORK_NAMES: Mapping[str, str] = {
@@ -83,14 +86,14 @@ class EvidenceTableModel(QAbstractTableModel):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._rows: list[dict[str, Any]] = []
+        self._rows: list[EvidenceRow] = []
 
-    def set_rows(self, rows: Sequence[Mapping[str, Any]]) -> None:
+    def set_rows(self, rows: Sequence[EvidenceRow]) -> None:
         self.beginResetModel()
-        self._rows = [dict(r) for r in rows]
+        self._rows = list(rows)
         self.endResetModel()
 
-    def row(self, row: int) -> dict[str, Any]:
+    def row(self, row: int) -> EvidenceRow:
         return self._rows[row]
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008
@@ -109,44 +112,44 @@ class EvidenceTableModel(QAbstractTableModel):
     # -- cell values -----------------------------------------------------------------------------
 
     @staticmethod
-    def status_of(row: Mapping[str, Any]) -> str:
+    def status_of(row: EvidenceRow) -> str:
         """The row's status as one of open / partial / closed / unknown (for its colour)."""
-        if row.get("outcome"):
-            return mof_status(row["outcome"])
-        status = str(row.get("status") or "unknown")
+        if row.outcome:
+            return mof_status(row.outcome)
+        status = str(row.status or "unknown")
         status = _STATUS_WORDS.get(status, status)
         return status if status in theme.STATUS_COLORS else "unknown"
 
     @staticmethod
-    def statustext_or(row: Mapping[str, Any]) -> str:
+    def statustext_or(row: EvidenceRow) -> str:
         """As release_markdown writes it: the MOF's outcome, the Hub field, a source's label."""
-        status = str(row.get("outcome") or row.get("status") or "unknown")
-        value = row.get("value")
-        if row.get("framework") == "hub" and value:
+        status = str(row.outcome or row.status or "unknown")
+        value = row.value
+        if row.framework == "hub" and value:
             return f"{status} ({value})"
-        if row.get("framework") in ("epoch", "fmti") and value:
+        if row.framework in ("epoch", "fmti") and value:
             return str(value)
         return status.replace("-", " ")
 
     @staticmethod
-    def componenttext_or(row: Mapping[str, Any]) -> str:
-        component = str(row.get("component") or "")
-        if row.get("framework") == "osai":
+    def componenttext_or(row: EvidenceRow) -> str:
+        component = str(row.component or "")
+        if row.framework == "osai":
             from openexplorer.frameworks import osai  # (the frameworks: not on the start's path)
 
             dimension = osai.dimension(component)
             if dimension:
                 return dimension.name
-        if row.get("framework") in ("epoch", "hub", "osai-legacy"):
+        if row.framework in ("epoch", "hub", "osai-legacy"):
             return component.replace("_", " ").capitalize()
         return component
 
     @staticmethod
-    def licensetext_or(row: Mapping[str, Any]) -> str:
-        license_ = row.get("resolved_license") or row.get("license")
+    def licensetext_or(row: EvidenceRow) -> str:
+        license_ = row.resolved_license or row.license
         if not license_:
             return ""
-        if row.get("license_source") in ("type", "distribution"):
+        if row.license_source in ("type", "distribution"):
             return f"{license_} (release-wide)"
         return str(license_)
 
@@ -157,9 +160,9 @@ class EvidenceTableModel(QAbstractTableModel):
         first = short_url(urls[0]) if is_safe_url(urls[0]) else urls[0]
         return first + (f"  (+{len(urls) - 1})" if len(urls) > 1 else "")
 
-    def _display(self, row: Mapping[str, Any], column: str) -> str:
+    def _display(self, row: EvidenceRow, column: str) -> str:
         if column == "framework":
-            return FRAMEWORK_NAMES.get(row.get("framework") or "", str(row.get("framework")))
+            return FRAMEWORK_NAMES.get(row.framework or "", str(row.framework))
         if column == "component":
             return self.componenttext_or(row)
         if column == "status":
@@ -167,18 +170,18 @@ class EvidenceTableModel(QAbstractTableModel):
         if column == "license":
             return self.licensetext_or(row)
         if column == "link":
-            return self.linktext_or(row.get("urls") or [])
+            return self.linktext_or(row.urls or [])
         if column == "source":
-            return str(row.get("source") or "")
+            return str(row.source or "")
         if column == "date":
-            return text_or(row.get("assessed_date"), "")
+            return text_or(row.assessed_date, "")
         if column == "origin":
-            return "Automated" if row.get("automated") else "Curated"
+            return "Automated" if row.automated else "Curated"
         return ""
 
-    def _tooltip(self, row: Mapping[str, Any], column: str) -> str:
+    def _tooltip(self, row: EvidenceRow, column: str) -> str:
         if column == "link":
-            urls = row.get("urls") or []
+            urls = row.urls
             if not urls:
                 return ""
             lines = [str(u) + ("" if is_safe_url(u) else "  (not opened: not an http(s) link)")
@@ -187,19 +190,19 @@ class EvidenceTableModel(QAbstractTableModel):
         if column == "source":
             from openexplorer.core.sources import SOURCES
 
-            source = SOURCES.get(str(row.get("source")))
+            source = SOURCES.get(str(row.source))
             return tooltip([
-                source.name if source else str(row.get("source")),
-                f"Record: {row.get('key')}" if row.get("key") else None,
-                f"Source version: {row.get('source_version')}"
-                if row.get("source_version") else None,
-                f"Scope: {row.get('scope')}" if row.get("scope") else None,
+                source.name if source else str(row.source),
+                f"Record: {row.key}" if row.key else None,
+                f"Source version: {row.source_version}"
+                if row.source_version else None,
+                f"Scope: {row.scope}" if row.scope else None,
             ])
         if column == "component":
-            return tooltip([str(row.get("component") or ""), row.get("framework")])
+            return tooltip([str(row.component or ""), row.framework])
         if column == "origin":
             return tooltip(["Inferred automatically from Hugging Face Hub metadata"
-                            if row.get("automated") else "From a curated source"])
+                            if row.automated else "From a curated source"])
         return tooltip([self._display(row, column)])
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -214,12 +217,12 @@ class EvidenceTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DecorationRole and column == "status":
             return theme.status_color(self.status_of(row))
         if role == Qt.ItemDataRole.ForegroundRole and column == "link":
-            urls = row.get("urls") or []
+            urls = row.urls
             if urls and is_safe_url(urls[0]):
                 return QGuiApplication.palette().color(QPalette.ColorRole.Link)
             return None
         if role == Qt.ItemDataRole.FontRole and column == "link":
-            urls = row.get("urls") or []
+            urls = row.urls
             if urls and is_safe_url(urls[0]):
                 font = QFont()
                 font.setUnderline(True)
@@ -230,7 +233,7 @@ class EvidenceTableModel(QAbstractTableModel):
         if role == self.StatusRole:
             return self.status_of(row)
         if role == self.UrlsRole:
-            return list(row.get("urls") or [])
+            return list(row.urls or [])
         return None
 
 
@@ -261,7 +264,7 @@ class EvidenceSection:
 
     def __init__(self, page: QVBoxLayout, parent: QWidget) -> None:
         self._parent = parent
-        self._rows: Sequence[Mapping[str, Any]] = []
+        self._rows: Sequence[EvidenceRow] = []
         self._content_widths: list[int] = []
         page.addSpacing(6)
         row = QHBoxLayout()
@@ -303,7 +306,7 @@ class EvidenceSection:
         self.view.customContextMenuRequested.connect(self._on_menu)
         self.org_rows_check.toggled.connect(self._show_rows)
 
-    def fill(self, rows: Sequence[Mapping[str, Any]]) -> None:
+    def fill(self, rows: Sequence[EvidenceRow]) -> None:
         """Show a release view's evidence rows (the developer-level ones if checked)."""
         self._rows = rows
         self._show_rows()
@@ -315,15 +318,15 @@ class EvidenceSection:
     @Slot()
     def _show_rows(self) -> None:
         rows = self._rows
-        org_rows = [r for r in rows if r.get("scope") == "organization"]
+        org_rows = [r for r in rows if r.scope == "organization"]
         self.org_rows_check.setVisible(bool(org_rows))
         if org_rows:
-            developer = org_rows[0].get("key") or "the developer"
+            developer = org_rows[0].key or "the developer"
             self.org_rows_check.setText(
                 f"Show {len(org_rows)} developer-level FMTI indicators")
             self.org_rows_check.setToolTip(tooltip([f"FMTI record {developer}: indicators "
                                                     "about the organisation, not this release"]))
-        shown = [r for r in rows if r.get("scope") != "organization"
+        shown = [r for r in rows if r.scope != "organization"
                  or self.org_rows_check.isChecked()]
         self.model.set_rows(shown)
         self.count.setText(f"{len(shown)} rows" if len(shown) != 1 else "1 row")

@@ -7,7 +7,7 @@ column) and filled from a :func:`openexplorer.views.release.release_view` dict.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
@@ -28,6 +28,9 @@ from openexplorer.ui.release_page.widgets import (
     text_or,
 )
 
+if TYPE_CHECKING:
+    from openexplorer.views.model import HubView, LicenseView, ReleaseView
+
 ORG_KINDS: Mapping[str, str] = {
     "big-tech": "Big Tech",
     "company": "company",
@@ -40,19 +43,19 @@ FACTS = (("organization", "Organisation"), ("parameters", "Parameters"),
          ("sources", "Sources"), ("hub", "On the Hub"))
 
 
-def hub_summary(v: Mapping[str, Any], hub: Mapping[str, Any]) -> str:
+def hub_summary(v: ReleaseView, hub: HubView | None) -> str:
     """"org/model · 1.2 M downloads · 4 weight files · fetched 2026-01-02" (or why not)."""
-    if not v.get("hub_id"):
+    if not v.hub_id:
         return "not on the Hub"
     if not hub:
-        return f"{v['hub_id']} (not fetched yet)"
-    parts = [str(v["hub_id"])]
-    if hub.get("downloads") is not None:
-        parts.append(f"{format_parameters(hub['downloads'])} downloads")
-    if hub.get("weight_files") is not None:
-        parts.append(f"{hub['weight_files']} weight files")
-    if hub.get("fetched_at"):
-        parts.append(f"fetched {str(hub['fetched_at'])[:10]}")
+        return f"{v.hub_id} (not fetched yet)"
+    parts = [str(v.hub_id)]
+    if hub.downloads is not None:
+        parts.append(f"{format_parameters(hub.downloads)} downloads")
+    if hub.weight_files is not None:
+        parts.append(f"{hub.weight_files} weight files")
+    if hub.fetched_at:
+        parts.append(f"fetched {str(hub.fetched_at)[:10]}")
     return " · ".join(parts)
 
 
@@ -121,43 +124,42 @@ class HeaderSection:
         for button in self.buttons():
             button.setEnabled(False)
 
-    def fill(self, v: Mapping[str, Any]) -> None:
-        self.title_label.setText(text_or(v.get("name") or v.get("id")))
-        self.id_label.setText(text_or(v.get("id")))
-        hub_only = v.get("origin") not in (None, "curated")
+    def fill(self, v: ReleaseView) -> None:
+        self.title_label.setText(text_or(v.name or v.id))
+        self.id_label.setText(text_or(v.id))
+        hub_only = v.origin not in (None, "curated")
         self.origin_chip.setText("Hub-only" if hub_only else "Curated")
         self.origin_chip.setToolTip(tooltip([
             "Known only from its Hugging Face Hub metadata: no curated source lists it."
             if hub_only else "Listed by at least one curated source."]))
-        provisional = any((v.get(k) or {}).get("provisional") for k in ("mof", "osai", "osaid"))
+        provisional = v.mof.provisional or v.osai.provisional or v.osaid.provisional
         self.provisional.setVisible(provisional)
-        hub_id = v.get("hub_id")
+        hub_id = v.hub_id
         self._hub_id = hub_id or None
         self.hub_link.setVisible(bool(hub_id))
         if hub_id:
             self.hub_link.setToolTip(tooltip([hub_url(hub_id)]))
 
-        org = [text_or(v.get("organization"), "unknown")]
-        if v.get("organization_kind"):
-            org.append(ORG_KINDS.get(v["organization_kind"], v["organization_kind"]))
-        if v.get("country"):
-            org.append(v["country"])
-        hub = v.get("hub") or {}
+        org = [text_or(v.organization, "unknown")]
+        if v.organization_kind:
+            org.append(ORG_KINDS.get(v.organization_kind, v.organization_kind))
+        if v.country:
+            org.append(v.country)
+        hub = v.hub
         facts = {
             "organization": " · ".join(org),
-            "family": text_or(v.get("family"), "none recorded"),
-            "release_date": text_or(v.get("release_date"), "unknown"),
-            "modality": text_or(v.get("modality"), "unknown"),
-            "parameters": format_parameters(v.get("parameters")),
-            "gated": format_gated(hub or None),
-            "sources": ", ".join(sorted({s["source"] for s in v.get("sources") or []}))
-            or "none",
+            "family": text_or(v.family, "none recorded"),
+            "release_date": text_or(v.release_date, "unknown"),
+            "modality": text_or(v.modality, "unknown"),
+            "parameters": format_parameters(v.parameters),
+            "gated": format_gated(hub),
+            "sources": ", ".join(sorted({s.source for s in v.sources})) or "none",
             "hub": hub_summary(v, hub),
         }
         for key, text in facts.items():
             self.fact_values[key].setText(text)
             self.fact_values[key].setToolTip("")
-        if v.get("facts"):
+        if v.facts is not None:
             from openexplorer.analyses.compare import fact_cell  # not needed at start-up
 
             # Each headline fact with its source; "⚠" and both values when sources disagree.
@@ -198,21 +200,24 @@ class LicenceSection:
         self.restrictions.setSpacing(3)
         page.addLayout(self.restrictions)
 
-    def fill(self, lic: Mapping[str, Any], view: Mapping[str, Any] | None = None) -> None:
-        name, lid = lic.get("name"), lic.get("id")
+    def fill(self, lic: LicenseView, view: ReleaseView | None = None) -> None:
+        name, lid = lic.name, lic.id
         if name and lid and name != lid:
             text = f"{name} ({lid})"
         else:
-            text = text_or(lid or lic.get("as_written"), "no licence given")
-        if lic.get("as_written") and not lic.get("recognised"):
+            text = text_or(lid or lic.as_written, "no licence given")
+        if lic.as_written and not lic.recognised:
             text += " — not recognised"
         self.label.setToolTip("")
-        from openexplorer.analyses.compare import fact_cell  # not needed at start-up
+        from openexplorer.analyses.compare import (  # not needed at start-up
+            fact_cell,
+            fact_source_label,
+        )
 
-        if view and view.get("facts") and lic.get("as_written"):
+        if view is not None and view.facts is not None and lic.as_written:
             # Where the licence comes from, and the other sources' licences if they disagree.
-            shown, lines, disagree = fact_cell(dict(view), "license")
-            source = view["facts"]["license"].get("source_label")
+            shown, lines, disagree = fact_cell(view, "license")
+            source = fact_source_label(view, "license")
             text += f" — from {source}" if source else ""
             if disagree:
                 text = "⚠ " + text + " (sources disagree: see the tooltip)"
@@ -220,34 +225,35 @@ class LicenceSection:
         self.label.setText(text)
 
         clear_layout(self.chips)
-        if lic.get("category"):
-            self.chips.addWidget(chip(lic["category"], None, "Licence category"))
-        commercial = lic.get("commercial_use") or "unknown"
+        if lic.category:
+            self.chips.addWidget(chip(lic.category, None, "Licence category"))
+        commercial = lic.commercial_use or "unknown"
         status = {"allowed": "open", "restricted": "partial", "prohibited": "closed",
                   "not-allowed": "closed", "not allowed": "closed"}.get(commercial, "unknown")
         commercial_chip = chip(f"Commercial use: {commercial}", status)
-        if view and view.get("facts"):
-            _, lines, _ = fact_cell(dict(view), "commercial_use")
+        if view is not None and view.facts is not None:
+            _, lines, _ = fact_cell(view, "commercial_use")
             commercial_chip.setToolTip(tooltip(lines))
         self.chips.addWidget(commercial_chip)
-        osi = lic.get("osi_approved")
+        osi = lic.osi_approved
         self.chips.addWidget(chip(
-            {True: "OSI-approved", False: "Not OSI-approved"}.get(osi, "OSI approval unknown"),
-            {True: "open", False: "closed"}.get(osi, "unknown")))
-        if lic.get("as_written") and lic.get("as_written") != lid:
+            "OSI approval unknown" if osi is None else
+            "OSI-approved" if osi else "Not OSI-approved",
+            "unknown" if osi is None else "open" if osi else "closed"))
+        if lic.as_written and lic.as_written != lid:
             # Wraps, so a long licence name never widens the page past the window.
-            self.chips.addWidget(plain_label(f"as written: {lic['as_written']}", muted=True), 1)
+            self.chips.addWidget(plain_label(f"as written: {lic.as_written}", muted=True), 1)
         self.chips.addStretch(1)
 
         clear_layout(self.restrictions)
-        for restriction in lic.get("restrictions") or []:
+        for restriction in lic.restrictions or []:
             row = QHBoxLayout()
             row.setSpacing(8)
-            text = f"• {text_or(restriction.get('summary'))}"
-            if restriction.get("clause"):
-                text += f" ({restriction['clause']})"
+            text = f"• {text_or(restriction.summary)}"
+            if restriction.clause:
+                text += f" ({restriction.clause})"
             row.addWidget(plain_label(text, selectable=True), 1)
-            url = restriction.get("url")
+            url = restriction.url
             if is_safe_url(url):
                 link = LinkLabel("licence text")
                 link.setToolTip(tooltip([url]))

@@ -5,8 +5,8 @@ as one column); a click on a release in the cache asks for it through ``open_rel
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -31,6 +31,9 @@ from openexplorer.ui.release_page.widgets import (
     text_or,
 )
 
+if TYPE_CHECKING:
+    from openexplorer.views.model import Change, ReleaseView
+
 
 class LineageSection:
     """"Base models": the chain of releases this one derives from, and the limits inherited."""
@@ -48,37 +51,37 @@ class LineageSection:
         self.limits_box.setSpacing(3)
         page.addLayout(self.limits_box)
 
-    def fill(self, v: Mapping[str, Any]) -> None:
+    def fill(self, v: ReleaseView) -> None:
         clear_layout(self.chain_box)
-        chain = v.get("base_chain") or []
+        chain = v.base_chain or ()
         if not chain:
-            note = ("No base model named in its Hub metadata." if v.get("hub")
+            note = ("No base model named in its Hub metadata." if v.hub
                     else "Not known: no Hub metadata fetched for this release.")
             self.chain_box.addWidget(plain_label(note, muted=True))
         for entry in chain:
             row = QHBoxLayout()
-            row.setContentsMargins(18 * max(0, int(entry.get("depth") or 1) - 1), 0, 0, 0)
+            row.setContentsMargins(18 * max(0, int(entry.depth or 1) - 1), 0, 0, 0)
             row.setSpacing(6)
-            relation = entry.get("relation") or "derived"
+            relation = entry.relation or "derived"
             row.addWidget(plain_label(f"↳ {relation} of", wrap=False, muted=True))
-            name = str(entry.get("name") or entry.get("id"))
-            if entry.get("known") and entry.get("release_id") and not entry.get("cycle"):
+            name = str(entry.name or entry.id)
+            if entry.known and entry.release_id and not entry.cycle:
                 link = LinkLabel(name)
                 link.setObjectName("baseModelLink")
-                link.setToolTip(tooltip([f"Open {entry['release_id']}"]))
-                link.clicked.connect(lambda rid=entry["release_id"]: self._open_release(rid))
+                link.setToolTip(tooltip([f"Open {entry.release_id}"]))
+                link.clicked.connect(lambda rid=entry.release_id: self._open_release(rid))
                 row.addWidget(link)
             else:
                 row.addWidget(plain_label(name, wrap=False))
-            details = [str(entry["id"])] if entry.get("name") else []
-            if entry.get("known"):
-                details.append(f"licence: {text_or(entry.get('license'), 'unknown')}")
+            details = [str(entry.id)] if entry.name else []
+            if entry.known:
+                details.append(f"licence: {text_or(entry.license, 'unknown')}")
             else:
                 details.append("not in the cache")
-            for flag, text in (("cycle", "cycle, not followed"),
-                               ("seen", "reached before"),
-                               ("truncated", "chain continues")):
-                if entry.get(flag):
+            for flag, text in ((entry.cycle, "cycle, not followed"),
+                               (entry.seen, "reached before"),
+                               (entry.truncated, "chain continues")):
+                if flag:
                     details.append(text)
             row.addWidget(plain_label(" · ".join(details), muted=True), 1)
             holder = QWidget()
@@ -86,7 +89,7 @@ class LineageSection:
             self.chain_box.addWidget(holder)
 
         clear_layout(self.limits_box)
-        limits = v.get("inherited_limits") or []
+        limits = v.inherited_limits or ()
         self.limits_heading.setVisible(bool(limits))
         for line in limits:
             label = plain_label(f"• {line}", selectable=True)
@@ -103,7 +106,7 @@ class FamilySection:
 
     def __init__(self, page: QVBoxLayout, open_release: Callable[[str], object]) -> None:
         self._open_release = open_release
-        self._view: Mapping[str, Any] | None = None
+        self._view: ReleaseView | None = None
         self._expanded = False
         page.addSpacing(6)
         self.heading = heading("", 1.3)
@@ -116,7 +119,7 @@ class FamilySection:
         page.addWidget(self.more)
         self.more.clicked.connect(self.show_all)
 
-    def fill(self, v: Mapping[str, Any]) -> None:
+    def fill(self, v: ReleaseView) -> None:
         """A new release: its family's first releases (collapsed again)."""
         self._view, self._expanded = v, False
         self._fill()
@@ -128,12 +131,12 @@ class FamilySection:
             self._fill()
 
     def _fill(self) -> None:
-        v = self._view or {}
+        v = self._view
         clear_layout(self.grid)
-        others = [r for r in v.get("family_releases") or [] if r.get("id") != v.get("id")]
-        family = v.get("family") or "this"
+        others = [r for r in (v.family_releases if v is not None else None) or [] if r.id != (v.id if v is not None else None)]
+        family = (v.family if v is not None else None) or "this"
         # The list holds the curated releases and the most downloaded others; count them all.
-        total = max(len(others), int(v.get("family_size") or 0) - 1)
+        total = max(len(others), int((v.family_size if v is not None else None) or 0) - 1)
         self.heading.setText(f"Other releases of the {family} family ({total:,})")
         self.heading.setVisible(bool(others))
         hidden = 0 if self._expanded else max(0, len(others) - self.SHOWN)
@@ -141,15 +144,15 @@ class FamilySection:
         self.more.setVisible(hidden > 0)
         for i, release in enumerate(others[:len(others) - hidden]):
             row, col = divmod(i, self.COLUMNS)
-            text = str(release.get("name") or release["id"])
-            if release.get("release_date"):
-                text += f"  ·  {release['release_date']}"
+            text = str(release.name or release.id)
+            if release.release_date:
+                text += f"  ·  {release.release_date}"
             link = LinkLabel(text)
             link.setObjectName("familyReleaseLink")
-            link.setProperty("release_id", release["id"])
-            link.setToolTip(tooltip([str(release["id"])]))
+            link.setProperty("release_id", release.id)
+            link.setToolTip(tooltip([str(release.id)]))
             link.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-            link.clicked.connect(lambda rid=release["id"]: self._open_release(rid))
+            link.clicked.connect(lambda rid=release.id: self._open_release(rid))
             self.grid.addWidget(link, row, col)
         for col in range(self.COLUMNS):
             self.grid.setColumnStretch(col, 1)
@@ -180,13 +183,13 @@ class ChangesSection:
             "No changes recorded: the figures are as in the bundled snapshot.", muted=True)
         page.addWidget(self.empty)
 
-    def fill(self, changes: Sequence[Mapping[str, Any]]) -> None:
+    def fill(self, changes: Sequence[Change]) -> None:
         table = self.table
         table.setRowCount(len(changes))
         for r, change in enumerate(changes):
-            values = [str(change.get("changed_at") or "")[:16].replace("T", " "),
-                      str(change.get("field") or ""), text_or(change.get("old"), "(none)"),
-                      text_or(change.get("new"), "(none)"), text_or(change.get("source"))]
+            values = [str(change.changed_at or "")[:16].replace("T", " "),
+                      str(change.field or ""), text_or(change.old, "(none)"),
+                      text_or(change.new, "(none)"), text_or(change.source)]
             for c, value in enumerate(values):
                 item = QTableWidgetItem(value)
                 item.setToolTip(tooltip([value]))

@@ -8,8 +8,7 @@ the window hands it a view, and it asks for other releases through signals.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QGuiApplication
@@ -21,6 +20,9 @@ from openexplorer.ui.release_page.evidence import EvidenceSection
 from openexplorer.ui.release_page.header import HeaderSection, LicenceSection
 from openexplorer.ui.release_page.history import ChangesSection, FamilySection, LineageSection
 from openexplorer.ui.release_page.widgets import heading, plain_label
+
+if TYPE_CHECKING:
+    from openexplorer.views.model import ReleaseView
 
 
 class ModelPage(QWidget):
@@ -44,7 +46,7 @@ class ModelPage(QWidget):
     def __init__(self, parent: QWidget | None = None, *,
                  snapshot_date: str | None = None) -> None:
         super().__init__(parent)
-        self._view: dict[str, Any] | None = None
+        self._view: ReleaseView | None = None
         self._reading = False
         self._snapshot_date = snapshot_date
         self._build()
@@ -54,18 +56,18 @@ class ModelPage(QWidget):
     def _build(self) -> None:
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        outer.addWidget(self.scroll)
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        outer.addWidget(self.scroll_area)
 
         self.placeholder = plain_label(self.PROMPT, muted=True)
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         outer.addWidget(self.placeholder)
 
         self.content = QWidget()
-        self.scroll.setWidget(self.content)
+        self.scroll_area.setWidget(self.content)
         page = QVBoxLayout(self.content)
         page.setContentsMargins(18, 14, 18, 18)
         page.setSpacing(10)
@@ -102,7 +104,7 @@ class ModelPage(QWidget):
 
     # -- public API ------------------------------------------------------------------------------
 
-    def view(self) -> dict[str, Any] | None:
+    def view(self) -> ReleaseView | None:
         return self._view
 
     def set_snapshot_date(self, snapshot_date: str | None) -> None:
@@ -123,42 +125,44 @@ class ModelPage(QWidget):
 
     def clear(self) -> None:
         self._view = None
-        self.scroll.hide()
+        self.scroll_area.hide()
         self.placeholder.show()
         self.header.clear()
         self.evidence.clear()
 
-    def show_view(self, view: Mapping[str, Any]) -> None:
+    def show_view(self, view: ReleaseView) -> None:
         """Render a :func:`openexplorer.views.release.release_view` dict (``detail=True``)."""
-        self._view = dict(view)
+        self._view = view
         v = self._view
         self._reading = False
         self.placeholder.setText(self.PROMPT)  # for a later clear()
         self.placeholder.hide()
-        self.scroll.show()
+        self.scroll_area.show()
         self.header.fill(v)
-        self.licence.fill(v["license"], v)
-        self.mof_card.fill(v["mof"])
-        self.index_card.fill(v["osai"])
-        self.osaid_card.fill(v["osaid"])
+        self.licence.fill(v.license, v)
+        self.mof_card.fill(v.mof)
+        self.index_card.fill(v.osai)
+        self.osaid_card.fill(v.osaid)
         self.other_card.fill(v)
-        self.evidence.fill(v.get("evidence") or [])
+        self.evidence.fill(v.evidence or [])
         self.lineage.fill(v)
         self.family.fill(v)
-        self.changes.fill(v.get("changes") or [])
+        self.changes.fill(v.changes or [])
         self._settle_layout()
-        self.scroll.verticalScrollBar().setValue(0)
+        self.scroll_area.verticalScrollBar().setValue(0)
 
     def _settle_layout(self) -> None:
         """Lay the page out now rather than on the next event-loop pass, so that a chart
         grabbed or exported straight after show_view() already has its final size."""
         layout = self.content.layout()
-        layout.activate()
-        width = self.scroll.viewport().width()
+        if layout is not None:
+            layout.activate()
+        width = self.scroll_area.viewport().width()
         height = (self.content.heightForWidth(width) if self.content.hasHeightForWidth()
                   else self.content.sizeHint().height())
-        self.content.resize(width, max(height, self.scroll.viewport().height()))
-        layout.activate()
+        self.content.resize(width, max(height, self.scroll_area.viewport().height()))
+        if layout is not None:
+            layout.activate()
 
     def markdown(self) -> str:
         """The page as Markdown (openexplorer.analyses.export.release_markdown), sources cited."""
@@ -185,7 +189,7 @@ class ModelPage(QWidget):
         # The index chart is drawn with the tiles (made now if it was not scrolled to yet).
         index_chart = index.chart if not index.tiles.isHidden() else None
         self._settle_layout()
-        name = self._view.get("name") or self._view.get("id")
+        name = self._view.name or self._view.id
         charts: list[tuple[str, QWidget]] = []
         if not self.mof_card.tiles.isHidden():
             charts.append((f"{name} — MOF components", self.mof_card.tiles))
@@ -210,12 +214,12 @@ class ModelPage(QWidget):
     @Slot()
     def _on_compare_clicked(self) -> None:
         if self._view is not None:
-            self.compare_requested.emit([self._view["id"]])
+            self.compare_requested.emit([self._view.id])
 
     @Slot()
     def _on_refresh_clicked(self) -> None:
-        if self._view is not None and self._view.get("hub_id"):
-            self.refresh_requested.emit([self._view["hub_id"]])
+        if self._view is not None and self._view.hub_id:
+            self.refresh_requested.emit([self._view.hub_id])
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
         if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.ApplicationPaletteChange):

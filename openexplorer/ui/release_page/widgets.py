@@ -7,8 +7,8 @@ escaped tooltips, painted text); links open in the browser only when they are ht
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
@@ -33,6 +33,9 @@ from PySide6.QtWidgets import (
 
 from openexplorer.ui import theme
 from openexplorer.ui.breakdown_charts import tooltip
+
+if TYPE_CHECKING:
+    from openexplorer.views.model import Citation, HubView, UserCitation
 
 log = logging.getLogger(__name__)
 
@@ -91,10 +94,10 @@ def format_parameters(value: object) -> str:
     return f"{n:.0f}"
 
 
-def format_gated(hub: Mapping[str, Any] | None) -> str:
+def format_gated(hub: HubView | None) -> str:
     if not hub:
         return "unknown (no Hub metadata)"
-    gated = hub.get("gated")
+    gated = hub.gated
     if gated is False:
         return "no"
     if gated in ("manual", "auto"):
@@ -113,18 +116,18 @@ def button_text(text: str) -> str:
     return text.replace("&", "&&")  # no accidental mnemonics from data
 
 
-def cite(source: Mapping[str, Any] | None) -> str:
+def cite(source: Citation | UserCitation | None) -> str:
     """"MOT · OLMo-7B · 2025-05-16" for a framework view's source."""
     if not source:
         return ""
-    sid = source.get("source") or ""
+    sid = source.source or ""
     parts = [{"mot": "MOT", "osai": "Index", "hub": "Hub metadata"}.get(sid, sid)]
-    if source.get("key"):
-        parts.append(str(source["key"]))
-    if source.get("assessed_date"):
-        parts.append(f"assessed {source['assessed_date']}")
-    elif source.get("source_version"):
-        parts.append(f"version {source['source_version']}")
+    if source.key:
+        parts.append(str(source.key))
+    if source.assessed_date:
+        parts.append(f"assessed {source.assessed_date}")
+    elif source.source_version:
+        parts.append(f"version {source.source_version}")
     return " · ".join(p for p in parts if p)
 
 
@@ -220,13 +223,16 @@ def provisional_badge() -> QLabel:
 def clear_layout(layout: QLayout) -> None:
     while layout.count():
         item = layout.takeAt(0)
+        if item is None:
+            continue
         widget = item.widget()
+        inner = item.layout()
         if widget is not None:
             widget.hide()
             widget.setParent(None)
             widget.deleteLater()
-        elif item.layout() is not None:
-            clear_layout(item.layout())
+        elif inner is not None:
+            clear_layout(inner)
 
 
 def heading(text: str, scale: float = 1.2) -> QLabel:
