@@ -81,4 +81,4 @@ def _sources(cache: Any, release_id: str) -> list[str]:
     from openexplorer.views.release import release_view
 
     view = release_view(cache, release_id, detail=False)
-    return [s["source"] for s in (view or {}).get("sources") or []]
+    return [s.source for s in view.sources] if view is not None else []
