@@ -11,7 +11,7 @@ from typing import Any
 from openexplorer.core import licenses
 from openexplorer.db.cache import Cache
 from openexplorer.frameworks import mof, osai, osaid
-from openexplorer.views import lineage
+from openexplorer.views import lineage, source_checks
 
 
 def _latest(records: list[dict[str, Any]], source: str) -> dict[str, Any] | None:
@@ -246,6 +246,7 @@ def release_view(cache: Cache, release_id: str, *, detail: bool = True) -> dict[
         "mof": mof_view(records),
         "osai": osai_view(records, release["modality"]),
         "osaid": osaid_view(records),
+        "source_checks": source_checks.release_checks(records),
     }
     if not detail:
         view["mof"].pop("components", None)
