@@ -11,6 +11,7 @@ from typing import IO, Any
 from openexplorer.db.cache import Cache
 from openexplorer.core.sources import SOURCES
 from openexplorer.views.release import release_view, summary_row
+from openexplorer.views import source_checks
 
 
 def export_record(view: dict[str, Any]) -> dict[str, Any]:
@@ -167,6 +168,7 @@ def release_markdown(view: dict[str, Any], snapshot_date: str | None = None) -> 
         out += [f"- {_md(r['summary'])} ({_md(r['clause'])})" for r in lic["restrictions"]]
     if view["osaid"]["reasons"]:
         out += ["", "## OSAID reasons", ""] + [f"- {r}" for r in view["osaid"]["reasons"]]
+    out += source_checks.markdown_lines(view.get("source_checks") or [])
     # Organisation-level indicators (FMTI) are summarised above, not listed per release.
     evidence = [row for row in view.get("evidence") or [] if row["scope"] != "organization"]
     if evidence:

@@ -25,7 +25,7 @@ from typing import Any
 from openexplorer.core import identity
 from openexplorer.db.cache import Cache
 
-__all__ = ["disagreeing_releases", "release_checks", "records_disagree"]
+__all__ = ["disagreeing_releases", "markdown_lines", "release_checks", "records_disagree"]
 
 #: data keys written by :func:`openexplorer.store.linking.as_linked` and the MOT importer
 #: (repeated here: views sit below store and importers).
@@ -152,3 +152,25 @@ def disagreeing_releases(cache: Cache) -> dict[str, list[dict[str, Any]]]:
             if found:
                 result[release_id] = found
     return result
+
+
+_TITLES = {
+    "refused_link": "Hub link not followed",
+    "name_conflict": "Name contradicts the file",
+    "records_disagree": "Records disagree",
+    "evidence_link": "Evidence names another model",
+}
+
+
+def markdown_lines(checks: list[dict[str, Any]]) -> list[str]:
+    """The "Source notes" section of a release's Markdown (none when there are no checks)."""
+    if not checks:
+        return []
+    out = ["", "## Source notes", "",
+           "Suspected source errors: the sides disagree, so they were kept apart.", ""]
+    for check in checks:
+        reasons = "; ".join(str(r) for r in check.get("reasons") or [])
+        out.append(f"- **{_TITLES.get(check['kind'], check['kind'])}** "
+                   f"({check['source']}: {check['key']}): the record: {check['record']}; "
+                   f"the other side: {check['other']}" + (f". {reasons}" if reasons else ""))
+    return [line.replace("\n", " ") for line in out]
