@@ -366,8 +366,9 @@ def link_disagreements(*, name: str, hub_id: str,
     their_words = {t for t in theirs if t.isalpha()}
     their_glued = match_key(repo) or ""
     words = [t for t in ours if t.isalpha() and t not in _GENERIC and len(t) > 1]
-    if words and not any(w in their_words or (len(w) >= 3 and w in their_glued)
-                         for w in words):
+    distinctive = {w for w in their_words if w not in _GENERIC and len(w) > 1}
+    if words and distinctive and not any(
+            w in their_words or (len(w) >= 3 and w in their_glued) for w in words):
         found.append(Disagreement("name", name, repo))
     else:
         our_versions, their_versions = _versions(name), _versions(repo)

@@ -19,7 +19,7 @@ from openexplorer.db.cache import Cache
 from openexplorer.db.fts import popularity_of
 from openexplorer.db.record_links import VOLATILE_DATA, link_commit, urls_json
 from openexplorer.search import summary
-from openexplorer.store.linking import Linker, Target, as_linked
+from openexplorer.store.linking import Linker, Target
 from openexplorer.store.writes import (
     ensure_organization,
     log_change,
@@ -79,7 +79,7 @@ def ingest(
             if record.source == "user" and _record_id(cache, record.source, record.key):
                 report.skipped_user += 1
                 continue
-            record = as_linked(record)  # a disagreeing Hub link is kept apart, not followed
+            record = linker.prepare(record)  # a disagreeing Hub link is kept apart, not followed
             target = linker.link(record)
             if target.created:
                 report.releases_created += 1

@@ -46,17 +46,18 @@ REFUSED_LINK = "hub_link_as_written"
 HUB_ID_FROM = "hub_id_from"
 
 
-def as_linked(record: SourceRecord) -> SourceRecord:
+def as_linked(record: SourceRecord, *, table: bool = True) -> SourceRecord:
     """The record as the cache stores it: a Hub link that disagrees with the record moves to
-    ``data[REFUSED_LINK]``; a record without a (trusted) link takes the curated table's repo,
-    its citation in ``data[HUB_ID_FROM]``. Everything else as the source wrote it."""
+    ``data[REFUSED_LINK]``; a record without a (trusted) link takes the curated table's repo
+    (unless ``table`` is false), its citation in ``data[HUB_ID_FROM]``. Everything else as
+    the source wrote it."""
     hub_id = trusted_hub_id(record)
     if hub_id or record.scope != "release":
         return record
     data = dict(record.data)
     if record.hub_id:
         data[REFUSED_LINK] = record.hub_id
-    known = identity.well_known(record.name)
+    known = identity.well_known(record.name) if table else None
     if known and identity.link_disagreements(name=record.name, hub_id=known.hub_id,
                                              organization=record.organization):
         known = None  # the name matches a row, the rest of the record does not
@@ -72,6 +73,18 @@ class Linker:
 
     def __init__(self, cache: Cache) -> None:
         self._cache = cache
+
+    def prepare(self, record: SourceRecord) -> SourceRecord:
+        """The record as it will be stored (:func:`as_linked`): a release another source
+        already linked and that the record's name matches (unique) is left to the name; the
+        curated table gives a Hub repo only to a record no release of the cache answers to."""
+        if record.scope != "release":
+            return record
+        moved = as_linked(record, table=False)
+        if (moved.hub_id is None and REFUSED_LINK not in moved.data
+                and self._match_by_name(moved)):
+            return moved
+        return as_linked(record)
 
     def _exists(self, release_id: str) -> bool:
         row = self._cache.conn.execute(
