@@ -76,7 +76,14 @@ def test_no_release_holds_records_that_disagree(cache: Cache) -> None:
     "bigscience/bloom", "allenai/OLMo-7B", "EleutherAI/pythia-6.9b", "microsoft/phi-2",
     "Qwen/Qwen2.5-72B", "deepseek-ai/DeepSeek-V3", "deepseek-ai/DeepSeek-R1", "xai-org/grok-1",
     "databricks/dbrx-base", "databricks/dbrx-instruct",
-    "stabilityai/stable-diffusion-xl-base-1.0",
+    "stabilityai/stable-diffusion-xl-base-1.0", "meta-llama/Llama-2-70b",
+    "meta-llama/Llama-2-7b-chat-hf", "meta-llama/Llama-2-70b-chat-hf",
+    "meta-llama/Meta-Llama-3-70B",
+    "meta-llama/Meta-Llama-3-8B-Instruct", "meta-llama/Llama-3.1-8B", "meta-llama/Llama-3.1-70B",
+    "meta-llama/Llama-3.1-405B-Instruct", "google/gemma-2b", "google/gemma-2-27b-it",
+    "mistralai/Mistral-7B-Instruct-v0.1", "mistralai/Mixtral-8x22B-v0.1", "tiiuae/falcon-180B",
+    "EleutherAI/pythia-70m", "EleutherAI/pythia-12b", "microsoft/phi-4",
+    "Qwen/Qwen2.5-7B", "Qwen/Qwen2.5-32B", "deepseek-ai/DeepSeek-R1-0528",
 ])
 def test_famous_releases_found_by_hub_id(cache: Cache, hub_id: str) -> None:
     release_id = cache.resolve(hub_id)
@@ -99,6 +106,17 @@ def test_source_errors_stay_apart(cache: Cache, hub_id: str, name: str) -> None:
     assert view is not None and view["name"].lower() == name.lower()
 
 
+@pytest.mark.parametrize(("first", "second"), [
+    ("deepseek-ai/deepseek-r1", "deepseek-ai/deepseek-r1-0528"),
+    ("microsoft/phi-4", "microsoft/phi-4-reasoning"),
+    ("cohereforai/c4ai-command-r-v01", "cohereforai/aya-23-35b"),
+])
+def test_versions_are_releases_of_one_family(cache: Cache, first: str, second: str) -> None:
+    one, other = cache.release(first), cache.release(second)
+    assert one is not None and other is not None
+    assert one["family"] is not None and one["family"] == other["family"]
+
+
 def test_versions_are_separate_releases(cache: Cache) -> None:
     r1 = release_view(cache, "deepseek-ai/deepseek-r1")
     assert r1 is not None and r1["release_date"] == "2025-01-20"
@@ -108,6 +126,11 @@ def test_versions_are_separate_releases(cache: Cache) -> None:
     assert moe is not None and "dbrx-instruct" not in {s["key"] for s in moe["sources"]}
     v3 = release_view(cache, "deepseek-ai/deepseek-v3")
     assert v3 is not None and v3["name"] == "DeepSeek-V3"
+    r1_0528 = release_view(cache, "deepseek-ai/deepseek-r1-0528")
+    assert r1_0528 is not None and r1_0528["release_date"] == "2025-05-28"
+    # the MOT's test file names no release
+    assert cache.conn.execute(
+        "SELECT count(*) FROM records WHERE key = 'DeepSeek-V3-test'").fetchone()[0] == 0
 
 
 def test_source_checks_show_both_sides(cache: Cache) -> None:
