@@ -227,7 +227,8 @@ def name_tokens(text: str | None) -> list[str]:
 
 
 def sizes(text: str | None) -> set[float]:
-    """Parameter counts a name states: ``"Mixtral-8x7B"`` → {56e9}, ``"CodeT5+-220M"`` → {2.2e8}.
+    """Parameter counts a name states: ``"Mixtral-8x7B"`` → {56e9}, ``"CodeT5+-220M"`` →
+    {2.2e8}.
     A size glued to a prefix letter (Qwen3's "A22B" active parameters) is left out."""
     found: set[float] = set()
     for chunk in _chunks(text or ""):

@@ -71,7 +71,11 @@ def release_checks(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
             })
         checks.extend(_evidence_links(record))
     checks.extend(records_disagree(own))
-    return checks
+    # The index's current and past file of one model say the same: one note each.
+    unique: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for check in checks:
+        unique.setdefault((check["kind"], check["other"], "; ".join(check["reasons"])), check)
+    return list(unique.values())
 
 
 def _evidence_links(record: dict[str, Any]) -> list[dict[str, Any]]:
@@ -95,8 +99,9 @@ def _evidence_links(record: dict[str, Any]) -> list[dict[str, Any]]:
         "kind": "evidence_link", **_side(record),
         "record": f"{record['name']} ({record.get('hub_id')})",
         "other": f"https://huggingface.co/{repo}",
-        "reasons": [f"evidence for {', '.join(sorted(set(components)))} links to another "
-                    f"model's repo (size {_sizes_text(repo)})"],
+        "reasons": [f"evidence for {', '.join(sorted(set(components)))} links to the repo "
+                    f"of a model of another size ({_sizes_text(repo)}): the source may have "
+                    "taken it from a sibling model"],
     } for repo, components in seen.items()]
 
 
@@ -167,7 +172,8 @@ def markdown_lines(checks: list[dict[str, Any]]) -> list[str]:
     if not checks:
         return []
     out = ["", "## Source notes", "",
-           "Suspected source errors: the sides disagree, so they were kept apart.", ""]
+           "Suspected source errors: a source's facts disagree with each other (a Hub link "
+           "that disagrees with its own record is not followed).", ""]
     for check in checks:
         reasons = "; ".join(str(r) for r in check.get("reasons") or [])
         out.append(f"- **{_TITLES.get(check['kind'], check['kind'])}** "

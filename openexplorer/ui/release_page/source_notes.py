@@ -41,8 +41,8 @@ class SourceNotesSection:
         layout.setContentsMargins(0, 6, 0, 0)
         layout.addWidget(heading("Source notes", 1.3))
         layout.addWidget(plain_label(
-            "Where a source's own facts disagree: suspected source errors, kept apart rather "
-            "than merged.", muted=True))
+            "Where a source's facts disagree with each other: suspected source errors. A Hub "
+            "link that disagrees with its own record is not followed.", muted=True))
         self.notes = QVBoxLayout()
         layout.addLayout(self.notes)
         page.addWidget(self.box)
