@@ -84,12 +84,16 @@ def test_record_without_hub_id_links_by_unique_name(cache):
     ingest(cache, ImportResult(records=[
         _record("epoch", "Llama 2-70B", "Llama 2-70B"),  # the MOT's name, spelled otherwise
         _record("epoch", "Llama-2-70b-hf", "Llama 2 70b hf"),  # the Hub repo's name
-        _record("epoch", "Llama 2-7B", "Llama 2-7B"),  # not known: a release of its own
+        # not in the cache: the curated table of well-known releases gives its Hub repo
+        _record("epoch", "Llama 2-7B", "Llama 2-7B"),
+        _record("epoch", "Some model 7B", "Some model 7B"),  # unknown: a release of its own
     ]))
     linked = dict(cache.conn.execute("SELECT key, release_id FROM records"))
     assert linked["Llama 2-70B"] == linked["Llama-2-70b-hf"] == "meta-llama/llama-2-70b-hf"
-    assert linked["Llama 2-7B"] == "epoch:Llama 2-7B"
-    assert cache.count("releases") == 2
+    assert linked["Llama 2-7B"] == "meta-llama/llama-2-7b-hf"
+    assert cache.release("meta-llama/llama-2-7b-hf")["hub_id"] == "meta-llama/Llama-2-7b-hf"
+    assert linked["Some model 7B"] == "epoch:Some model 7B"
+    assert cache.count("releases") == 3
 
 
 def test_reimport_replaces_a_record_and_logs_what_changed(cache):
@@ -198,21 +202,22 @@ def test_iter_release_ids_pages_through_everything(cache):
 
 
 def test_a_release_known_by_name_takes_the_hub_id_a_later_source_gives(cache):
+    # (a model the curated table of well-known releases does not name)
     ingest(cache, ImportResult(records=[
-        _record("mot", "Llama-2-70B", "Llama-2-70B",
+        _record("mot", "Jais-30B", "Jais-30B",
                 assessments=[Assessment("mof", "Model card", "present")]),
     ]))
-    assert cache.release("mot:Llama-2-70B") is not None
+    assert cache.release("mot:Jais-30B") is not None
     ingest(cache, ImportResult(records=[
-        _record("epoch", "Llama 2-70B", "Llama 2-70B", hub_id="meta-llama/Llama-2-70b",
-                release_date="2023-07-18"),
+        _record("epoch", "Jais 30B", "Jais 30B", hub_id="inceptionai/jais-30b-v1",
+                release_date="2023-11-08"),
     ]))
-    assert cache.release("mot:Llama-2-70B") is None
-    release = cache.release("meta-llama/llama-2-70b")
-    assert release["release_date"] == "2023-07-18"
+    assert cache.release("mot:Jais-30B") is None
+    release = cache.release("inceptionai/jais-30b-v1")
+    assert release["release_date"] == "2023-11-08"
     assert {r["source"] for r in cache.records_for(release["id"])} == {"mot", "epoch"}
     assert cache.count("releases") == 1
-    assert [r["id"] for r in cache.search("llama")] == ["meta-llama/llama-2-70b"]
+    assert [r["id"] for r in cache.search("jais")] == ["inceptionai/jais-30b-v1"]
 
 
 @pytest.mark.parametrize("written,shown", [

@@ -181,7 +181,8 @@ def test_import_mot_then_export_gives_every_mot_model_its_class(capsys, tmp_path
     db = str(tmp_path / "mot.sqlite")
     code, _, err = run(capsys, "--db", db, "import", "mot", str(models))
     assert code == 0, err
-    assert "imported 273 records" in err
+    # the 273 files but the test file DeepSeek-V3-test.yml, which never names a release
+    assert "imported 272 records" in err
     code, out, _ = run(capsys, "--db", db, "export", "--format", "jsonl", "-")
     assert code == 0
     exported = [json.loads(line) for line in out.splitlines()]
@@ -193,7 +194,8 @@ def test_import_mot_then_export_gives_every_mot_model_its_class(capsys, tmp_path
             by_key[source["key"]] = row
     expected = {r.key: mof.evaluate_assessments(r.assessments)
                 for r in mot.read(models).records}
-    assert set(by_key) == {p.stem for p in models.glob("*.yml")} == set(expected)
+    assert (set(by_key) == {p.stem for p in models.glob("*.yml")} - {"DeepSeek-V3-test"}
+            == set(expected))
     for key, result in expected.items():
         row = by_key[key]
         mot_keys = [s["key"] for s in row["sources"] if s["source"] == "mot"]

@@ -68,7 +68,7 @@ def test_mof_measure_plots_total_progress(cache):
     points = timeline["Llama"]
     assert len(points) >= 2 and _in_date_order(points)
     assert all(0.0 <= p["score"] <= 100.0 for p in points)
-    assert {"meta-llama/llama-2-70b", "mot:Llama-3-70B"} <= {p["id"] for p in points}
+    assert {"meta-llama/llama-2-70b", "meta-llama/meta-llama-3-70b"} <= {p["id"] for p in points}
 
 
 def test_every_family_and_edge_cases(cache):

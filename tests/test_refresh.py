@@ -483,7 +483,7 @@ def test_a_model_the_hub_refused_waits_longer_each_time(fake_hub: FakeHub, db: P
         ingest(cache, ImportResult(records=[SourceRecord(
             source="epoch", key=key, name=key, hub_id=hub_id,
             assessments=[Assessment("epoch", "weights", "open")])
-            for key, hub_id in (("Flan", FLAN), ("Gone", gone))]))
+            for key, hub_id in (("Flan", FLAN), ("deleted-model", gone))]))
     clock = Clock()
     report = run(fake_hub, db, clock)
     assert report.updated == 1 and [f.kind for f in report.failed] == ["not_found"]

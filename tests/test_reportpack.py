@@ -23,7 +23,7 @@ from openexplorer.analyses.compare import CompareError, compare  # noqa: E402
 from openexplorer.core.sources import SOURCES  # noqa: E402
 from tests.test_watchlist import snapshot_cache  # noqa: E402
 
-IDS = ["allenai/OLMo-7B-Instruct", "meta-llama/Llama-3.1-8B-Instruct", "mot:Llama-2-7B"]
+IDS = ["allenai/OLMo-7B-Instruct", "meta-llama/Llama-3.1-8B-Instruct", "meta-llama/llama-2-7b-hf"]
 
 
 @pytest.fixture(scope="module")
@@ -90,7 +90,7 @@ def test_data_files(pack, cache):
     document = json.loads((folder / "comparison.json").read_text(encoding="utf-8"))
     assert document["snapshot_date"] == cache.get_meta("snapshot_built")
     assert [v["id"] for v in document["releases"]] == [
-        "mot:Llama-2-7B", "allenai/olmo-7b-instruct", "meta-llama/llama-3.1-8b-instruct"]
+        "meta-llama/llama-2-7b-hf", "allenai/olmo-7b-instruct", "meta-llama/llama-3.1-8b-instruct"]
     assert len(document["matrix"]) == 29
     used = reportpack.sources_used(compare(cache, IDS))
     assert [s["id"] for s in document["sources"]] == used

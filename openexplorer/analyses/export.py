@@ -12,6 +12,7 @@ from openexplorer.db.cache import Cache
 from openexplorer.core.sources import SOURCES
 from openexplorer.views.model import LicenseView, MofView, OsaidView, OsaiView, ReleaseView
 from openexplorer.views.release import release_view, summary_row
+from openexplorer.views import source_checks
 
 
 def export_record(view: ReleaseView) -> dict[str, Any]:
@@ -199,6 +200,7 @@ def release_markdown(view: ReleaseView, snapshot_date: str | None = None) -> str
         out += [f"- {_md(r.summary)} ({_md(r.clause)})" for r in lic.restrictions]
     if view.osaid.reasons:
         out += ["", "## OSAID reasons", ""] + [f"- {r}" for r in view.osaid.reasons]
+    out += source_checks.markdown_lines(view.source_checks)
     # Organisation-level indicators (FMTI) are summarised above, not listed per release.
     evidence = [row for row in view.evidence or [] if row.scope != "organization"]
     if evidence:

@@ -25,6 +25,7 @@ from openexplorer.importers.common import (
     source_version_near,
     urls_of,
 )
+from openexplorer.core import identity
 from openexplorer.core.records import Assessment, ImportProblem, ImportResult, SourceRecord
 
 SOURCE = "mot"
@@ -52,6 +53,12 @@ def read(path: Path, *, source_version: str | None = None) -> ImportResult:
     if source_version is None:
         source_version = source_version_near(path)
     for file in files:
+        if identity.is_placeholder(file.stem):
+            # A test or template file ("DeepSeek-V3-test.yml") is not a model: it never
+            # names a release.
+            result.problems.append(ImportProblem(str(file), "a test or template file, not a "
+                                                 "model: not imported"))
+            continue
         try:
             record = _read_file(file, source_version)
         except ImportRefused as exc:
@@ -73,6 +80,16 @@ def _model_files(path: Path, result: ImportResult) -> list[Path]:
     if not files:
         result.problems.append(ImportProblem(str(path), "a folder with no MOT model files (*.yml)"))
     return files
+
+
+def _stem_names_the_link(stem: str, name: str, hub_id: str | None) -> bool:
+    """Whether the file's name and its Hub link agree on the model's size while the release's
+    name states another (see :func:`openexplorer.core.identity.link_disagreements`)."""
+    if not hub_id or identity.match_key(stem) == identity.match_key(name):
+        return False
+    by_name = identity.link_disagreements(name=name, hub_id=hub_id)
+    by_stem = identity.link_disagreements(name=stem, hub_id=hub_id)
+    return any(d.kind == "size" for d in by_name) and not by_stem
 
 
 def _first_line(exc: Exception) -> str:
@@ -125,10 +142,20 @@ def _read_file(file: Path, source_version: str | None) -> SourceRecord:
     if isinstance(framework, dict) and framework.get("version") is not None:
         data["mof_version"] = str(framework["version"])
 
+    name = name.strip()
+    if _stem_names_the_link(file.stem, name, hub_id):
+        # The file and its Hub link agree on a size the release's name contradicts (the file
+        # for Qwen2.5-72B-Instruct names "Qwen2.5-32B-Instruct"): the file's own name stands,
+        # the name as written is kept and shown as a suspected source error.
+        data["name_as_written"] = name
+        name = file.stem
+    if identity.is_placeholder(name):
+        raise _Malformed(f"release.name {name!r} is a test or template, not a model")
+
     return SourceRecord(
         source=SOURCE,
         key=file.stem,
-        name=name.strip(),
+        name=name,
         organization=_text(release, "producer"),
         release_date=None,  # release.date is when the record was last updated, not the release
         hub_id=hub_id,

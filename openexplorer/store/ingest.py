@@ -79,6 +79,7 @@ def ingest(
             if record.source == "user" and _record_id(cache, record.source, record.key):
                 report.skipped_user += 1
                 continue
+            record = linker.prepare(record)  # a disagreeing Hub link is kept apart, not followed
             target = linker.link(record)
             if target.created:
                 report.releases_created += 1

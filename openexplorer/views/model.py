@@ -37,6 +37,7 @@ from openexplorer.frameworks.osaid import Basis, Verdict
 from openexplorer.views.facts import ReleaseFacts
 from openexplorer.views.facts import from_dict as facts_from_dict
 from openexplorer.views.facts import to_dict as facts_to_dict
+from openexplorer.views.source_checks import SourceCheck
 
 __all__ = [
     "BaseLink",
@@ -692,6 +693,8 @@ class ReleaseView:
     hub: HubView | None = None
     #: Licence, commercial use, release date and size with their provenance (views.facts).
     facts: ReleaseFacts | None = None
+    #: Suspected source errors among the release's records, both sides (views.source_checks).
+    source_checks: tuple[SourceCheck, ...] = ()
     osai_legacy: LegacyView | None = None
     epoch: EpochView | None = None
     fmti: FmtiView | None = None
@@ -726,6 +729,7 @@ class ReleaseView:
             osaid=OsaidView.from_dict(d["osaid"]),
             hub=None if hub is None else HubView.from_dict(hub),
             facts=facts_from_dict(d["facts"]) if d.get("facts") is not None else None,
+            source_checks=tuple(SourceCheck.from_dict(c) for c in d.get("source_checks") or ()),
             osai_legacy=None if legacy is None else LegacyView.from_dict(legacy),
             epoch=None if epoch is None else EpochView.from_dict(epoch),
             fmti=None if fmti is None else FmtiView.from_dict(fmti),
@@ -754,6 +758,7 @@ class ReleaseView:
             "mof": self.mof.to_json(),
             "osai": self.osai.to_json(),
             "osaid": self.osaid.to_json(),
+            "source_checks": [c.to_json() for c in self.source_checks],
         }
         hub = None if self.hub is None else self.hub.to_json()
         if not self.detail:

@@ -14,7 +14,7 @@ from openexplorer.core import licenses
 from openexplorer.db import queries
 from openexplorer.db.cache import Cache
 from openexplorer.frameworks import mof, osai, osaid
-from openexplorer.views import facts, lineage
+from openexplorer.views import facts, lineage, source_checks
 from openexplorer.views.model import (
     BaseLink,
     Change,
@@ -264,6 +264,7 @@ def release_view(cache: Cache, release_id: str, *, detail: bool = True) -> Relea
         mof=dataclasses.replace(mof_part, components=None) if not detail else mof_part,
         osai=osai_view(records, release["modality"]),
         osaid=osaid_view(records),
+        source_checks=source_checks.release_checks(records),
         hub=hub,
     )
     if not detail:

@@ -79,7 +79,7 @@ def test_llama_fails_the_licence_condition_with_its_clauses(panel, cache):
 
 
 def test_presumed_systemic_risk_is_shown_first(panel, cache):
-    panel.show_view(release_view(cache, "epoch:Llama 3.1-405B"))
+    panel.show_view(release_view(cache, "meta-llama/llama-3.1-405b"))
     assert panel.systemic.status == "fail"
     assert panel.systemic.pill.text() == "PRESUMED"
     assert "the open-source exemption does not apply" in panel.systemic.summary.text()

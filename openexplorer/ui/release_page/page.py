@@ -19,6 +19,7 @@ from openexplorer.ui.release_page.cards import IndexCard, MofCard, OsaidCard, Ot
 from openexplorer.ui.release_page.evidence import EvidenceSection
 from openexplorer.ui.release_page.header import HeaderSection, LicenceSection
 from openexplorer.ui.release_page.history import ChangesSection, FamilySection, LineageSection
+from openexplorer.ui.release_page.source_notes import SourceNotesSection
 from openexplorer.ui.release_page.widgets import heading, plain_label
 
 if TYPE_CHECKING:
@@ -74,6 +75,7 @@ class ModelPage(QWidget):
 
         self.header = HeaderSection(page)
         self.licence = LicenceSection(page)
+        self.source_notes = SourceNotesSection(page)
 
         row = QHBoxLayout()
         row.addWidget(heading("Openness", 1.3))
@@ -140,6 +142,7 @@ class ModelPage(QWidget):
         self.scroll_area.show()
         self.header.fill(v)
         self.licence.fill(v.license, v)
+        self.source_notes.fill(v.source_checks)
         self.mof_card.fill(v.mof)
         self.index_card.fill(v.osai)
         self.osaid_card.fill(v.osaid)
