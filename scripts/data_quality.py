@@ -23,7 +23,6 @@ the release facts' precedence (docs/methodology.md, "Release facts"); nothing is
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 import tempfile
 from collections import Counter
@@ -33,6 +32,7 @@ from typing import Any
 from openexplorer.db.cache import Cache
 from openexplorer.store import snapshot
 from openexplorer.views import facts as facts_rules
+from openexplorer.views import source_checks
 from openexplorer.views.release import release_view
 
 FACTS = (("license_id", "licence"), ("commercial_use", "commercial use"),
@@ -54,6 +54,9 @@ def measure(cache: Cache) -> dict[str, Any]:
     totals = {"all": Counter[str](), "open": Counter[str]()}
     counts = {"all": 0, "open": 0}
     disagreements: list[dict[str, Any]] = []
+    notes: Counter[str] = Counter()
+    noted: set[str] = set()
+    merged = 0
     for release_id, name, *values in rows:
         records = cache.records_for(release_id)
         own = [r for r in records if r["scope"] == "release"]
@@ -62,27 +65,43 @@ def measure(cache: Cache) -> dict[str, Any]:
             counts[group] += 1
             for (column, _), value in zip(FACTS, values, strict=True):
                 totals[group][column] += _known(column, value)
-        view = release_view(cache, release_id, detail=False) or {}
-        for d in (view.get("facts") or {}).get("disagreements") or []:
-            disagreements.append({"release": name, "id": release_id, **d})
-    return {"counts": counts, "known": totals, "disagreements": disagreements}
+        view = release_view(cache, release_id, detail=False)
+        if view is not None and view.facts is not None:
+            for d in facts_rules.to_dict(view.facts)["disagreements"]:
+                disagreements.append({"release": name, "id": release_id, **d})
+        if view is not None:
+            for check in view.source_checks:
+                notes[check.kind] += 1
+                noted.add(release_id)
+        merged += len({r["source"] for r in own if r["source"] in _CURATED}) > 1
+    return {"counts": counts, "known": totals, "disagreements": disagreements,
+            "notes": notes, "noted": len(noted), "merged": merged,
+            "disagreeing": len(source_checks.disagreeing_releases(cache))}
 
 
 def _share(n: int, total: int) -> str:
     return f"{n} / {total} ({100 * n / total:.1f} %)" if total else "0 / 0"
 
 
-def _source_checks(cache: Cache) -> list[str] | None:
-    """Lines from views/source_checks.py (another part of the project), if it exists."""
-    try:
-        module = importlib.import_module("openexplorer.views.source_checks")
-    except ImportError:
-        return None
-    report = getattr(module, "data_quality_lines", None)
-    return list(report(cache)) if callable(report) else None
+#: The curated sources: a release that several of them rate is one model they name alike.
+_CURATED = frozenset({"mot", "osai", "osai-legacy", "epoch", "osi"})
 
 
-def render(figures: dict[str, Any], checks: list[str] | None, built: str | None) -> str:
+def source_check_lines(figures: dict[str, Any]) -> list[str]:
+    """The "Suspicious links and merged duplicates" section (views/source_checks.py)."""
+    notes: Counter[str] = figures["notes"]
+    kinds = ", ".join(f"{source_checks.KIND_TITLES.get(k, k).lower()} {n}"
+                      for k, n in sorted(notes.items())) or "none"
+    return [
+        f"- Releases with a source note (a suspected source error, both sides shown on the "
+        f"release page and in `show`): {figures['noted']}; notes by kind: {kinds}.",
+        f"- Releases whose records disagree on size or organisation: {figures['disagreeing']}.",
+        f"- Releases that two or more curated sources rate (their records merged into one "
+        f"release): {figures['merged']}.",
+    ]
+
+
+def render(figures: dict[str, Any], built: str | None) -> str:
     counts, known = figures["counts"], figures["known"]
     lines = [
         "# Data quality of the bundled snapshot",
@@ -117,9 +136,7 @@ def render(figures: dict[str, Any], checks: list[str] | None, built: str | None)
         values = "; ".join(f"{v['value']} ({v['label']})" for v in d["values"])
         lines.append(f"| {d['release']} | {d['fact']} | {values} | {d['chosen']} |")
     lines += ["", "## Suspicious links and merged duplicates", "", SOURCE_CHECKS_MARK, ""]
-    lines += checks if checks is not None else [
-        "Not measured yet: this section is filled from `openexplorer.views.source_checks` "
-        "once that module exists."]
+    lines += source_check_lines(figures)
     return "\n".join(lines) + "\n"
 
 
@@ -137,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
             cache = Cache.open(Path(tmp) / "quality.sqlite")
             snapshot.install(cache, args.snapshot)
         figures = measure(cache)
-        text = render(figures, _source_checks(cache), cache.get_meta("snapshot_built"))
+        text = render(figures, cache.get_meta("snapshot_built"))
         cache.close()
     print(text.split("\n## Sources that disagree")[0])
     print(f"disagreements: {len(figures['disagreements'])}")

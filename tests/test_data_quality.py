@@ -50,4 +50,7 @@ def test_figures_and_report(script, cache_path, tmp_path, capsys):
     text = out.read_text()
     assert "| licence |" in text and "## Sources that disagree" in text
     assert script.SOURCE_CHECKS_MARK in text
+    # Source errors are counted, and no release keeps records that disagree on size or org.
+    assert figures["noted"] > 0 and sum(figures["notes"].values()) >= figures["noted"]
+    assert "disagree on size or organisation: 0." in text
     assert "open-weight releases" in capsys.readouterr().out

@@ -103,7 +103,7 @@ def test_famous_releases_found_by_hub_id(cache: Cache, hub_id: str) -> None:
 ])
 def test_source_errors_stay_apart(cache: Cache, hub_id: str, name: str) -> None:
     view = release_view(cache, hub_id.lower())
-    assert view is not None and view["name"].lower() == name.lower()
+    assert view is not None and view.name.lower() == name.lower()
 
 
 @pytest.mark.parametrize(("first", "second"), [
@@ -119,15 +119,15 @@ def test_versions_are_releases_of_one_family(cache: Cache, first: str, second: s
 
 def test_versions_are_separate_releases(cache: Cache) -> None:
     r1 = release_view(cache, "deepseek-ai/deepseek-r1")
-    assert r1 is not None and r1["release_date"] == "2025-01-20"
-    assert {s["key"] for s in r1["sources"]}.isdisjoint({"DeepSeek-R1 (May 2025)"})
+    assert r1 is not None and r1.release_date == "2025-01-20"
+    assert {s.key for s in r1.sources}.isdisjoint({"DeepSeek-R1 (May 2025)"})
     assert cache.resolve("deepseek-ai/deepseek-moe-16b-base") is not None
     moe = release_view(cache, "deepseek-ai/deepseek-moe-16b-base")
-    assert moe is not None and "dbrx-instruct" not in {s["key"] for s in moe["sources"]}
+    assert moe is not None and "dbrx-instruct" not in {s.key for s in moe.sources}
     v3 = release_view(cache, "deepseek-ai/deepseek-v3")
-    assert v3 is not None and v3["name"] == "DeepSeek-V3"
+    assert v3 is not None and v3.name == "DeepSeek-V3"
     r1_0528 = release_view(cache, "deepseek-ai/deepseek-r1-0528")
-    assert r1_0528 is not None and r1_0528["release_date"] == "2025-05-28"
+    assert r1_0528 is not None and r1_0528.release_date == "2025-05-28"
     # the MOT's test file names no release
     assert cache.conn.execute(
         "SELECT count(*) FROM records WHERE key = 'DeepSeek-V3-test'").fetchone()[0] == 0

@@ -110,7 +110,7 @@ def test_release_dates_are_never_assessment_dates(cache):
 
 
 def test_comparison_shows_licence_date_and_size_in_every_column(cache):
-    ids = ["mot:Llama-2-7B", "meta-llama/llama-3.1-8b", "mistralai/mistral-7b-v0.1",
+    ids = ["meta-llama/Llama-2-7b-hf", "meta-llama/llama-3.1-8b", "mistralai/mistral-7b-v0.1",
            "allenai/olmo-2-1124-13b-instruct"]
     comparison = compare(cache, ids)
     for view in comparison["releases"]:

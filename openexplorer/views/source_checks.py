@@ -181,7 +181,7 @@ def disagreeing_releases(cache: Cache) -> dict[str, list[dict[str, Any]]]:
     return result
 
 
-_TITLES = {
+KIND_TITLES = {
     "refused_link": "Hub link not followed",
     "name_conflict": "Name contradicts the file",
     "records_disagree": "Records disagree",
@@ -198,7 +198,7 @@ def markdown_lines(checks: Sequence[SourceCheck]) -> list[str]:
            "that disagrees with its own record is not followed).", ""]
     for check in checks:
         reasons = "; ".join(check.reasons)
-        out.append(f"- **{_TITLES.get(check.kind, check.kind)}** "
+        out.append(f"- **{KIND_TITLES.get(check.kind, check.kind)}** "
                    f"({check.source}: {check.key}): the record: {check.record}; "
                    f"the other side: {check.other}" + (f". {reasons}" if reasons else ""))
     return [line.replace("\n", " ") for line in out]

@@ -15,15 +15,10 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from openexplorer.ui.release_page.widgets import clear_layout, heading, plain_label
 
-if TYPE_CHECKING:  # the view's modules load with the first release, not at start
-    from openexplorer.views.source_checks import SourceCheck
+from openexplorer.views.source_checks import KIND_TITLES
 
-KIND_TITLES = {
-    "refused_link": "Hub link not followed",
-    "name_conflict": "Name contradicts the file",
-    "records_disagree": "Records disagree",
-    "evidence_link": "Evidence names another model",
-}
+if TYPE_CHECKING:
+    from openexplorer.views.source_checks import SourceCheck
 
 
 def note_text(check: SourceCheck) -> str:
