@@ -96,7 +96,7 @@ def compare(cache: Cache, ids: list[str]) -> dict[str, Any]:
     if not MIN_RELEASES <= len(ids) <= MAX_RELEASES:
         raise CompareError(f"compare takes {MIN_RELEASES} to {MAX_RELEASES} releases, "
                            f"got {len(ids)}")
-    views = []
+    views: list[dict[str, Any]] = []
     for text in ids:
         release_id = cache.resolve(text)
         if release_id is None:
