@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import errno
 import json
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -233,6 +234,30 @@ def test_a_completed_export_replaces_the_file_keeping_its_mode(tmp_path: Path) -
     assert target.read_text(encoding="utf-8") == "new\n"
     assert target.stat().st_mode & 0o777 == 0o640
     assert [p.name for p in tmp_path.iterdir()] == ["a.csv"]
+
+
+# -- --db naming a device or a FIFO ---------------------------------------------------------------
+
+
+def test_a_device_or_fifo_as_the_cache_is_refused_and_left_alone(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """Found by the hostile round: ``--db /dev/null`` was taken for an empty cache, renamed
+    aside (as root: the machine's /dev/null) and replaced by a new cache."""
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    targets = [fifo, tmp_path]
+    null = tmp_path / "null"
+    if subprocess.run(["mknod", "-m", "666", str(null), "c", "1", "3"],
+                      capture_output=True, check=False).returncode == 0:
+        targets.append(null)
+    for target in targets:
+        assert main(["--db", str(target), "search", "llama"]) == 1
+        err = capsys.readouterr().err
+        assert "not a regular file" in err and "Traceback" not in err
+    assert fifo.is_fifo()
+    if null.exists():
+        assert null.is_char_device()
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(t.name for t in targets[::2])
 
 
 # -- the hostile round, quick --------------------------------------------------------------------
