@@ -488,7 +488,7 @@ def writers_probe(rnd: Round, pair: tuple[str, str], index: int) -> None:
             "osi": ["import", "osi", str(SHARED / "osi-osaid/osaid-validation.csv")],
             "rebuild": ["cache", "rebuild", "--force"],
             "rubric save": ["rubric", "--weights", "license=3", "--save", f"other-{index}"],
-            "watch add": ["watch", "add", "mistral"]}
+            "watch add": ["watch", "add", "family", "mistral"]}
     procs = [subprocess.Popen(command(["--db", str(db), *argv[name]]), env=rnd.env,
                               cwd=rnd.work, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
              for name in pair]
