@@ -336,10 +336,6 @@ def test_fmti_short_row_leaves_the_edition_as_it_was(capsys, db, tmp_path, share
     assert fingerprint(db) == before
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "the write side logs changed assessments only for records linked to a release; FMTI "
-    "records are organisation-scoped (release_id NULL), so Cache.ingest logs nothing: needs "
-    "the store's ingest to log organisation-scoped changes"))
 def test_fmti_replaced_scores_go_to_changes(capsys, db, tmp_path, shared_data):
     source = shared_data / HEADERS["fmti"]
     lines = source.read_text(encoding="utf-8-sig").splitlines()

@@ -99,14 +99,18 @@ def compare(cache: Cache, ids: list[str]) -> dict[str, Any]:
     if not MIN_RELEASES <= len(ids) <= MAX_RELEASES:
         raise CompareError(f"compare takes {MIN_RELEASES} to {MAX_RELEASES} releases, "
                            f"got {len(ids)}")
-    views = []
+    views: list[dict[str, Any]] = []
     for text in ids:
         release_id = cache.resolve(text)
         if release_id is None:
             raise CompareError(f"unknown release: {text!r}")
         view = release_view(cache, release_id)
         assert view is not None
-        views.append(view)
+        if all(v["id"] != view["id"] for v in views):  # the same release named twice: once
+            views.append(view)
+    if len(views) < MIN_RELEASES:
+        raise CompareError(f"compare takes {MIN_RELEASES} to {MAX_RELEASES} different "
+                           f"releases, got {len(views)}")
     views.sort(key=_sort_key)
     changes = [
         {"from": a.id, "to": b.id, "changes": differences(a, b)}

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
+import os
+import tempfile
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import IO, Any
 
 from openexplorer.db.cache import Cache
@@ -97,6 +101,50 @@ def write_csv(rows: Iterable[dict[str, Any]], out: IO[str]) -> int:
         writer.writerow(row)
         count += 1
     return count
+
+
+def open_temporary(target: Path, *, newline: str | None = None) -> tuple[IO[str], Path]:
+    """A new, empty text file beside ``target`` (same folder: same file system, so it can
+    replace ``target`` in one step), open for writing, and its path. The seam
+    :func:`atomic_output` writes through (tests replace it with one that fails mid-write)."""
+    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part",
+                                    dir=target.parent)
+    return os.fdopen(handle, "w", encoding="utf-8", newline=newline), Path(name)
+
+
+@contextlib.contextmanager
+def atomic_output(path: str | Path, *, newline: str | None = None) -> Iterator[IO[str]]:
+    """Write an export file whole or not at all: the text goes to a temporary file beside
+    ``path`` (:func:`open_temporary`), which replaces ``path`` (``os.replace``) only once
+    everything is written and flushed to disk. On any failure — a full disk (ENOSPC), an
+    interruption, an error in what is written — the temporary file is removed and a file
+    already at ``path`` is left as it was; the error goes on. Every export of CSV, JSON, JSON
+    lines and Markdown to a file writes through here (charts and PDFs: ui/charts/export.py)."""
+    target = Path(path)
+    out, temporary = open_temporary(target, newline=newline)
+    try:
+        with out:
+            yield out
+            out.flush()
+            os.fsync(out.fileno())
+        if target.exists():  # keep the permissions the user gave the file it replaces
+            with contextlib.suppress(OSError):
+                os.chmod(temporary, target.stat().st_mode & 0o7777)
+        else:
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(temporary, 0o666 & ~umask)
+        os.replace(temporary, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+        raise
+
+
+def write_text_atomically(path: str | Path, text: str, *, newline: str | None = None) -> None:
+    """``Path.write_text`` whole or not at all (:func:`atomic_output`)."""
+    with atomic_output(path, newline=newline) as out:
+        out.write(text)
 
 
 def iter_summary_rows(cache: Cache) -> Iterator[dict[str, Any]]:

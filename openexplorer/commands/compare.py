@@ -6,8 +6,12 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from openexplorer.commands._output import OpenCache, UsageError, emit
+
+if TYPE_CHECKING:
+    from openexplorer.db.cache import Cache
 
 COMMAND = "compare"
 HELP = "compare 2 to 8 releases side by side"
@@ -21,6 +25,27 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         "chart was written unless --format is given)")
     parser.add_argument("--chart", metavar="FILE",
                         help="also write the comparison chart (.png, .svg or .pdf)")
+
+
+def _distinct(cache: Cache, texts: list[str]) -> list[str]:
+    """The ids given, each release once: ids are resolved as ``show`` resolves them (any case,
+    a Hub repo id, a name; a renamed Hub repo by its old id), and a second mention of the same
+    release is dropped with a note on stderr. Unknown ids are kept (compare reports them)."""
+    from openexplorer.core.identity import canonical_hub_id
+
+    seen: dict[str, str] = {}
+    out: list[str] = []
+    for text in texts:
+        release_id = cache.resolve(text) or cache.resolve(canonical_hub_id(text.strip()) or "")
+        if release_id is None:
+            out.append(text)
+        elif release_id in seen:
+            print(f"compare: {text!r} is the same release as {seen[release_id]!r} "
+                  f"({release_id}); shown once", file=sys.stderr)
+        else:
+            seen[release_id] = text
+            out.append(release_id)
+    return out
 
 
 def run(args: argparse.Namespace, open_cache: OpenCache) -> int:
@@ -37,8 +62,12 @@ def run(args: argparse.Namespace, open_cache: OpenCache) -> int:
         raise UsageError(f"compare takes {MIN_RELEASES} to {MAX_RELEASES} releases, "
                          f"got {len(args.ids)}")
     cache = open_cache()
+    ids = _distinct(cache, args.ids)
+    if len(ids) < MIN_RELEASES:
+        raise UsageError(f"compare takes {MIN_RELEASES} to {MAX_RELEASES} different releases, "
+                         f"got {len(ids)}")
     try:
-        comparison = compare(cache, args.ids)
+        comparison = compare(cache, ids)
     except CompareError as exc:
         raise UsageError(str(exc)) from exc
     if args.chart:

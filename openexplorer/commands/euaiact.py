@@ -67,7 +67,9 @@ def run(args: argparse.Namespace, open_cache: Any) -> int:
                 raise UsageError(f"PDF needs the desktop app's Qt modules: {exc}") from exc
             write_memo_pdf(memo, out, title=f"EU AI Act pre-check: {check.name}")
         else:
-            out.write_text(memo, encoding="utf-8")
+            from openexplorer.analyses.export import write_text_atomically
+
+            write_text_atomically(out, memo)
         print(f"wrote the memo on {check.name} ({check.verdict}) to {out}", file=sys.stderr)
         return 0
     if args.format == "json":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import IO
 
 from openexplorer.commands._output import OpenCache
 
@@ -21,18 +22,26 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace, open_cache: OpenCache) -> int:
-    from openexplorer.analyses.export import iter_export, iter_summary_rows, write_csv, write_jsonl
+    from openexplorer.analyses.export import (
+        atomic_output,
+        iter_export,
+        iter_summary_rows,
+        write_csv,
+        write_jsonl,
+    )
 
     cache = open_cache()
-    out = sys.stdout if args.out == "-" else open(args.out, "w", encoding="utf-8", newline="")  # noqa: SIM115
-    try:
+
+    def write(out: IO[str]) -> int:
         if args.format == "jsonl":
-            count = write_jsonl(iter_export(cache), out)
-        else:
-            count = write_csv(iter_summary_rows(cache), out)
-    finally:
-        if out is not sys.stdout:
-            out.close()
-    if args.out != "-":
-        print(f"wrote {count} releases to {args.out}", file=sys.stderr)
+            return write_jsonl(iter_export(cache), out)
+        return write_csv(iter_summary_rows(cache), out)
+
+    if args.out == "-":
+        write(sys.stdout)
+        return 0
+    # Whole or not at all: a full disk leaves no partial file and the earlier export intact.
+    with atomic_output(args.out, newline="") as out:
+        count = write(out)
+    print(f"wrote {count} releases to {args.out}", file=sys.stderr)
     return 0

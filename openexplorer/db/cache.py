@@ -38,7 +38,12 @@ from openexplorer.db.errors import (
     MissingTablesError,
     SchemaTooNewError,
 )
-from openexplorer.db.fts import SEARCH_KEY_ROWID_MASK, popularity_of, quote_fts
+from openexplorer.db.fts import (
+    SEARCH_KEY_ROWID_MASK,
+    popularity_of,
+    quote_fts,
+    register_functions,
+)
 from openexplorer.db.record_links import link_commit, urls_read
 from openexplorer.db.schema import SCHEMA_VERSION
 
@@ -87,6 +92,7 @@ class _Database:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
         conn.execute("PRAGMA recursive_triggers = on")
+        register_functions(conn)  # the text index's triggers fold their text (migration 7)
 
 
 class Cache:

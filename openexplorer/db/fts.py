@@ -3,12 +3,15 @@
 The index is keyed by popularity (migration 4 in :mod:`openexplorer.db.schema`): its rowid is
 the release's search key, so "the best 50 matches" are the first 50 rowids of a MATCH. Here:
 the key's SQL, the popularity steps it is made of (in Python and in SQL), the index's DDL and
-triggers, and the quoting of user text into an FTS5 query.
+triggers, the quoting of user text into an FTS5 query, and :func:`normalise`, the one
+folding both the index's text and the query go through (so ``Ｌｌａｍａ`` finds ``llama``).
 """
 
 from __future__ import annotations
 
 import re
+import sqlite3
+import unicodedata
 from typing import Any
 
 #: The text index's rowid for a release (see migration 4): curated releases first, then by
@@ -20,6 +23,33 @@ SEARCH_KEY_ROWID_MASK = 0xFFFFFFFF
 #: themselves from one day to the next.
 POPULARITY_FLOOR = 100
 _POPULARITY_CAP = 1073741823  # 2**30 - 1: the search key keeps 30 bits for it
+
+
+#: The SQL name of :func:`normalise` on the cache's connections (:func:`register_functions`):
+#: the text index's triggers (migration 7) call it.
+NORMALISE_SQL = "oe_normalise"
+
+
+def normalise(text: str) -> str:
+    """The text as the text index holds it and as a query is matched against it: Unicode
+    compatibility forms folded (NFKC: full-width ``Ｌｌａｍａ`` is ``Llama``, ``ﬁ`` is ``fi``,
+    ``²`` is ``2``), then case folded (``ß`` is ``ss``). Every index write (migration 7's
+    triggers, through :data:`NORMALISE_SQL`) and every query (:func:`quote_fts`) uses it.
+
+    NFKC and case folding are stable for assigned characters (Unicode's stability policy), so
+    an entry written by one Python is deleted by the same text under another.
+    """
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
+def _normalise_sql(value: Any) -> Any:
+    return normalise(value) if isinstance(value, str) else value
+
+
+def register_functions(conn: sqlite3.Connection) -> None:
+    """Make :data:`NORMALISE_SQL` callable on ``conn``. Every connection that writes
+    ``releases`` needs it (its triggers call it): the cache's own connections have it."""
+    conn.create_function(NORMALISE_SQL, 1, _normalise_sql, deterministic=True)
 
 
 def popularity_of(downloads: Any) -> int:
@@ -55,10 +85,19 @@ def search_key_sql(row: str) -> str:
             f"{row}.rowid")
 
 
-def text_index_sql(*, only_on_change: bool = False) -> str:
+def text_index_sql(*, only_on_change: bool = False, normalised: bool = False) -> str:
     """The text index (releases_fts) built anew from ``releases``, and the triggers that keep it
-    (migrations 4 and 5). ``only_on_change``: the update trigger fires only when a value it
-    indexes, or the search key, really changed."""
+    (migrations 4, 5 and 7). ``only_on_change``: the update trigger fires only when a value it
+    indexes, or the search key, really changed. ``normalised`` (migration 7): every value goes
+    through :func:`normalise` (:data:`NORMALISE_SQL`) on its way in and out of the index."""
+
+    def cols(row: str) -> str:
+        names = ("name", "hub_id", "family", "organization", "tags")
+        prefix = f"{row}." if row else ""
+        if normalised:
+            return ", ".join(f"{NORMALISE_SQL}({prefix}{n})" for n in names)
+        return ", ".join(f"{prefix}{n}" for n in names)
+
     when = ("""    WHEN old.name IS NOT new.name OR old.hub_id IS NOT new.hub_id
         OR old.family IS NOT new.family OR old.organization IS NOT new.organization
         OR old.tags IS NOT new.tags OR old.popularity IS NOT new.popularity
@@ -70,28 +109,24 @@ def text_index_sql(*, only_on_change: bool = False) -> str:
         prefix='1 2 3 4 5 6'
     );
     INSERT INTO releases_fts(rowid, name, hub_id, family, organization, tags)
-        SELECT {search_key_sql("releases")}, name, hub_id, family, organization, tags
+        SELECT {search_key_sql("releases")}, {cols("")}
         FROM releases ORDER BY 1;
     INSERT INTO releases_fts(releases_fts) VALUES ('optimize');
     CREATE TRIGGER releases_ai AFTER INSERT ON releases BEGIN
         INSERT INTO releases_fts(rowid, name, hub_id, family, organization, tags)
-        VALUES ({search_key_sql("new")}, new.name, new.hub_id, new.family, new.organization,
-                new.tags);
+        VALUES ({search_key_sql("new")}, {cols("new")});
     END;
     CREATE TRIGGER releases_ad AFTER DELETE ON releases BEGIN
         INSERT INTO releases_fts(releases_fts, rowid, name, hub_id, family, organization, tags)
-        VALUES ('delete', {search_key_sql("old")}, old.name, old.hub_id, old.family,
-                old.organization, old.tags);
+        VALUES ('delete', {search_key_sql("old")}, {cols("old")});
     END;
     CREATE TRIGGER releases_au
     AFTER UPDATE OF name, hub_id, family, organization, tags, popularity, origin ON releases
 {when}    BEGIN
         INSERT INTO releases_fts(releases_fts, rowid, name, hub_id, family, organization, tags)
-        VALUES ('delete', {search_key_sql("old")}, old.name, old.hub_id, old.family,
-                old.organization, old.tags);
+        VALUES ('delete', {search_key_sql("old")}, {cols("old")});
         INSERT INTO releases_fts(rowid, name, hub_id, family, organization, tags)
-        VALUES ({search_key_sql("new")}, new.name, new.hub_id, new.family, new.organization,
-                new.tags);
+        VALUES ({search_key_sql("new")}, {cols("new")});
     END;"""
 
 
@@ -100,8 +135,9 @@ def quote_fts(text: str) -> str:
     """Turn user text into a safe FTS5 query: every term quoted, the last one a prefix.
 
     User search text is never passed raw to FTS5 (``llama-3`` would be read as a column filter).
+    The text is folded first as the index's text was (:func:`normalise`).
     """
-    terms = re.findall(r"\w[\w.+-]*", text, flags=re.UNICODE)
+    terms = re.findall(r"\w[\w.+-]*", normalise(text), flags=re.UNICODE)
     if not terms:
         return ""
     quoted = ['"' + term.replace('"', '""') + '"' for term in terms[:16]]

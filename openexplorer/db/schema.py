@@ -13,11 +13,11 @@ import sqlite3
 from pathlib import Path
 
 from openexplorer.db.errors import CacheError, MissingTablesError, SchemaTooNewError
-from openexplorer.db.fts import popularity_sql, text_index_sql
+from openexplorer.db.fts import popularity_sql, register_functions, text_index_sql
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 MIGRATIONS: list[str] = [
     # 1: the first schema
@@ -263,6 +263,16 @@ MIGRATIONS: list[str] = [
         failed_at TEXT NOT NULL
     ) WITHOUT ROWID;
     """,
+    # 7: the text index holds its text folded (openexplorer.db.fts.normalise: NFKC, then case
+    # folding), as queries are: a full-width "Ｌｌａｍａ" finds "llama". The index is rebuilt with
+    # the folded text and its triggers fold what they write (the oe_normalise function every
+    # cache connection has). Same keys, same entries for ASCII names.
+    f"""
+    DROP TRIGGER IF EXISTS releases_ai;
+    DROP TRIGGER IF EXISTS releases_ad;
+    DROP TRIGGER IF EXISTS releases_au;
+    {text_index_sql(only_on_change=True, normalised=True)}
+    """,
 ]
 
 
@@ -302,6 +312,7 @@ def expected_tables(version: int = SCHEMA_VERSION) -> frozenset[str]:
     """The tables a cache of schema ``version`` has (the text index's own tables included):
     the migrations up to it, run once on an empty database in memory."""
     conn = sqlite3.connect(":memory:")
+    register_functions(conn)
     try:
         for number in range(1, min(version, SCHEMA_VERSION) + 1):
             conn.executescript(MIGRATIONS[number - 1])

@@ -518,6 +518,11 @@ def open_cache(path: str | Path | None = None, *, seed: bool = True,
         raise CacheError("an empty path is not a cache file: give a file name, or none for your "
                          "user cache")
     path = Path(path) if path else default_cache_path()
+    if path.exists() and not path.is_file():
+        # A device (/dev/null), a FIFO, a socket or a folder is never a cache: never set
+        # aside, replaced or written (as root, /dev/null would have been renamed).
+        raise CacheError(f"{path} is not a regular file, so not a cache file: give a file "
+                         "name, or none for your user cache")
     say: Callable[[str], None] = notify or (lambda line: log.warning("%s", line))
     created = False
     state = inspect(path)

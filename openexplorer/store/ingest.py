@@ -255,16 +255,25 @@ def _store_record(cache: Cache, record: SourceRecord, target: Target, now: str,
         ],
     )
     changes = 0
-    if old_id is not None and target.release_id and record_changes:
+    if old_id is not None and record_changes:
         new_assessments = {(a.framework, a.component): (a.status, a.license)
                            for a in record.assessments}
         for key in sorted(set(old_assessments) | set(new_assessments)):
             old, new = old_assessments.get(key), new_assessments.get(key)
             if old != new:
                 log_change(cache, target.release_id, record.source,
-                           f"{key[0]}:{key[1]}", _fmt(old), _fmt(new), now)
+                           _change_field(record, target, key), _fmt(old), _fmt(new), now)
                 changes += 1
     return changes
+
+
+def _change_field(record: SourceRecord, target: Target, key: tuple[str, str]) -> str:
+    """The ``changes.field`` of a replaced assessment: ``framework:component`` for a record of
+    a release; for a record of a family or an organisation (an FMTI score: release_id NULL),
+    prefixed with the record's scope and key, which say whose value it was
+    (``organization 2025-12/Meta · fmti:…``)."""
+    field = f"{key[0]}:{key[1]}"
+    return field if target.release_id else f"{record.scope} {record.key} · {field}"
 
 
 def _fmt(value: tuple[Any, ...] | None) -> str | None:

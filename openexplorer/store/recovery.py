@@ -112,8 +112,9 @@ class RebuildReport:
 def _completed(found: UserData, path: Path) -> UserData:
     """What was read from the file, completed from the newest good copy beside it where the
     file could not be read, was empty, or had problems."""
-    if found.readable and not found.problems and not found.empty:
-        return found
+    missing = [table for table in USER_TABLES if table not in found.tables]
+    if found.readable and not found.problems and not found.empty and not missing:
+        return found  # a table missing from the file (dropped, damaged) comes from the copy
     earlier = newest_backup(path)
     if earlier is None:
         if backup_path(path).exists():

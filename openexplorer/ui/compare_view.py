@@ -55,7 +55,11 @@ from openexplorer.analyses.compare import (
     timeline_gaps,
     timeline_of_views,
 )
-from openexplorer.analyses.export import comparison_csv, comparison_markdown
+from openexplorer.analyses.export import (
+    comparison_csv,
+    comparison_markdown,
+    write_text_atomically,
+)
 from openexplorer.frameworks import osai
 from openexplorer.core.sources import SOURCES
 from openexplorer.ui import charts
@@ -558,7 +562,7 @@ class CompareView(QWidget):
                 text = comparison_markdown(self._comparison, snapshot)
             else:
                 raise ValueError(f"{path.name}: data is exported as .csv, .json or .md")
-            path.write_text(text, encoding="utf-8", newline="")
+            write_text_atomically(path, text, newline="")
         elif what == "report":
             charts.export_comparison_report(self._comparison, path, snapshot_date=snapshot)
         elif what == "charts":

@@ -46,6 +46,7 @@ from PySide6.QtWidgets import (
 
 from openexplorer import __version__
 from openexplorer.analyses import euaiact, euaiact_memo
+from openexplorer.analyses.export import write_text_atomically
 from openexplorer.ui.charts import ensure_app, text_color_on
 from openexplorer.ui.theme import STATUS_COLORS
 
@@ -348,7 +349,7 @@ class EuAiActPanel(QWidget):
         else:
             if path.suffix.lower() not in (".md", ".markdown"):
                 path = path.with_name(path.name + ".md")
-            path.write_text(text, encoding="utf-8")
+            write_text_atomically(path, text)
         self.memo_written.emit(str(path))
         return path
 
