@@ -99,14 +99,14 @@ def compare(cache: Cache, ids: list[str]) -> dict[str, Any]:
     if not MIN_RELEASES <= len(ids) <= MAX_RELEASES:
         raise CompareError(f"compare takes {MIN_RELEASES} to {MAX_RELEASES} releases, "
                            f"got {len(ids)}")
-    views: list[dict[str, Any]] = []
+    views: list[ReleaseView] = []
     for text in ids:
         release_id = cache.resolve(text)
         if release_id is None:
             raise CompareError(f"unknown release: {text!r}")
         view = release_view(cache, release_id)
         assert view is not None
-        if all(v["id"] != view["id"] for v in views):  # the same release named twice: once
+        if all(v.id != view.id for v in views):  # the same release named twice: once
             views.append(view)
     if len(views) < MIN_RELEASES:
         raise CompareError(f"compare takes {MIN_RELEASES} to {MAX_RELEASES} different "
