@@ -31,7 +31,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-# Before huggingface_hub is imported (it reads these once, TECH-NOTES G7).
+# Before huggingface_hub is imported (it reads these once, docs/tech-notes.md G7).
 os.environ["HF_HUB_OFFLINE"] = "0"
 os.environ["HF_HUB_DISABLE_TELEMETRY"] = "1"
 os.environ.pop("HF_TOKEN", None)

@@ -27,7 +27,7 @@ __all__ = ["COMMANDS", "SummaryProgress", "UsageError", "build_parser", "command
 
 log = logging.getLogger(__name__)
 
-#: The commands of DESIGN.md's command-line contract (the README lists them), in its order;
+#: The commands of the command-line contract (docs/architecture.md) (the README lists them), in its order;
 #: the other command modules follow them, by name.
 CONTRACT = ("search", "show", "compare", "import", "refresh", "export")
 

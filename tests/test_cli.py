@@ -1,4 +1,4 @@
-"""The command line, as DESIGN.md's contract states it."""
+"""The command line, as its contract states it (docs/architecture.md)."""
 
 from __future__ import annotations
 

@@ -278,7 +278,8 @@ def test_systemic_risk_from_the_linked_epoch_record(cache):
     # The base release itself: Epoch's record is one of its own (linked through the curated
     # table of well-known releases), so nothing needs to be borrowed.
     base = release_view(cache, "meta-llama/llama-3.1-405b")
-    assert base["epoch"]["training_compute_flop"] == pytest.approx(3.8e25)
+    assert base is not None and base.epoch is not None
+    assert base.epoch.training_compute_flop == pytest.approx(3.8e25)
     assert euaiact.linked_epoch(cache, base) is None
     # Another provider's fine-tune of it is not given the base model's compute.
     tulu = release_view(cache, "allenai/llama-3.1-tulu-3-405b-dpo")

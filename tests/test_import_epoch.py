@@ -12,7 +12,7 @@ from openexplorer.importers import epoch
 from openexplorer.importers.common import ImportRefused
 from openexplorer.core.records import ImportResult
 
-# FRAMEWORKS.md §5 (the 2026-01-26 mirror). "" = blank cell.
+# docs/frameworks.md §5 (the 2026-01-26 mirror). "" = blank cell.
 MODEL_ACCESSIBILITY = {
     "Open weights (unrestricted)": 197,
     "Open weights (non-commercial)": 64,

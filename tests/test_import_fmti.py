@@ -13,7 +13,7 @@ from openexplorer.importers import fmti
 from openexplorer.importers.common import ImportRefused
 from openexplorer.core.records import ImportResult
 
-# FRAMEWORKS.md §4, developers spelled as in the score files ("AI21" there is "AI21 Labs" here,
+# docs/frameworks.md §4, developers spelled as in the score files ("AI21" there is "AI21 Labs" here,
 # and the May 2024 file calls Stability AI just "Stability").
 TOTALS = {
     "2023-10": {

@@ -72,7 +72,7 @@ def test_reads_all_273_files(real):
     assert [Path(p.path).name for p in real.problems] == ["DeepSeek-V3-test.yml"]
     assert len(real.records) == 272
     assert len({r.key for r in real.records}) == 272
-    # FRAMEWORKS.md §1.5: Qwen2.5-72B-Instruct.yml says 32B in its release name while its file
+    # docs/frameworks.md §1.5: Qwen2.5-72B-Instruct.yml says 32B in its release name while its file
     # name and Hub link say 72B: the file's name stands, the written one is kept.
     assert len({r.name for r in real.records}) == 270
     qwen = next(r for r in real.records if r.key == "Qwen2.5-72B-Instruct")
@@ -81,7 +81,7 @@ def test_reads_all_273_files(real):
 
 
 def test_field_counts_match_frameworks_md(real):
-    # 175 files give a Hub link (FRAMEWORKS.md §1.5); one of them is a paper title, not a link,
+    # 175 files give a Hub link (docs/frameworks.md §1.5); one of them is a paper title, not a link,
     # one is the test file DeepSeek-V3-test.yml (not imported).
     assert sum(r.url is not None and r.url.startswith("https://huggingface.co/")
                for r in real.records) == 173

@@ -2,7 +2,7 @@
 predecessor "Opening up ChatGPT", and OSI's published OSAID validation list.
 
 Expected values are read independently from the source files (raw text, index.csv, the history
-CSV) or come from FRAMEWORKS.md / releases/SOURCE.txt, not from the importer.
+CSV) or come from docs/frameworks.md / releases/SOURCE.txt, not from the importer.
 """
 
 from __future__ import annotations

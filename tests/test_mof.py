@@ -1,7 +1,7 @@
 """MOF/MOT evaluation: the MOT's own test cases, the 273 real files, each rule, and properties.
 
 Expected figures come from outside the code under test: ``expected_results.json`` (the MOT's
-REST output for its test files), FRAMEWORKS.md §1 (counts and named lists), and hand arithmetic
+REST output for its test files), docs/frameworks.md §1 (counts and named lists), and hand arithmetic
 on small inputs (5 of 6 required Class III components = 500/6 %).
 """
 
@@ -99,7 +99,7 @@ def test_all_27_cases_have_one_expected_result(shared_data: Path):
     assert sorted(names) == sorted(expected)
 
 
-# --- the 273 real files (FRAMEWORKS.md §1.3) ------------------------------------------------
+# --- the 273 real files (docs/frameworks.md §1.3) ------------------------------------------------
 
 
 @pytest.fixture(scope="module")

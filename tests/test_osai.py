@@ -1,7 +1,7 @@
 """European Open Source AI Index scoring and the legacy 14-feature scale.
 
 Expected figures come from outside the code under test: the index's published scores and counts
-(FRAMEWORKS.md §2.4, osai-index.eu), the index's own ``_parameters.yml``, the legacy project's
+(docs/frameworks.md §2.4, osai-index.eu), the index's own ``_parameters.yml``, the legacy project's
 ``docs/df.csv`` ``openness`` column, and hand arithmetic on small inputs.
 """
 

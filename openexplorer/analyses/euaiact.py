@@ -79,6 +79,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 from openexplorer.core import licenses
+from openexplorer.db import queries
 from openexplorer.core.identity import match_key
 from openexplorer.frameworks import mof
 from openexplorer.views.model import (Citation, EpochView, HubView, MofComponent, OsaiClass,
@@ -855,8 +856,7 @@ def linked_epoch(cache: Any, view: ReleaseView) -> dict[str, Any] | None:
                 out.append(key[len(org):])
         return out
 
-    rows = cache.conn.execute("SELECT source, data FROM records WHERE release_id = ?",
-                              (view.id,)).fetchall()
+    rows = queries.record_data_of(cache, view.id)
     bases: list[Any] = []
     for _source, data in rows:
         try:
@@ -873,11 +873,9 @@ def linked_epoch(cache: Any, view: ReleaseView) -> dict[str, Any] | None:
         for key in dict.fromkeys(names):
             if len(key) < 4:
                 continue
-            for (release_id,) in cache.conn.execute(
-                    "SELECT release_id FROM match_keys WHERE key = ?", (key,)).fetchall():
-                for rkey, name, data, version, epoch_org in cache.conn.execute(
-                        "SELECT key, name, data, source_version, organization FROM records "
-                        "WHERE source = 'epoch' AND release_id = ?", (release_id,)).fetchall():
+            for release_id in queries.releases_with_match_key(cache, key):
+                for rkey, name, data, version, epoch_org in queries.epoch_records_of(
+                        cache, release_id):
                     parsed = json.loads(data) if isinstance(data, str) else (data or {})
                     if _compute_of(parsed) is None or release_id == view.id:
                         continue
@@ -889,9 +887,9 @@ def linked_epoch(cache: Any, view: ReleaseView) -> dict[str, Any] | None:
                         continue
                     found[rkey] = (name, parsed, version)
         if len(found) == 1:
-            rkey, (name, data, version) = next(iter(found.items()))
-            links = data.get("links") or []
-            return {"training_compute_flop": data.get("training_compute_flop"),
+            rkey, (name, chosen, version) = next(iter(found.items()))
+            links = chosen.get("links") or []
+            return {"training_compute_flop": chosen.get("training_compute_flop"),
                     "name": name, "relation": relation,
                     "source": {"source": "epoch", "key": rkey, "source_version": version,
                                "url": links[0] if links else None}}

@@ -20,7 +20,7 @@ from openexplorer.views import source_checks
 
 
 def export_record(view: ReleaseView) -> dict[str, Any]:
-    """The ``export --format jsonl`` object of one release (fields in DESIGN.md's contract)."""
+    """The ``export --format jsonl`` object of one release (fields in the command-line contract, docs/architecture.md)."""
     return {
         "id": view.id,
         "name": view.name,

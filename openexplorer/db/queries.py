@@ -553,3 +553,26 @@ def popular_releases(cache: Connected, limit: int) -> list[tuple[str, str]]:
     """``(name, release id)`` of the ``limit`` most popular releases, most popular first."""
     return [(str(name), str(rid)) for name, rid in cache.conn.execute(
         "SELECT name, id FROM releases ORDER BY popularity DESC, name LIMIT ?", (limit,))]
+
+
+# -- the EU pre-check's linked Epoch record ---------------------------------------------------------
+
+
+def record_data_of(cache: Connected, release_id: str) -> list[tuple[str, str | None]]:
+    """``(source, data JSON)`` of every record linked to a release."""
+    return [(str(s), d) for s, d in cache.conn.execute(
+        "SELECT source, data FROM records WHERE release_id = ?", (release_id,))]
+
+
+def releases_with_match_key(cache: Connected, key: str) -> list[str]:
+    """The releases one of whose names normalises to ``key`` (identity.match_key)."""
+    return [str(r) for (r,) in cache.conn.execute(
+        "SELECT release_id FROM match_keys WHERE key = ?", (key,))]
+
+
+def epoch_records_of(cache: Connected, release_id: str
+                     ) -> list[tuple[str, str, str | None, str | None, str | None]]:
+    """``(key, name, data JSON, source version, organisation)`` of a release's Epoch records."""
+    return [(str(k), str(n), d, v, o) for k, n, d, v, o in cache.conn.execute(
+        "SELECT key, name, data, source_version, organization FROM records "
+        "WHERE source = 'epoch' AND release_id = ?", (release_id,))]

@@ -239,7 +239,7 @@ MIGRATIONS: list[str] = [
     # release's row, its two popularity indexes and, through the search key, its text-index
     # entries (every word, 7 times with its prefixes): most of a refresh's writing. Now they
     # move only when a release passes a step. The text index is rebuilt for the new keys
-    # (about 8 s per 100,000 releases), its update trigger now fires only for a real change.
+    # (once, on migration), its update trigger now fires only for a real change.
     f"""
     DROP TRIGGER IF EXISTS releases_ai;
     DROP TRIGGER IF EXISTS releases_ad;

@@ -69,7 +69,7 @@ class Component:
         return _CLASS_NAMES[self.mof_class]
 
 
-#: The 17 components, Class III first, in the order of FRAMEWORKS.md §1.1.
+#: The 17 components, Class III first, in the order of docs/frameworks.md §1.1.
 COMPONENTS: tuple[Component, ...] = (
     Component(9, "Model architecture", "code", 3, True),
     Component(10, "Model parameters (Final)", "data", 3, True),

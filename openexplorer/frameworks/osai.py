@@ -1,6 +1,6 @@
 """European Open Source AI Index (osai-index.eu): its openness score, computed as its website does.
 
-Scoring (website ``composables/models.ts``, see FRAMEWORKS.md §2.2):
+Scoring (website ``composables/models.ts``, see docs/frameworks.md §2.2):
 
 * each dimension is ``open`` = 1, ``partial`` = 0.5, ``closed`` = 0, and missing/blank = 0;
 * only dimensions whose ``types`` include one of the model's ``system.type`` values (the type

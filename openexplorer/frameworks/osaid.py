@@ -1,7 +1,7 @@
 """OSI Open Source AI Definition 1.0: a computed verdict ("pass", "fail" or "unknown") with reasons.
 
 OSI publishes no machine-readable test; its checklist is built on the Model Openness Framework's
-component names (FRAMEWORKS.md §3, data/osi-osaid/osaid-1.0.md). OpenExplorer applies that
+component names (docs/frameworks.md §3, data/osi-osaid/osaid-1.0.md). OpenExplorer applies that
 checklist to the assessments it has. OSI's own published outcomes for 12 systems are a separate,
 authoritative source (importer :mod:`openexplorer.importers.osi`); this module never reads them.
 

@@ -9,7 +9,7 @@ follows, so ``info.id`` is the canonical id) and its card (``README.md`` through
 Environment: ``HF_ENDPOINT``, ``HF_TOKEN`` (or the stored ``hf auth login``), ``HF_HOME`` /
 ``HF_HUB_CACHE`` are read when a client is built; ``HF_HUB_OFFLINE`` through
 ``huggingface_hub.constants.HF_HUB_OFFLINE`` on every call. huggingface_hub reads its environment
-once, at import (TECH-NOTES G7), so the endpoint and cache folder are passed explicitly.
+once, at import (docs/tech-notes.md G7), so the endpoint and cache folder are passed explicitly.
 Telemetry is off (G8). Proxies, timeouts and the end of the library's own retries are the
 session's business (:mod:`openexplorer.hub.transport`); when to try again is
 :mod:`openexplorer.hub.policy`'s and the refresh loop's.

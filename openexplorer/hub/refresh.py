@@ -12,7 +12,7 @@ What can go wrong, and what happens then:
 
 * offline (``HF_HUB_OFFLINE``) → one ``offline`` failure, no request at all;
 * the Hub does not answer within a second (:meth:`HubClient.reachable`) → one ``unreachable``
-  failure, at once (not after the client's ~23 s of retries, TECH-NOTES G9);
+  failure, at once (not after the client's ~23 s of retries, docs/tech-notes.md G9);
 * a model fails (not found, gated, private, malformed answer…) → its failure goes in the report,
   its old record stays as it was, the others go on;
 * 429 → wait ``Retry-After`` / ``RateLimit`` seconds (through the injected ``sleep``) and try the
@@ -184,8 +184,8 @@ def due_ids(cache: Cache, older_than: timedelta, now: datetime, *,
     written longer than ``older_than`` before ``now`` — unless the Hub refused the model lately
     (:data:`BACKOFF_KINDS`: ``older_than`` after one failure, twice that after two, and so on,
     at most :data:`BACKOFF_MAX_DAYS`; ``refresh_failures``). Worked out by SQLite, which keeps
-    only the first ``limit`` while it sorts: at a million releases a few seconds and a few MB,
-    where reading every release into Python took 16 s and 550 MB.
+    only the first ``limit`` while it sorts, rather than every release read into Python
+    (docs/benchmarks.md).
     """
     if now.tzinfo is None:
         now = now.replace(tzinfo=UTC)

@@ -3,7 +3,7 @@ failures that end a call at once.
 
 huggingface_hub 2.x retries paged listings (``list_models`` → ``http_backoff``) up to 5 times on
 connection errors, timeouts, 408, 429 and 5xx, sleeping with ``time.sleep`` (23 s before an
-unreachable Hub fails, TECH-NOTES G9; ``Retry-After`` + 1 s on a 429), and ``hf_hub_download``
+unreachable Hub fails, docs/tech-notes.md G9; ``Retry-After`` + 1 s on a 429), and ``hf_hub_download``
 retries a failed HEAD the same way; no setting changes that. So the session built here has a
 transport that, *while a Hub call is active* (:func:`active`), turns those answers into
 :class:`Stopped`, an exception the library does not catch: the first 408/429/5xx or connection
@@ -68,7 +68,7 @@ __all__ = [
     "reset_session",
 ]
 
-# Telemetry would add a GET /api/agent-harnesses on the first request (TECH-NOTES G8). The
+# Telemetry would add a GET /api/agent-harnesses on the first request (docs/tech-notes.md G8). The
 # constant is read on every request, so this holds even when huggingface_hub was imported first.
 constants.HF_HUB_DISABLE_TELEMETRY = True
 

@@ -29,9 +29,9 @@ from openexplorer.core.records import ImportProblem, ImportResult
 
 _MIB = 1024 * 1024
 
-#: The largest file each importer reads, in bytes. Generous next to the public files (in
-#: /work/shared/data the largest are Epoch's CSV at about 2 MB, an index release file at under
-#: 0.1 MB, YAML model files at about 5 KB), small enough that a runaway file is refused.
+#: The largest file each importer reads, in bytes. Generous next to the public files (the
+#: largest source files are Epoch's CSV of about 2 MB, an index release file under 0.1 MB,
+#: YAML model files of about 5 KB; tests/test_importers_hostile.py checks the margin), small enough that a runaway file is refused.
 SIZE_LIMITS: Mapping[str, int] = {
     "epoch": 64 * _MIB,
     "fmti": 8 * _MIB,

@@ -149,8 +149,8 @@ def search_sql(query: str, filters: Filters, *, order: str | None = None
 def rowids_sql(rowids: Sequence[int], filters: Filters) -> tuple[str, list[Any]]:
     """The rows of these releases (the few that match, found in the facet arrays), with the
     filters checked again: SQLite looks up a few thousand rows and sorts them, instead of
-    reading an index until enough rows pass a selective filter (at a million releases, "llama"
-    with MOF Class I: 1.8 s for no row at all)."""
+    reading an index until enough rows pass a selective filter (which, at Hub scale, reads the
+    whole index for no row at all)."""
     conditions, args = where_clause(filters)
     sql = ("FROM releases r CROSS JOIN release_summary s ON s.release_id = r.id "
            "WHERE r.rowid IN (SELECT value FROM json_each(?))")
@@ -161,7 +161,7 @@ def walk_sql(query: str, filters: Filters, order: str) -> tuple[str, list[Any]]:
     """As :func:`search_sql` with a query, for a sort column and many matches: the summary rows
     are read in the sort index's order and kept if the text index matched them (its matches
     taken once into a lookup table), so SQLite stops after a page instead of looking up and
-    sorting every match (at a million releases, "llama" sorted by score: 1.8 s a page)."""
+    sorting every match (docs/benchmarks.md, search)."""
     conditions, args = where_clause(filters, order=order)
     sql = ("FROM release_summary s CROSS JOIN releases r ON r.id = s.release_id "
            f"WHERE r.rowid IN (SELECT rowid & {SEARCH_KEY_ROWID_MASK} FROM releases_fts "

@@ -62,7 +62,7 @@ def many_matches(cache: Cache, query: str, filters: Filters, limit: int, *,
     follows the text index's order (``in_text_order``)."""
     total = _release_count(cache)
     if total < PLANNED_UNDER or not facet_index.is_loaded(cache):
-        return None  # (the arrays are loaded by the facet count, never here: 0.3–0.9 s at 1M)
+        return None  # (the arrays are loaded by the facet count, never here: they take a while at Hub scale)
     if in_text_order:
         total = _matches(cache, query, Filters())
     return reads_in_order(_matches(cache, query, filters), total, limit)
@@ -93,7 +93,7 @@ def few_rowids(cache: Cache, query: str, filters: Filters) -> list[int] | None:
 def not_null(column: str) -> str:
     """``column IS NOT NULL`` as a range SQLite seeks in the column's index: with a COLLATE
     term it does not treat IS NOT NULL as one, and an ascending sort of the licences read past
-    300,000 releases without a licence (0.8 s at a million). The collated columns are TEXT
+    every release without a licence first. The collated columns are TEXT
     columns, whose values are text (numbers are stored as text) or blobs, all at or above the
     empty text, so the two are the same."""
     return f"{column} >= ''" if " COLLATE " in column else f"{column} IS NOT NULL"

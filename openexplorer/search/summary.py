@@ -195,7 +195,7 @@ def rebuild_all(cache: Cache) -> int:
 
 
 #: Above this many releases the app brings the summaries to new rules in the background
-#: (:func:`update_to_rules`): 0.4–0.6 ms a release, 7–10 minutes at a million.
+#: (:func:`update_to_rules`; its cost per release is in docs/benchmarks.md).
 BACKGROUND_OVER = 5_000
 #: Releases recomputed per transaction in the background (about a second at a million).
 BACKGROUND_BATCH = 2_000

@@ -6,7 +6,7 @@
   temporary file beside it, which only takes the cache's name once it is complete, so a crash or a
   kill during the first launch never leaves half a cache behind (and two first launches at once
   both end with one complete file);
-* checks the file (``PRAGMA quick_check``, about 2 ms per MB, on files up to
+* checks the file (``PRAGMA quick_check``, its cost in docs/reliability.md, on files up to
   :data:`CHECK_MAX_BYTES`; ``openexplorer cache check`` checks any size) and tells apart what can
   go wrong,
   each with a message a user can act on:
@@ -88,7 +88,7 @@ __all__ = [
     "swap_in",
 ]
 
-#: Files up to this size are checked on every open (about 0.25 s at the limit); a bigger cache
+#: Files up to this size are checked on every open; a bigger cache
 #: (Hub scale) is checked by ``openexplorer cache check``, and damage met later is still reported.
 CHECK_MAX_BYTES = 128 * 1024 * 1024
 #: The temporary file a new cache is built in: ``.<name>.building-<pid>`` beside it.
@@ -500,7 +500,7 @@ def open_cache(path: str | Path | None = None, *, seed: bool = True,
     """Open the cache at ``path`` (default: the user's), filling a new one from the snapshot.
 
     ``seed=False`` opens an empty cache as it is (``openexplorer --db new.sqlite import …``).
-    ``check=False`` skips the integrity check (it costs about 2 ms per MB of cache; by default
+    ``check=False`` skips the integrity check (its cost grows with the file; by default
     only files up to :data:`CHECK_MAX_BYTES` are checked, ``check="always"`` checks any size).
     ``backup`` keeps the copy of the user's own data beside the cache up to date
     (:func:`openexplorer.store.userdata.save_backup`). ``summaries_later``: a large cache whose

@@ -447,7 +447,7 @@ class MainWindow(QMainWindow):
             self._first_release_here()
             return
         current = self.search.current_id()
-        # The page needs the licence catalogue, built on the pool thread too (~40 ms). The
+        # The page needs the licence catalogue, built on the pool thread too. The
         # facet count follows the page's paint (or FACETS_AFTER_MS): its first run imports
         # NumPy and loads the facet arrays, which would slow the page's painting threefold.
         self._first_reader.read(self._cache.path,

@@ -177,7 +177,7 @@ class CategoryBarChart(pg.PlotWidget):
                 y0=list(bottoms),
                 height=heights,
                 width=bar_width * 0.92,
-                pen=None,  # TECH-NOTES G2: outlines break the SVG in librsvg
+                pen=None,  # docs/tech-notes.md G2: outlines break the SVG in librsvg
                 name=one.name if n > 1 else None,
                 **colors,
             )

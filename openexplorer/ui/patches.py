@@ -34,9 +34,9 @@ def speed_up_pyside_module_scan() -> bool:
 
     What: PySide6 looks at every module imported after it for the text "PySide6" — which
     modules its ``__feature__`` switching applies to — through ``inspect.getsource``.
-    Why: that tokenises each file and keeps its lines in ``linecache``: 11 ms of the app's start
-    (92 modules) and as much again for NumPy's modules on the facet thread, whose lock the
-    window then waits for. The same question is answered here from the file's bytes; modules
+    Why: that tokenises each file and keeps its lines in ``linecache``, for every module of the app's
+    start and again for NumPy's modules on the facet thread, whose lock the window then waits
+    for (measured in docs/benchmarks.md, "cold start"). The same question is answered here from the file's bytes; modules
     without a source file of their own go to PySide6's own scan.
     Upstream: PYSIDE-2029 (https://bugreports.qt.io/browse/PYSIDE-2029), the feature switching
     that needs the scan; ``shibokensupport.feature._mod_uses_pyside`` is PySide6's private hook.
@@ -80,7 +80,7 @@ _CLOSE_WITH_COORDS = re.compile(r"Z[-+0-9.eE,]*")
 
 
 def fix_pyqtgraph_svg_exporter() -> None:
-    """Make pyqtgraph 0.14's SVGExporter work with QtSvg ≥ 6.11 (TECH-NOTES.md G1).
+    """Make pyqtgraph 0.14's SVGExporter work with QtSvg ≥ 6.11 (docs/tech-notes.md G1).
 
     What: wraps ``pyqtgraph.exporters.SVGExporter.correctCoordinates``.
     Why: Qt now closes paths with a ``Z`` token, which pyqtgraph's ``correctCoordinates`` tries

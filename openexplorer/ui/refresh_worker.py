@@ -2,12 +2,12 @@
 
 ``RefreshWorker`` is a thin Qt wrapper around the pure ``openexplorer.hub.refresh.refresh()``. It lives
 on a worker thread, builds its Hub client there and hands ``refresh()`` the cache *path*, so the
-refresh opens its own SQLite connection on that thread and is the only writer (STYLE.md §7).
+refresh opens its own SQLite connection on that thread and is the only writer (docs/architecture.md, "Threads").
 
 ``RefreshController`` lives in the GUI thread. It owns one QThread for its whole life: the thread is
 started for each refresh and quit + joined when the worker reports, and on exit it is stopped
 with ``requestInterruption()`` + ``quit()`` + ``wait()`` in :meth:`RefreshController.shutdown`. The
-QThread is parented to the controller and never ``deleteLater``'d (TECH-NOTES.md G5). Every signal
+QThread is parented to the controller and never ``deleteLater``'d (docs/tech-notes.md G5). Every signal
 that crosses threads goes to an ``@Slot`` method of the controller, never to a lambda.
 
 Offline: :meth:`RefreshController.set_offline` stops the timer, cancels a running refresh and sets

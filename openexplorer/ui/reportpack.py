@@ -335,5 +335,5 @@ Sources (cite them as sources.bib has it; their data licences ask for attributio
 
 Ratings are facts from these sources, converted to OpenExplorer's schema. The index
 score, MOF class and OSAID verdict are computed by OpenExplorer from the sources'
-assessments, as FRAMEWORKS.md describes.
+assessments, as docs/frameworks.md describes.
 """

@@ -189,8 +189,8 @@ class ResultsModel(QAbstractTableModel):
     after the last one shown, so :meth:`fetchMore` inserts rows already read, and the pages
     around the ones painted. A page the view paints that is not in memory (a jump to rows let
     go long ago) is asked of the reader at once, its rows painted as being read ("…") and
-    repainted when it arrives, so a frame never waits for the disk (waiting even 3 ms for the
-    reader got the page in time for 1 jump in 10 at a million rows). The reader gets a page in
+    repainted when it arrives, so a frame never waits for the disk (waiting a little for the
+    reader rarely got the page in time: docs/benchmarks.md, scrolling). The reader gets a page in
     one step from SQLite (:func:`~openexplorer.search.summary.search`, ``packed``), so a GUI thread
     painting back to back cannot starve it row by row. Everything else that needs a row now
     (its id, its data, :meth:`fetchMore`) reads it at once: on the GUI thread, or waiting for

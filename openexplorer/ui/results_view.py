@@ -130,8 +130,8 @@ class CollectorPause(QObject):
     """Keeps Python's cyclic garbage collector still while the results table scrolls.
 
     A frame of the table makes a few thousand short-lived wrapper objects, enough to start a
-    young-generation collection every 20–30 frames, and those collections took 5–15 ms in the
-    middle of a frame (the scroll frames over 16 ms that were left). The collector is switched
+    young-generation collection every few dozen frames, in the middle of a frame (the scroll
+    frames over 16 ms that were left; docs/benchmarks.md). The collector is switched
     off while the scroll bar moves and on again once the table has been still for
     :attr:`STILL_MS`; reference counting frees everything but cycles in the meantime. A collector
     someone else switched off stays off.
@@ -204,8 +204,8 @@ class ResultsView(QTableView):
     def setSelectionModel(self, selection: QItemSelectionModel) -> None:  # noqa: N802
         super().setSelectionModel(selection)
         # The header paints each section with whether its column is wholly selected, which
-        # Qt works out by asking the model row by row, twice per row in Python: 2 s after a
-        # Ctrl+A over 200,000 rows. Sections are not highlighted here (rows are selected, not
+        # Qt works out by asking the model row by row, twice per row in Python: seconds after a
+        # Ctrl+A over a Hub-scale table (docs/benchmarks.md). Sections are not highlighted here (rows are selected, not
         # columns), so the header gets a selection model of its own that stays empty.
         header = self.horizontalHeader()
         if selection is not None and selection.model() is not None:

@@ -212,8 +212,8 @@ class RubricView(QWidget):
     def __init__(self, cache: Cache, parent: QWidget | None = None, *,
                  background: bool = False) -> None:
         """With ``background`` (and a cache in a file) the assessed releases are read on a
-        pool thread with a connection of their own (0.3–0.4 s, whatever the cache's size),
-        and the ranking follows."""
+        pool thread with a connection of their own, and the ranking follows (figures:
+        docs/benchmarks.md)."""
         super().__init__(parent)
         self.cache = cache
         self._table: list[rubric.Candidate] | None = None

@@ -49,7 +49,7 @@ def window(qtbot, cache, settings):
 
 
 def test_text_renders_with_a_real_font(qapp):
-    # Without fonts Qt draws boxes and says nothing (TECH-NOTES G3).
+    # Without fonts Qt draws boxes and says nothing (docs/tech-notes.md G3).
     assert QFontInfo(qapp.font()).family() != ""
 
 

@@ -7,7 +7,7 @@ import pytest
 pytest.importorskip("PySide6")
 
 import pyqtgraph as pg  # noqa: E402
-import pyqtgraph.exporters  # noqa: E402,F401 - TECH-NOTES G12: not set by `import pyqtgraph`
+import pyqtgraph.exporters  # noqa: E402,F401 - docs/tech-notes.md G12: not set by `import pyqtgraph`
 from PySide6.QtCore import QEvent, Qt  # noqa: E402
 from PySide6.QtGui import QColor  # noqa: E402
 from PySide6.QtWidgets import QApplication, QToolTip  # noqa: E402
@@ -54,7 +54,7 @@ def test_each_chart_has_one_bar_per_category(view):
     for chart in _charts(view):
         for bar in chart.bar_items:
             assert len(bar.opts["x"]) == len(chart.categories)
-            assert bar.opts["pen"] is None  # TECH-NOTES G2
+            assert bar.opts["pen"] is None  # docs/tech-notes.md G2
 
 
 def test_bars_show_the_figures(view):

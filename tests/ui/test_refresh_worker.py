@@ -1,7 +1,7 @@
 """The Hub refresh worker, its controller and the main window's wiring, with a fake refresh.
 
 No test touches the network: the refresh function and the Hub client are fakes, and the tests
-wait on the worker's / controller's own signals, never on ``QThread.finished`` (TECH-NOTES G5).
+wait on the worker's / controller's own signals, never on ``QThread.finished`` (docs/tech-notes.md G5).
 """
 
 from __future__ import annotations
@@ -94,7 +94,7 @@ class FakeRefresh:
 
 
 class Recorder(QObject):
-    """Receives the controller's signals in the GUI thread (a @Slot method, STYLE.md §7)."""
+    """Receives the controller's signals in the GUI thread (a @Slot method, docs/architecture.md, "Threads")."""
 
     def __init__(self, controller: RefreshController) -> None:
         super().__init__()

@@ -3,7 +3,7 @@ background, the sources a figure cites, legends and notes laid out under the plo
 and the :class:`Chart` base class. Works headless: :func:`ensure_app` makes an offscreen
 QApplication when none exists.
 
-G2 (TECH-NOTES.md) — librsvg draws cosmetic bar outlines as huge blobs; bars have ``pen=None``.
+G2 (docs/tech-notes.md) — librsvg draws cosmetic bar outlines as huge blobs; bars have ``pen=None``.
 pyqtgraph's own fixes (the SVG exporter, G1) are applied from :mod:`openexplorer.ui.patches`
 when this module imports pyqtgraph.
 """

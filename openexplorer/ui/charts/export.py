@@ -149,7 +149,7 @@ def export_widget(widget: QWidget, path: str | Path, *, scale: float = 1.0) -> P
             generator.setFileName(str(path))
             generator.setSize(QSize(width, height))
             generator.setViewBox(QRect(0, 0, width, height))
-            generator.setResolution(widget.logicalDpiX())  # else bars shift (TECH-NOTES §2)
+            generator.setResolution(widget.logicalDpiX())  # else bars shift (docs/tech-notes.md §2)
             generator.setTitle(widget.windowTitle() or "OpenExplorer chart")
             painter = QPainter(generator)
             try:
