@@ -121,14 +121,15 @@ def test_a_cache_from_before_the_folded_index_is_migrated(
 def test_compare_shows_a_release_named_twice_once(capsys: pytest.CaptureFixture[str],
                                                   db: Path) -> None:
     # the same release by id in another case, by its Hub id before the rename, and by id
-    code = main(["--db", str(db), "compare", "mot:Llama-2-7B", "MOT:llama-2-7b", "gpt2",
+    code = main(["--db", str(db), "compare", "meta-llama/llama-2-7b-hf",
+                 "META-LLAMA/Llama-2-7b-HF", "gpt2",
                  "openai-community/gpt2", "--format", "json"])
     out, err = capsys.readouterr()
     assert code == 0, err
     ids = [view["id"] for view in json.loads(out)["releases"]]
-    assert sorted(ids) == ["mot:Llama-2-7B", "openai-community/gpt2"]
+    assert sorted(ids) == ["meta-llama/llama-2-7b-hf", "openai-community/gpt2"]
     assert err.count("shown once") == 2
-    assert "'MOT:llama-2-7b' is the same release as 'mot:Llama-2-7B'" in err
+    assert "'META-LLAMA/Llama-2-7b-HF' is the same release as 'meta-llama/llama-2-7b-hf'" in err
 
 
 def test_compare_of_one_release_twice_is_a_usage_error(capsys: pytest.CaptureFixture[str],
@@ -217,7 +218,7 @@ def test_memo_and_text_exports_on_a_full_disk(capsys: pytest.CaptureFixture[str]
                                               tmp_path: Path, disk_full: None) -> None:
     old = tmp_path / "memo.md"
     old.write_text("the memo written last week\n", encoding="utf-8")
-    code = main(["--db", str(db), "eu-check", "mot:Llama-2-7B", "--out", str(old)])
+    code = main(["--db", str(db), "eu-check", "meta-llama/llama-2-7b-hf", "--out", str(old)])
     assert code == 1, capsys.readouterr()
     assert old.read_text(encoding="utf-8") == "the memo written last week\n"
     with pytest.raises(OSError):

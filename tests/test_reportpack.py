@@ -75,6 +75,11 @@ def test_the_folder_has_every_file(pack):
     assert all(p.stat().st_size > 100 for p in paths)
 
 
+def _snapshot_date(folder):
+    """The snapshot date the pack's data says (comparison.json)."""
+    return json.loads((folder / "comparison.json").read_text(encoding="utf-8"))["snapshot_date"]
+
+
 def test_chart_png_decodes_and_svg_parses(pack):
     folder, _ = pack
     image = QImage(str(folder / "comparison.png"))
@@ -82,7 +87,7 @@ def test_chart_png_decodes_and_svg_parses(pack):
     root = ET.parse(folder / "comparison.svg").getroot()
     assert root.tag.endswith("svg")
     text = (folder / "comparison.svg").read_text(encoding="utf-8")
-    assert "2026-11-26" in text  # the footer's snapshot date
+    assert _snapshot_date(folder) in text  # the footer's snapshot date
 
 
 def test_data_files(pack, cache):
@@ -141,10 +146,11 @@ def test_summary_and_readme_are_stamped(pack, cache):
     folder, _ = pack
     summary = (folder / "summary.md").read_text(encoding="utf-8")
     assert summary.startswith("# Comparison: Llama-2-7B, OLMo-7B-Instruct, Llama-3.1-8B-Instruct")
-    assert "Data snapshot 2026-11-26" in summary and "(comparison.png)" in summary
+    assert f"Data snapshot {cache.get_meta('snapshot_built')}" in summary
+    assert "(comparison.png)" in summary
     assert summary.count("## Sources") == 1 and "Epoch AI" in summary
     readme = (folder / "README.txt").read_text(encoding="utf-8")
-    assert "Data snapshot: 2026-11-26" in readme
+    assert f"Data snapshot: {cache.get_meta('snapshot_built')}" in readme
     assert all(name in readme for name in reportpack.FILES)
     assert f"openexplorer --db {cache.path} compare" in readme
 

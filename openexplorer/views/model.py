@@ -70,7 +70,8 @@ __all__ = [
 JsonDict: TypeAlias = dict[str, Any]
 
 #: A record's source (:data:`openexplorer.core.records.SOURCES`).
-SourceName = Literal["user", "mot", "osai", "osai-legacy", "osi", "epoch", "fmti", "hub"]
+SourceName = Literal["user", "mot", "osai", "osai-legacy", "osi", "epoch", "fmti", "hub",
+                     "hub-cards-2024"]
 #: Organisation kinds (:data:`openexplorer.core.records.ORG_KINDS`).
 OrgKind = Literal["big-tech", "company", "academic", "public", "unknown"]
 #: Where a release came from: a curated source, or the Hub alone.
