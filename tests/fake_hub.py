@@ -42,7 +42,7 @@ import json
 import re
 import socket
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
@@ -304,6 +304,9 @@ class Reply:
     status: int
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes = b""
+    #: A body sent in chunks as it is made (a huge card), ``length`` bytes in all.
+    stream: Callable[[], Iterator[bytes]] | None = None
+    length: int = 0
 
 
 def _json(status: int, data: Any, headers: dict[str, str] | None = None) -> Reply:
@@ -378,6 +381,8 @@ class FakeHub:
         self.datasets: dict[str, dict[str, Any]] = {}  # id -> /api/datasets/{id} body
         self.page_size = page_size
         self.faults: dict[str, list[Fault]] = {}
+        self.everywhere: Fault | None = None  # answers every request no path fault answers
+        self.huge_cards: dict[str, int] = {}  # id -> size of a generated README, in bytes
         self.log: list[Logged] = []
         self.cache_dir: Path | None = None
         self._current_card: dict[str, str] = {}
@@ -435,6 +440,34 @@ class FakeHub:
     def clear_faults(self) -> None:
         with self._lock:
             self.faults.clear()
+            self.everywhere = None
+
+    def fail_everything(self, fault: Fault | None) -> None:
+        """Answer every request (the reachability probe included) with ``fault`` (None: stop)."""
+        with self._lock:
+            self.everywhere = fault
+
+    def set_huge_card(self, repo_id: str, size: int) -> str:
+        """Serve a README of ``size`` bytes for ``repo_id`` from now on (front matter with a
+        licence, then filler), made in chunks as it is sent: the fake never holds it whole."""
+        commit = hashlib.sha1(f"{repo_id}\nhuge {size}".encode()).hexdigest()
+        with self._lock:
+            self.huge_cards[repo_id] = size
+            body = self.models.setdefault(repo_id, {"_id": repo_id, "id": repo_id})
+            body["sha"] = commit
+            self._current_card[repo_id] = commit
+        return commit
+
+    @staticmethod
+    def huge_card_chunks(size: int) -> Iterator[bytes]:
+        head = b"---\nlicense: apache-2.0\n---\n# A very long card\n\n"
+        line = b"| eval | " + b"x" * 90 + b" |\n"
+        yield head[:size]
+        sent = len(head)
+        while sent < size:
+            chunk = (line * 10_000)[: size - sent]
+            sent += len(chunk)
+            yield chunk
 
     def requests(self, path_prefix: str = "", method: str | None = None) -> list[Logged]:
         with self._lock:
@@ -494,7 +527,7 @@ class FakeHub:
             self.log.append(Logged(handler.command, path, query,
                                    handler.headers.get("Authorization"),
                                    handler.headers.get("User-Agent")))
-            fault = self._take_fault(path, handler.command, split.query)
+            fault = self._take_fault(path, handler.command, split.query) or self.everywhere
         if fault is not None and fault.delay and self._stopping.wait(fault.delay):
             return  # the server is stopping
         if fault is not None and fault.status is not None:
@@ -535,12 +568,18 @@ class FakeHub:
             for name, value in reply.headers.items():
                 handler.send_header(name, value)
             if "Content-Length" not in reply.headers:
-                handler.send_header("Content-Length", str(len(reply.body)))
+                length = reply.length if reply.stream is not None else len(reply.body)
+                handler.send_header("Content-Length", str(length))
             if truncate:
                 handler.send_header("Connection", "close")
                 handler.close_connection = True
             handler.end_headers()
-            if handler.command != "HEAD":
+            if handler.command != "HEAD" and reply.stream is not None:
+                for chunk in reply.stream():
+                    if self._stopping.is_set():
+                        break
+                    handler.wfile.write(chunk)
+            elif handler.command != "HEAD":
                 body = reply.body[: max(1, len(reply.body) // 2)] if truncate else reply.body
                 handler.wfile.write(body)
             handler.wfile.flush()
@@ -699,6 +738,14 @@ class FakeHub:
             if repo_id not in self.models or self.models[repo_id].get("private"):
                 return _error(404, "Repository not found", "RepoNotFound")
             current = self._commit(repo_id)
+            huge = self.huge_cards.get(repo_id)
+            if huge is not None and filename == "README.md" and (
+                    revision == "main" or current.startswith(revision.lower())):
+                return Reply(200, {
+                    "Content-Type": "text/plain; charset=utf-8", "X-Repo-Commit": current,
+                    "ETag": f'"{hashlib.sha1(f"{current}{huge}".encode()).hexdigest()}"',
+                    "Accept-Ranges": "bytes"},
+                    stream=lambda: self.huge_card_chunks(huge), length=huge)
             texts = self.cards.get(repo_id, {})
             if revision == "main":
                 commit = current

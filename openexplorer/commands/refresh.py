@@ -54,12 +54,16 @@ class TerminalProgress:
                 bar = f"[{'#' * filled}{'.' * (20 - filled)}] {p.done}/{p.total}"
             else:
                 bar = f"{p.done} models"
-            label = {"waiting": "waiting (rate limit)", "writing": "writing"}.get(p.phase,
-                                                                               p.current_id or "")
+            note = getattr(p, "note", None)
+            label = {"waiting": note or "waiting", "writing": "writing"}.get(p.phase,
+                                                                         p.current_id or "")
             line = f"refresh {bar} {label}"[: self.width]
             self.stream.write("\r" + line.ljust(self.width))
             self.stream.flush()
             self.shown = True
+        elif p.phase == "waiting" and getattr(p, "note", None):
+            self.stream.write(f"refresh: {p.note}\n")
+            self.stream.flush()
         elif p.phase == "writing":
             total = f" of {p.total}" if p.total else ""
             self.stream.write(f"refresh: {p.done}{total} models fetched, writing\n")
@@ -112,30 +116,41 @@ def run_refresh(args: Any, cache: Any, *, stream: TextIO | None = None,
 def print_report(report: Any, endpoint: str, out: TextIO) -> int:
     """Write ``report`` (a :class:`openexplorer.hub.refresh.RefreshReport`) to ``out``; return
     the command's exit status."""
-    if report.unreachable:
-        out.write(f"openexplorer refresh: {report.failed[0].message}\n")
+    whole_run = report.whole_run
+    if report.unreachable and whole_run is not None and report.updated == 0 \
+            and not report.failed_models:
+        out.write(f"openexplorer refresh: {whole_run.message}\n")
         return 1
     seconds = ((report.finished or report.started) - report.started).total_seconds()
     if report.requested == 0 and not report.failed:
         out.write("openexplorer refresh: nothing to refresh (no model matched or none is due)\n")
         return 0
+    waits = [f"{seconds_waited:.0f} s {why}" for seconds_waited, why in (
+        (report.waited_for_rate_limits, "waiting for rate limits"),
+        (report.waited_for_errors, "waiting after Hub errors (5xx, timeouts)"))
+        if seconds_waited >= 1]
     out.write(
-        f"refreshed {report.updated} of {report.requested} models from {endpoint} in "
-        f"{seconds:.1f} s: {report.changes} facts changed, {report.unchanged} unchanged, "
-        f"{report.calls} requests"
-        + (f", {report.waited:.0f} s waiting for rate limits" if report.waited >= 1 else "")
-        + "\n")
+        f"refreshed {report.updated}"
+        + (f" of {max(report.requested, report.updated)}" if report.requested else "")
+        + f" models from {endpoint} in {seconds:.1f} s: {report.changes} facts changed, {report.unchanged} "
+        f"unchanged, {report.calls} requests" + "".join(f", {w}" for w in waits) + "\n")
     out.writelines(f"  renamed on the Hub: {old} -> {new}\n"
                    for old, new in sorted(report.renamed.items()))
     out.writelines(f"  note: {line}\n" for line in report.warnings)
-    if report.stopped:
+    if report.gave_up and report.stopped:
+        out.write(f"warning: {report.stopped}; the models not refreshed keep their cached data; "
+                  "run `openexplorer refresh` again later (the app's scheduled refresh tries "
+                  "again on its own)\n")
+    elif report.stopped:
         out.write(f"warning: the refresh stopped early: {report.stopped}\n")
-    if report.failed:
-        models = [f for f in report.failed if f.id != "*"]
-        out.write(f"warning: {len(models)} of {report.requested} models could not be refreshed "
-                  "(their cached data is unchanged):\n")
-        out.writelines(f"  {failure.id}: {failure.kind}: {failure.message}\n"
-                       for failure in report.failed)
+    models = report.failed_models
+    if models:
+        out.write(f"warning: {len(models)} of {max(report.requested, len(models))} models could "
+                  "not be refreshed (their cached data is unchanged):\n")
+    elif report.failed:
+        out.write("warning: the refresh did not complete:\n")
+    out.writelines(f"  {failure.id}: {failure.kind}: {failure.message}\n"
+                   for failure in report.failed)
     if report.cancelled:
         out.write("openexplorer refresh: cancelled\n")
         return 1

@@ -24,11 +24,12 @@ import os
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from openexplorer.hub import transport  # first: it switches telemetry off before the library loads
 
 import httpx2
-from huggingface_hub import HfApi, constants, hf_hub_download
+from huggingface_hub import HfApi, constants, get_session, hf_hub_download, hf_hub_url
 from huggingface_hub.errors import (
     DisabledRepoError,
     FileMetadataError,
@@ -41,6 +42,7 @@ from huggingface_hub.errors import (
     RevisionNotFoundError,
 )
 from huggingface_hub.hf_api import ModelInfo
+from huggingface_hub.utils import build_hf_headers  # type: ignore[attr-defined]
 
 from openexplorer import __version__
 from openexplorer.hub.policy import retry_after
@@ -51,8 +53,10 @@ log = logging.getLogger(__name__)
 __all__ = [
     "DEFAULT_TIMEOUT",
     "KINDS",
+    "MAX_CARD_BYTES",
     "MODEL_EXPAND",
     "RETRYABLE_KINDS",
+    "CardText",
     "HubClient",
     "HubError",
     "ModelInfo",
@@ -73,6 +77,24 @@ KINDS = frozenset({"offline", "unreachable", "not_found", "gated", "unauthorized
 RETRYABLE_KINDS = frozenset({"rate_limited", "server", "timeout"})
 
 DEFAULT_TIMEOUT = 10.0
+#: The most of a model card (README.md) downloaded and parsed, in bytes. The largest card among
+#: the recorded samples (shared/data/hub-samples) is 42 KB, the Hub's own long documentation
+#: pages 150-260 KB; 1 MiB is four times the largest of those. Past it, only the first MiB is
+#: read (the front matter comes first) and the evidence says so.
+MAX_CARD_BYTES = 1 << 20
+
+
+class CardText(str):
+    """A model card's text; ``full_size`` is its size in bytes when only its first
+    :data:`MAX_CARD_BYTES` were read (None when it was read whole)."""
+
+    full_size: int | None = None
+
+    @classmethod
+    def cut(cls, data: bytes, full_size: int | None) -> CardText:
+        text = cls(data.decode("utf-8", errors="ignore" if full_size else "replace"))
+        text.full_size = full_size
+        return text
 
 
 class HubError(Exception):
@@ -190,27 +212,38 @@ class HubClient:
 
     # -- calls ---------------------------------------------------------------------------------
 
-    def reachable(self, timeout: float = 1.0) -> bool:
-        """Whether the Hub answers at all, within ``timeout`` seconds (any HTTP status counts).
+    def reachable(self, timeout: float | None = None) -> bool:
+        """Whether the Hub answers at all (:meth:`probe` finds no problem)."""
+        return self.probe(timeout) is None
 
-        One plain request, no retries: an unreachable Hub is known in about ``timeout``
-        seconds instead of the library's ~23 s of retries. False when offline (no request).
+    def probe(self, timeout: float | None = None) -> str | None:
+        """Why the Hub cannot be reached, or None when it answers (any HTTP status counts).
+
+        One plain request (``GET /api/models?limit=1``, its body not read), no retries: an
+        unreachable Hub is known at once instead of after the library's ~23 s of retries.
+        ``timeout`` defaults to the client's own, so a Hub slow enough for the probe to give up
+        on is one every other call would give up on too. The answer says what happened:
+        ``timed out after 10 s``, ``connection refused``, ``connection reset``, ``the name … could
+        not be resolved (DNS)``, ``offline mode is on``, or the proxy settings' problem.
         """
         if is_offline():
-            return False
+            return "offline mode is on (HF_HUB_OFFLINE)"
+        wait = self.timeout if timeout is None else float(timeout)
         transport.notify_before("api")
         try:
-            with transport.plain_client(timeout) as http:
-                response = http.get(f"{self.endpoint}/api/models", params={"limit": 1},
-                                    headers={"user-agent": f"openexplorer/{__version__}"})
+            with transport.plain_client(wait) as http, http.stream(
+                    "GET", f"{self.endpoint}/api/models", params={"limit": 1},
+                    headers={"user-agent": f"openexplorer/{__version__}"}) as response:
+                status, headers = response.status_code, response.headers
         except transport.ProxySettingsError as exc:
             log.warning("Hub at %s not reachable: %s", self.endpoint, exc)
-            return False
+            return str(exc)
         except httpx2.HTTPError as exc:
-            log.info("Hub at %s not reachable: %s", self.endpoint, type(exc).__name__)
-            return False
-        transport.notify_after("api", response.status_code, response.headers)
-        return True
+            problem = _probe_problem(exc, wait, self.endpoint)
+            log.info("Hub at %s not reachable: %s", self.endpoint, problem)
+            return problem
+        transport.notify_after("api", status, headers)
+        return None
 
     def list_models(self, *, search: str | None = None, author: str | None = None,
                     limit: int | None = None) -> Iterator[ModelInfo]:
@@ -237,13 +270,19 @@ class HubClient:
         """One model with :data:`MODEL_EXPAND` fields. A renamed repo is followed: ``info.id`` is
         the current name."""
         self._check_offline(repo_id)
-        with self._calling(repo_id):
+        with self._calling(repo_id), transport.recording_redirects() as hops:
             info = self._api.model_info(
                 repo_id, expand=list(MODEL_EXPAND),  # type: ignore[arg-type]
                 timeout=self.timeout, token=self._auth)
-        if not isinstance(info, ModelInfo) or not info.id:
+        if not isinstance(info, ModelInfo) or not info.id or not isinstance(info.id, str):
             raise HubError("malformed", f"{repo_id}: the Hub answered without a model id",
                            repo_id=repo_id)
+        if info.id.lower() != repo_id.lower() and not _redirected_to(hops, info.id):
+            # Only a redirect of the request itself renames a repo; an answer that merely names
+            # another one (a broken mirror, a hostile proxy) must not re-key the release.
+            raise HubError("malformed", self._clean(
+                f"{repo_id}: the Hub answered for {info.id!r} without redirecting the request; "
+                "answer refused, the cached record kept"), repo_id=repo_id)
         return info
 
     def model_card(self, repo_id: str, revision: str | None = None) -> str | None:
@@ -255,17 +294,47 @@ class HubClient:
         self._check_offline(repo_id)
         with self._calling(repo_id):
             try:
-                path = hf_hub_download(repo_id, "README.md", revision=revision,
-                                       cache_dir=self.cache_dir, endpoint=self.endpoint,
-                                       token=self._auth, etag_timeout=self.timeout,
-                                       library_name="openexplorer", library_version=__version__)
+                with transport.capped_bodies(MAX_CARD_BYTES):
+                    path = hf_hub_download(repo_id, "README.md", revision=revision,
+                                           cache_dir=self.cache_dir, endpoint=self.endpoint,
+                                           token=self._auth, etag_timeout=self.timeout,
+                                           library_name="openexplorer",
+                                           library_version=__version__)
             except RemoteEntryNotFoundError:
                 return None
+            except transport.BodyTooLarge as exc:
+                return self._card_start(repo_id, revision, exc.size)
         try:
-            return Path(str(path)).read_text(encoding="utf-8", errors="replace")
+            with Path(str(path)).open("rb") as handle:
+                data = handle.read(MAX_CARD_BYTES + 1)
+                size = os.fstat(handle.fileno()).st_size
         except OSError as exc:
             raise HubError("malformed", f"{repo_id}: the downloaded card could not be read ({exc})",
                            repo_id=repo_id) from None
+        if len(data) > MAX_CARD_BYTES:  # cached before the cap existed
+            return CardText.cut(data[:MAX_CARD_BYTES], size)
+        return CardText.cut(data, None)
+
+    def _card_start(self, repo_id: str, revision: str | None, size: int | None) -> CardText:
+        """The first :data:`MAX_CARD_BYTES` of a card too large to download (a ranged GET; a
+        server that ignores the range is read that far and cut off). Not cached."""
+        url = hf_hub_url(repo_id, "README.md", revision=revision, endpoint=self.endpoint)
+        headers = build_hf_headers(token=self._auth, library_name="openexplorer",
+                                   library_version=__version__)
+        headers["Range"] = f"bytes=0-{MAX_CARD_BYTES - 1}"
+        data = bytearray()
+        with get_session().stream("GET", url, headers=headers, timeout=self.timeout,
+                                  follow_redirects=True) as response:
+            if response.status_code >= 400:
+                raise HubError("malformed", f"{repo_id}: the card's first part could not be "
+                               f"read (HTTP {response.status_code})", repo_id=repo_id)
+            for chunk in response.iter_bytes():
+                data += chunk[: MAX_CARD_BYTES - len(data)]
+                if len(data) >= MAX_CARD_BYTES:
+                    break
+        log.info("%s: the card is %s bytes; read its first %d", repo_id, size or "over",
+                 MAX_CARD_BYTES)
+        return CardText.cut(bytes(data), size or MAX_CARD_BYTES + 1)
 
     def dataset_license(self, dataset_id: str) -> str | None:
         """The licence id a dataset's card declares (``license``, else a ``license:`` tag), or None.
@@ -378,6 +447,33 @@ class HubClient:
         if isinstance(exc, OSError):
             return error("unreachable", f"{type(exc).__name__}: {exc}")
         return error("malformed", f"{type(exc).__name__}: {exc}")
+
+
+def _probe_problem(exc: httpx2.HTTPError, timeout: float, endpoint: str) -> str:
+    """What a failed probe met, in a few words."""
+    text = f"{exc} {exc.__cause__ or ''} {exc.__context__ or ''}".lower()
+    host = httpx2.URL(endpoint).host or endpoint
+    if isinstance(exc, httpx2.TimeoutException):
+        what = "connecting" if isinstance(exc, httpx2.ConnectTimeout) else "waiting for an answer"
+        return f"timed out after {timeout:g} s ({what})"
+    if any(word in text for word in ("name or service not known", "nodename nor servname",
+                                      "name resolution", "getaddrinfo", "no address associated")):
+        return f"the name {host} could not be resolved (DNS)"
+    if "refused" in text:
+        return "connection refused"
+    if "reset" in text:
+        return "connection reset"
+    if isinstance(exc, httpx2.RemoteProtocolError):
+        return "the connection was closed without an answer"
+    if isinstance(exc, httpx2.ProxyError):
+        return f"the proxy failed ({exc})"
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+
+
+def _redirected_to(hops: list[tuple[str, str]], repo_id: str) -> bool:
+    """Whether one of the request's redirects went to ``/api/models/{repo_id}``."""
+    wanted = f"/api/models/{repo_id}".lower()
+    return any(unquote(to).lower().rstrip("/") == wanted for _, to in hops)
 
 
 def _status(exc: HfHubHTTPError) -> int | None:

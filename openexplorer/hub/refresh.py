@@ -11,8 +11,11 @@ a worker thread and is the only writer. The cache logs every fact that changed.
 What can go wrong, and what happens then:
 
 * offline (``HF_HUB_OFFLINE``) → one ``offline`` failure, no request at all;
-* the Hub does not answer within a second (:meth:`HubClient.reachable`) → one ``unreachable``
-  failure, at once (not after the client's ~23 s of retries, docs/tech-notes.md G9);
+* the Hub does not answer the probe (:meth:`HubClient.probe`, one request with the client's own
+  timeout) → one ``unreachable`` failure saying what happened (timed out after 10 s, connection
+  refused or reset, DNS), at once (not after the library's ~23 s of retries, docs/tech-notes.md G9);
+* the Hub answers for another model than the one asked, without redirecting the request → that
+  model fails (``malformed``), its record keeps its key (:meth:`HubClient.model_info`);
 * a model fails (not found, gated, private, malformed answer…) → its failure goes in the report,
   its old record stays as it was, the others go on;
 * 429 → wait ``Retry-After`` / ``RateLimit`` seconds (through the injected ``sleep``) and try the
@@ -20,6 +23,9 @@ What can go wrong, and what happens then:
   stops the run instead;
 * 5xx and timeouts → exponential backoff (1, 2, 4… s, capped), a bounded number of times;
 * the Hub goes away mid-run, or refuses the token → the run stops, written batches stay;
+* the Hub fails :data:`BREAKER_REQUESTS` requests in a row (5xx, timeouts, unreachable, 429), or
+  :data:`BREAKER_MIN_REQUESTS` in a row over :data:`BREAKER_SECONDS` → the run gives up (the
+  circuit breaker: ``report.gave_up``), written batches stay, the next run tries again;
 * ``should_stop()`` → checked between models (and during waits): batches already written stay,
   the batch being collected is dropped (nothing half-done is written), ``report.cancelled``.
 
@@ -80,8 +86,15 @@ DEFAULT_STALE_AFTER = timedelta(days=7)
 #: made private or unreadable; never a rate limit or a network failure).
 BACKOFF_KINDS = frozenset({"not_found", "gated", "unauthorized", "malformed"})
 BACKOFF_MAX_DAYS = 90.0
-#: Seconds the connectivity check may take.
-REACHABLE_TIMEOUT = 1.0
+#: Kinds of failure that say the Hub itself is failing (not this model): they feed the breaker.
+BREAKER_KINDS = frozenset({"server", "timeout", "unreachable", "rate_limited"})
+#: Failed requests in a row, for more than one model, after which a run gives up on the Hub
+#: (one model's own retries never trip it by their number alone) …
+BREAKER_REQUESTS = 5
+#: … or this many in a row, over at least :data:`BREAKER_SECONDS` (a Hub that hangs costs the
+#: client's timeout a request: 3 hung requests are 30 s).
+BREAKER_MIN_REQUESTS = 3
+BREAKER_SECONDS = 30.0
 #: Datasets per model whose licence is looked up (the rest stay "unknown").
 MAX_DATASETS_PER_MODEL = 8
 
@@ -126,6 +139,7 @@ class RefreshProgress:
     total: int | None  # None while a listing is still being read
     current_id: str | None
     phase: str  # one of PHASES
+    note: str | None = None  # while waiting: why and how long ("the Hub answered HTTP 503; …")
 
 
 class RefreshFailure(NamedTuple):
@@ -147,8 +161,11 @@ class RefreshReport:
     changes: int = 0  # facts that changed (rows added to the changes table)
     renamed: dict[str, str] = field(default_factory=dict)  # requested id -> current repo id
     warnings: list[str] = field(default_factory=list)
-    waited: float = 0.0  # seconds spent waiting for rate limits, backoff and the budget
+    waited: float = 0.0  # seconds spent waiting: rate limits, backoff and the budget
+    waited_for_errors: float = 0.0  # of those, backoff after 5xx answers and timeouts
     stopped: str | None = None  # why the run ended early (not a cancel), if it did
+    gave_up: bool = False  # the circuit breaker stopped the run: the Hub failed too often
+    retry_at: datetime | None = None  # when the next scheduled run will try (set by a scheduler)
 
     @property
     def ok(self) -> bool:
@@ -156,21 +173,73 @@ class RefreshReport:
 
     @property
     def unreachable(self) -> bool:
-        return any(f.id == "*" and f.kind in ("unreachable", "offline") for f in self.failed)
+        return self.whole_run is not None and self.whole_run.kind in ("unreachable", "offline")
+
+    @property
+    def whole_run(self) -> RefreshFailure | None:
+        """The failure that stopped the whole run (id ``"*"``), if one did."""
+        return next((f for f in self.failed if f.id == "*"), None)
+
+    @property
+    def failed_models(self) -> list[RefreshFailure]:
+        """The failures of models (not of the whole run, nor of a listing)."""
+        return [f for f in self.failed if f.id != "*" and not f.id.startswith(("search:",
+                                                                                "author:"))]
+
+    @property
+    def waited_for_rate_limits(self) -> float:
+        return max(0.0, self.waited - self.waited_for_errors)
 
     def summary(self) -> str:
         """One line for a status bar or a terminal."""
-        if self.unreachable:
-            return self.failed[0].message
-        parts = [f"{self.updated} of {self.requested} models refreshed"]
+        whole_run = self.whole_run
+        if self.unreachable and whole_run is not None:
+            return whole_run.message
+        parts = [f"{self.updated} of {max(self.requested, self.updated)} models refreshed"]
         if self.unchanged:
             parts.append(f"{self.unchanged} unchanged")
         parts.append(f"{self.changes} changes")
-        if self.failed:
-            parts.append(f"{len(self.failed)} failed")
+        if self.failed_models:
+            parts.append(f"{len(self.failed_models)} failed")
+        if self.gave_up and whole_run is not None:
+            parts.append(whole_run.message)
         if self.cancelled:
             parts.append("cancelled")
         return ", ".join(parts)
+
+
+def _probe(client: Any) -> str | None:
+    """Why the Hub cannot be reached (:meth:`HubClient.probe`), or None."""
+    probe = getattr(client, "probe", None)
+    if callable(probe):
+        found = probe()
+        return None if found is None else str(found)
+    return None if client.reachable() else "it did not answer"
+
+
+def _what_failed(exc: HubError) -> str:
+    if exc.kind == "server":
+        return f"HTTP {exc.status}" if exc.status else "server errors"
+    if exc.kind == "timeout":
+        return "HTTP 408" if exc.status == 408 else "no answer in time"
+    if exc.kind == "rate_limited":
+        return "rate limited, HTTP 429"
+    return "not reachable"
+
+
+def _retry_note(exc: HubError, delay: float) -> str:
+    """What a wait before another try is for, for the progress line."""
+    if exc.kind == "rate_limited":
+        if exc.retry_after is not None:
+            return f"rate limited by the Hub (HTTP 429); waiting {delay:.0f} s as it asks"
+        return (f"rate limited by the Hub (HTTP 429, no usable Retry-After); retrying in "
+                f"{delay:.0f} s")
+    if exc.kind == "server":
+        status = f"HTTP {exc.status}" if exc.status else "a server error"
+        return f"the Hub answered {status}; retrying in {delay:.0f} s"
+    if exc.kind == "timeout":
+        return f"the Hub did not answer in time; retrying in {delay:.0f} s"
+    return f"{exc.kind}; retrying in {delay:.0f} s"
 
 
 # -- staleness ----------------------------------------------------------------------------------
@@ -288,6 +357,9 @@ class _Run:
         self.refused: dict[str, tuple[str, str]] = {}  # lower-case id -> (id, kind), to record
         self.dataset_licenses: dict[str, str | None] = {}
         self.cache: Cache | None = None
+        self.streak = 0  # Hub failures in a row (BREAKER_KINDS), for the circuit breaker
+        self.last_answer = self.report.started  # when the Hub last answered (or the run began)
+        self.streak_subjects: set[str] = set()  # the models (or calls) the streak spans
 
     # -- plumbing --------------------------------------------------------------------------------
 
@@ -302,11 +374,14 @@ class _Run:
         self.report.failed.append(RefreshFailure(model_id, kind, message))
         log.info("refresh: %s failed (%s): %s", model_id, kind, message)
 
-    def wait(self, seconds: float) -> None:
+    def wait(self, seconds: float, note: str | None = None, *, error: bool = False) -> None:
         phase = self.phase
-        self.progress("waiting")
+        self.phase = "waiting"
+        self.on_progress(RefreshProgress(self.done, self.total, self.current, "waiting", note))
         self.sleep(seconds)
         self.report.waited += seconds
+        if error:
+            self.report.waited_for_errors += seconds
         if self.should_stop():
             raise _Cancelled
         self.progress(phase)
@@ -314,9 +389,14 @@ class _Run:
     def before_request(self, bucket: str) -> None:
         self.report.calls += 1
         budget = self.budgets.get(bucket, self.budgets["api"])
-        if budget.delay() > 0:
+        delay = budget.delay()
+        if delay > 0:
             phase = self.phase
-            self.progress("waiting")
+            self.phase = "waiting"
+            self.on_progress(RefreshProgress(
+                self.done, self.total, self.current, "waiting",
+                f"staying within the Hub's rate limit ({budget.limit} calls per "
+                f"{budget.window / 60:g} min); waiting {delay:.0f} s"))
             self.report.waited += budget.acquire()
             self.progress(phase)
         else:
@@ -340,14 +420,39 @@ class _Run:
         attempt = 1
         while True:
             try:
-                return fn()
+                result = fn()
             except HubError as exc:
+                self.hub_failed(exc, subject)
                 delay = self.retry_delay(exc, attempt, subject)
                 if delay is None:
                     raise
                 log.info("refresh: %s: %s; trying again in %.1f s", subject, exc.kind, delay)
-                self.wait(delay)
+                self.wait(delay, _retry_note(exc, delay), error=exc.kind != "rate_limited")
                 attempt += 1
+            else:
+                self.hub_answered()
+                return result
+
+    # -- the circuit breaker ---------------------------------------------------------------------
+
+    def hub_answered(self) -> None:
+        self.streak, self.last_answer = 0, self.now()
+        self.streak_subjects.clear()
+
+    def hub_failed(self, exc: HubError, subject: str) -> None:
+        """Count a failed request; give up on the Hub when too many failed in a row."""
+        if exc.kind not in BREAKER_KINDS:
+            self.hub_answered()  # the Hub answered (not found, gated…): it works
+            return
+        self.streak += 1
+        self.streak_subjects.add(subject.lower())
+        lasted = (self.now() - self.last_answer).total_seconds()
+        if (self.streak >= BREAKER_REQUESTS and len(self.streak_subjects) > 1) or (
+                self.streak >= BREAKER_MIN_REQUESTS and lasted >= BREAKER_SECONDS):
+            self.report.gave_up = True
+            raise _Abort(RefreshFailure(
+                "*", exc.kind, f"the Hub failed {self.streak} requests in a row "
+                f"({_what_failed(exc)}) over {lasted:.0f} s; stopped"))
 
     def check_fatal(self, exc: HubError, subject: str) -> None:
         """Stop the whole run on failures every other model would share."""
@@ -357,9 +462,12 @@ class _Run:
                                                                           "has_token", False):
             raise _Abort(RefreshFailure("*", "unauthorized",
                                         "the Hub refused the token; check HF_TOKEN or log in"))
-        if exc.kind == "unreachable" and not self.client.reachable(timeout=REACHABLE_TIMEOUT):
-            raise _Abort(RefreshFailure("*", "unreachable",
-                                        f"the Hub at {self.client.endpoint} stopped answering"))
+        if exc.kind == "unreachable":
+            problem = _probe(self.client)
+            if problem is not None:
+                raise _Abort(RefreshFailure(
+                    "*", "unreachable",
+                    f"the Hub at {self.client.endpoint} stopped answering ({problem})"))
 
     # -- the run ---------------------------------------------------------------------------------
 
@@ -377,13 +485,15 @@ class _Run:
                 if ids is not None and not ids:
                     return report  # nothing due, nothing asked: no network at all
                 with self.client.observe(self.before_request, self.after_response):
-                    if not self.client.reachable(timeout=REACHABLE_TIMEOUT):
+                    found = _probe(self.client)
+                    if found is not None:
                         problem = proxy_settings_problem()
                         self.fail("*", "unreachable", f"{problem}; nothing was refreshed"
                                   if problem else
-                                  f"the Hugging Face Hub at {self.client.endpoint} did not answer "
-                                  f"within {REACHABLE_TIMEOUT:g} s; nothing was refreshed")
+                                  f"the Hugging Face Hub at {self.client.endpoint} could not be "
+                                  f"reached: {found}; nothing was refreshed")
                         return report
+                    self.hub_answered()
                     try:
                         self.loop(ids)
                     finally:
@@ -470,13 +580,14 @@ class _Run:
                 self.total = self.done  # the last one is done when the listing runs out
                 return
             except HubError as exc:
+                self.hub_failed(exc, subject)
                 delay = self.retry_delay(exc, attempt, subject)
                 if delay is None:
                     self.fail(subject, exc.kind, f"listing stopped: {exc}")
                     self.check_fatal(exc, subject)
                     self.total = self.done
                     return
-                self.wait(delay)
+                self.wait(delay, _retry_note(exc, delay), error=exc.kind != "rate_limited")
                 attempt += 1
 
     def loop(self, ids: list[str] | None) -> None:

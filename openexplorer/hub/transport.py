@@ -58,13 +58,16 @@ __all__ = [
     "RETRY_STATUSES",
     "ProxySettingsError",
     "Stopped",
+    "BodyTooLarge",
     "active",
+    "capped_bodies",
     "install",
     "notify_after",
     "notify_before",
     "observing",
     "plain_client",
     "proxy_settings_problem",
+    "recording_redirects",
     "reset_session",
 ]
 
@@ -90,6 +93,12 @@ _ACTIVE: contextvars.ContextVar[float | None] = contextvars.ContextVar(
     "openexplorer_hub_active", default=None)
 _OBSERVERS: contextvars.ContextVar[tuple[_Observers, ...]] = contextvars.ContextVar(
     "openexplorer_hub_observers", default=())
+# Where this context's redirects are noted ((from path, to path)), when someone listens.
+_REDIRECTS: contextvars.ContextVar[list[tuple[str, str]] | None] = contextvars.ContextVar(
+    "openexplorer_hub_redirects", default=None)
+# The largest file body (``/resolve/``) this context's calls may download, in bytes.
+_BODY_CAP: contextvars.ContextVar[int | None] = contextvars.ContextVar(
+    "openexplorer_hub_body_cap", default=None)
 
 
 class Stopped(Exception):
@@ -106,6 +115,15 @@ class Stopped(Exception):
         self.kind = kind
         self.status = status
         self.headers: dict[str, str] = dict(headers or {})
+
+
+class BodyTooLarge(Stopped):
+    """A file body over the cap of :func:`capped_bodies` (``size``: its announced size in bytes,
+    None when it had none and went over while read). Nothing of it was kept."""
+
+    def __init__(self, message: str, size: int | None) -> None:
+        super().__init__("malformed", message)
+        self.size = size
 
 
 class ProxySettingsError(ValueError):
@@ -152,6 +170,31 @@ def active(timeout: float) -> Iterator[None]:
         _ACTIVE.reset(token)
 
 
+@contextlib.contextmanager
+def recording_redirects() -> Iterator[list[tuple[str, str]]]:
+    """The redirects this context's active calls follow, as ``(from path, to path)``, in order:
+    how a caller tells a rename the Hub announced (a 301/307 to the new path) from an answer
+    that merely names another repo."""
+    hops: list[tuple[str, str]] = []
+    token = _REDIRECTS.set(hops)
+    try:
+        yield hops
+    finally:
+        _REDIRECTS.reset(token)
+
+
+@contextlib.contextmanager
+def capped_bodies(limit: int) -> Iterator[None]:
+    """Within this block, a file download (``/resolve/``) whose body is larger than ``limit``
+    bytes ends in :class:`BodyTooLarge` before (or, without a ``Content-Length``, as soon as)
+    it goes over: a huge model card is never held or written whole."""
+    token = _BODY_CAP.set(int(limit))
+    try:
+        yield
+    finally:
+        _BODY_CAP.reset(token)
+
+
 # -- the transport -----------------------------------------------------------------------------
 
 def _bucket(request: httpx2.Request) -> str:
@@ -176,15 +219,22 @@ def _failure_kind(exc: httpx2.TransportError) -> str:
 
 
 class _GuardedStream(httpx2.SyncByteStream):
-    """A response body whose read errors end the call instead of entering the library's retries."""
+    """A response body whose read errors end the call instead of entering the library's retries
+    (and that ends it when it grows past ``cap`` bytes)."""
 
-    def __init__(self, inner: httpx2.SyncByteStream, url: str) -> None:
+    def __init__(self, inner: httpx2.SyncByteStream, url: str, cap: int | None = None) -> None:
         self._inner = inner
         self._url = url
+        self._cap = cap
 
     def __iter__(self) -> Iterator[bytes]:
+        read = 0
         try:
-            yield from self._inner
+            for chunk in self._inner:
+                read += len(chunk)
+                if self._cap is not None and read > self._cap:
+                    raise BodyTooLarge(f"{self._url} is larger than {self._cap} bytes", None)
+                yield chunk
         except httpx2.TransportError as exc:
             kind = _failure_kind(exc)
             what = "cut short" if kind == "malformed" else "not read completely"
@@ -192,6 +242,14 @@ class _GuardedStream(httpx2.SyncByteStream):
 
     def close(self) -> None:
         self._inner.close()
+
+
+def _content_length(headers: Mapping[str, str]) -> int | None:
+    try:
+        value = int(headers.get("content-length") or "")
+    except ValueError:
+        return None
+    return value if value >= 0 else None
 
 
 class _HubTransport(httpx2.BaseTransport):
@@ -220,9 +278,24 @@ class _HubTransport(httpx2.BaseTransport):
         except httpx2.TransportError as exc:
             raise Stopped(_failure_kind(exc), f"{request.method} {url}: {exc}") from None
         notify_after(bucket, response.status_code, response.headers)
+        hops = _REDIRECTS.get()
+        if hops is not None and 300 <= response.status_code < 400 \
+                and response.headers.get("location"):
+            target = request.url.join(response.headers["location"])
+            hops.append((request.url.path, target.path))
+        body_cap = _BODY_CAP.get() if bucket == "resolver" and request.method == "GET" else None
+        if body_cap is not None and response.status_code < 300:
+            size = _content_length(response.headers)
+            if size is not None and size > body_cap:
+                response.close()
+                raise BodyTooLarge(f"{url} is {size} bytes, over the {body_cap}-byte cap", size)
         if response.status_code in RETRY_STATUSES:
-            with contextlib.suppress(Exception):
-                response.read()
+            with contextlib.suppress(Exception):  # a little of the body, for the connection
+                read = 0
+                for chunk in response.stream:  # type: ignore[union-attr]
+                    read += len(chunk)
+                    if read > 65536:
+                        break
             response.close()
             raise Stopped("http", f"{request.method} {url}: HTTP {response.status_code}",
                           status=response.status_code, headers=response.headers)
@@ -231,7 +304,7 @@ class _HubTransport(httpx2.BaseTransport):
         return httpx2.Response(
             status_code=response.status_code,
             headers=response.headers,
-            stream=_GuardedStream(response.stream, url),
+            stream=_GuardedStream(response.stream, url, body_cap),
             extensions=response.extensions,
         )
 

@@ -182,15 +182,27 @@ class RefreshStatus(QWidget):
         if finished is not None and (updated or not (failures or cancelled or stopped)) and (
                 self._last_refresh is None or finished > self._last_refresh):
             self._last_refresh = finished
+        model_failures = [f for f in failures if _failure_parts(f)[0] != "*"
+                          and not _failure_parts(f)[0].startswith(("search:", "author:"))]
         if cancelled:
             self._message = (f"Refresh cancelled: {updated} of {requested} models updated", INFO)
+        elif getattr(report, "gave_up", False) and stopped:
+            retry_at = parse_timestamp(getattr(report, "retry_at", None))
+            then = (f"will try again at {format_when(retry_at)}" if retry_at is not None
+                    else "the next scheduled refresh will try again")
+            self._message = (f"Refresh stopped: {stopped} ({updated} of {requested} models "
+                             f"updated); {then}", WARNING)
         elif whole_run:
             self._message = (f"Refresh failed: {_failure_parts(whole_run[0])[2]}", ERROR)
         elif stopped:
             self._message = (f"Refresh stopped early ({updated} of {requested} models "
                              f"updated): {stopped}", WARNING)
+        elif model_failures:
+            self._message = (f"Refreshed {updated} models; {len(model_failures)} failed",
+                             WARNING)
         elif failures:
-            self._message = (f"Refreshed {updated} models; {len(failures)} failed", WARNING)
+            self._message = (f"Refreshed {updated} models; "
+                             f"{_failure_parts(failures[0])[2] or 'the listing failed'}", WARNING)
         else:
             self._message = None
         self.label.setToolTip(self._failures_tooltip(failures))

@@ -438,6 +438,11 @@ class RefreshController(QObject):
             return
         stale, self._stale_run = self._stale_run, False
         self._end_run()
+        if getattr(report, "gave_up", False) and self._timer.isActive() \
+                and hasattr(report, "retry_at"):
+            # The Hub failed too often: say when the next scheduled refresh tries again.
+            report.retry_at = datetime.now().astimezone() + timedelta(
+                milliseconds=max(0, self._timer.remainingTime()))
         if (stale and getattr(report, "requested", None) == 0 and not getattr(report, "failed", None)
                 and not getattr(report, "cancelled", False)):
             self.nothing_due.emit()

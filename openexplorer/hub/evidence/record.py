@@ -326,6 +326,8 @@ def _record_data(model: _Model, licence: _Licence, links: _Links, card: _Card, f
             "sections": card.sections,
             "expected_found": card.groups_found,
             "completeness": card.completeness,
+            **({"truncated_from": getattr(model.card_text, "full_size")}
+               if isinstance(getattr(model.card_text, "full_size", None), int) else {}),
         },
         "weight_files": model.weights,
         "siblings_known": model.names is not None,
@@ -614,6 +616,11 @@ def record_from_hub(
                             data={"problems": problems, "fetched_at": fetched or None})
 
     model = _read_model(body, rid, card_text if isinstance(card_text, str) else None, problems)
+    full_size = getattr(card_text, "full_size", None)  # a card cut at the client's size cap
+    if isinstance(full_size, int) and isinstance(card_text, str):
+        problems.append(f"the model card is {full_size:,} bytes; only its first "
+                        f"{len(card_text.encode('utf-8')):,} were read (the size cap), so its "
+                        "sections and completeness are of that part")
     licence = _read_licence(model)
     links = _read_links(model)
     card = _read_card(model)
