@@ -275,3 +275,37 @@ def test_hostile_round_quick_mode_loses_nothing(tmp_path: Path) -> None:
     assert result["tracebacks"] == 0
     assert result["data_lost"] == 0
     assert result["cache_unusable"] == 0
+
+
+@pytest.mark.parametrize("kind", ["device", "fifo"])
+def test_an_export_to_a_device_or_a_fifo_writes_to_it_and_leaves_it_one(
+        capsys: pytest.CaptureFixture[str], db: Path, tmp_path: Path, kind: str) -> None:
+    """Found when an export to /dev/null (as root) replaced the machine's /dev/null by a
+    regular file: an atomic rename must never be made over a device or a pipe. A private
+    device node stands in for /dev/null."""
+    import stat
+    import threading
+
+    target = tmp_path / kind
+    received: list[bytes] = []
+    if kind == "device":
+        if os.geteuid() != 0:
+            pytest.skip("making a device node needs root")
+        os.mknod(target, 0o666 | stat.S_IFCHR, os.makedev(1, 3))  # like /dev/null
+        reader = None
+    else:
+        os.mkfifo(target)
+
+        def read() -> None:
+            with open(target, "rb") as pipe:
+                received.append(pipe.read())
+
+        reader = threading.Thread(target=read, daemon=True)
+        reader.start()
+    assert main(["--db", str(db), "export", "--format", "jsonl", str(target)]) == 0
+    if reader is not None:
+        reader.join(timeout=30)
+        assert received and received[0].count(b"\n") > 700  # every release went through
+    mode = target.stat().st_mode
+    assert stat.S_ISCHR(mode) if kind == "device" else stat.S_ISFIFO(mode)
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(f".{kind}")]  # no leftovers

@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import os
+import stat
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -121,6 +122,17 @@ def atomic_output(path: str | Path, *, newline: str | None = None) -> Iterator[I
     already at ``path`` is left as it was; the error goes on. Every export of CSV, JSON, JSON
     lines and Markdown to a file writes through here (charts and PDFs: ui/charts/export.py)."""
     target = Path(path)
+    try:
+        mode = target.stat().st_mode
+    except OSError:
+        mode = None
+    if mode is not None and not stat.S_ISREG(mode):
+        # A device, a FIFO or a terminal (``/dev/null``, ``/dev/stdout``, a pipe): written to as
+        # it is. Renaming a file over it would replace the device itself (as root: the
+        # machine's /dev/null).
+        with open(target, "w", encoding="utf-8", newline=newline) as direct:
+            yield direct
+        return
     out, temporary = open_temporary(target, newline=newline)
     try:
         with out:
