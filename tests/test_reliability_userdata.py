@@ -57,6 +57,23 @@ def test_a_zero_byte_cache_is_kept_aside_and_the_users_data_restored(
     assert recovery.backup_path(db).read_bytes() == copy_before
 
 
+def test_an_import_into_a_zero_byte_cache_restores_the_users_data_first(
+        db: Path, template: Path, fast_snapshot: None, shared_data: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    # Found by the hostile round: `import` opens its cache without the snapshot (a new cache
+    # holds only what is imported), so an emptied cache was imported into as if new and the
+    # user's data, saved beside it, was left out.
+    expected = user_rows(template)
+    with_backup(template, db)
+    db.write_bytes(b"")
+    osi = shared_data / "osi-osaid" / "osaid-validation.csv"
+    assert cli.main(["--db", str(db), "import", "osi", str(osi)]) == 0
+    err = capsys.readouterr().err
+    assert "empty" in err and "restored" in err
+    assert user_rows(db) == expected
+    assert [p for p in db.parent.iterdir() if ".damaged-" in p.name]
+
+
 def test_a_cache_without_tables_is_kept_aside_too(db: Path, template: Path, fast_snapshot: None
                                                    ) -> None:
     with_backup(template, db)

@@ -540,7 +540,9 @@ def open_cache(path: str | Path | None = None, *, seed: bool = True,
                 f"data from an earlier cache is beside it ({earlier[1].summary()}); restore it "
                 f"with: openexplorer --db {_quote(path)} cache restore-user "
                 f"{_quote(earlier[0])}")
-    elif state.kind == "empty" and seed:
+    elif state.kind == "empty" and (seed or newest_backup(path) is not None):
+        # With seed=False too when a copy of the user's data is beside it: the file was their
+        # cache (an import into it must not start from nothing and leave their data out).
         _replace_empty(path, state, say)
     elif state.kind == "incomplete":
         raise DamagedCacheError(path, state.detail)
