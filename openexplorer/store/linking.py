@@ -33,6 +33,10 @@ def trusted_hub_id(record: SourceRecord) -> str | None:
     hub_id = identity.canonical_hub_id(record.hub_id)
     if not hub_id:
         return None
+    if record.source == "hub":
+        # The Hub's own answer about the repo it was asked for (an answer naming another repo
+        # is refused before it gets here, hub.client): its id is what the record is about.
+        return hub_id
     if identity.link_disagreements(name=record.name, hub_id=hub_id,
                                    organization=record.organization):
         return None
