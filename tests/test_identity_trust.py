@@ -5,7 +5,6 @@ snapshot, which is rebuilt after merging)."""
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
@@ -15,7 +14,9 @@ from openexplorer.store import snapshot
 from openexplorer.views.release import release_view
 from openexplorer.views.source_checks import disagreeing_releases
 
-DATA = Path("/work/shared/data")
+from tests.conftest import SHARED_DATA  # noqa: E402
+
+DATA = SHARED_DATA  # ../shared/data, or OPENEXPLORER_SHARED_DATA (tests/conftest.py)
 pytestmark = pytest.mark.skipif(not DATA.is_dir(), reason="shared source data not present")
 
 
