@@ -41,3 +41,24 @@ def shared_data() -> Path:
             "(set OPENEXPLORER_SHARED_DATA or place shared/ beside the repository)"
         )
     return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def source_snapshot(tmp_path_factory, shared_data) -> Path:
+    """A snapshot built from the public source data with the current rules, once per run."""
+    path = tmp_path_factory.mktemp("source-snapshot") / "snap.json.gz"
+    from openexplorer.store import snapshot
+
+    snapshot.write(snapshot.build(shared_data), path)
+    return path
+
+
+def cache_from(snapshot_path: Path, path: Path):
+    """A cache at ``path`` filled from ``snapshot_path`` (open; the caller closes it)."""
+    from openexplorer.db.cache import Cache
+    from openexplorer.store import snapshot
+
+    cache = Cache.open(path)
+    snapshot.install(cache, snapshot_path)
+    cache.conn.commit()
+    return cache

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from openexplorer.db.cache import Cache
-from openexplorer.store import snapshot
+from tests.conftest import cache_from
 
 SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "data_quality.py"
 
@@ -23,14 +23,10 @@ def script():
 
 
 @pytest.fixture(scope="module")
-def cache_path(tmp_path_factory, shared_data) -> Path:
-    folder = tmp_path_factory.mktemp("quality")
-    snapshot.write(snapshot.build(shared_data), folder / "snap.json.gz")
-    cache = Cache.open(folder / "c.sqlite")
-    snapshot.install(cache, folder / "snap.json.gz")
-    cache.conn.commit()
-    cache.close()
-    return folder / "c.sqlite"
+def cache_path(tmp_path_factory, source_snapshot) -> Path:
+    path = tmp_path_factory.mktemp("quality") / "c.sqlite"
+    cache_from(source_snapshot, path).close()
+    return path
 
 
 def test_figures_and_report(script, cache_path, tmp_path, capsys):

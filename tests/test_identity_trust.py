@@ -5,28 +5,25 @@ snapshot, which is rebuilt after merging)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 
 import pytest
 
 from openexplorer.core import identity
 from openexplorer.db.cache import Cache
-from openexplorer.store import snapshot
 from openexplorer.views.release import release_view
 from openexplorer.views.source_checks import disagreeing_releases
 
-from tests.conftest import SHARED_DATA  # noqa: E402
+from tests.conftest import SHARED_DATA, cache_from  # noqa: E402
 
 DATA = SHARED_DATA  # ../shared/data, or OPENEXPLORER_SHARED_DATA (tests/conftest.py)
 pytestmark = pytest.mark.skipif(not DATA.is_dir(), reason="shared source data not present")
 
 
 @pytest.fixture(scope="module")
-def cache(tmp_path_factory: pytest.TempPathFactory) -> Cache:
-    folder = tmp_path_factory.mktemp("identity")
-    snapshot.write(snapshot.build(DATA), folder / "snap.json.gz")
-    built = Cache.open(folder / "cache.db")
-    snapshot.install(built, folder / "snap.json.gz")
-    return built
+def cache(tmp_path_factory: pytest.TempPathFactory, source_snapshot: Path) -> Cache:
+    return cache_from(source_snapshot, tmp_path_factory.mktemp("identity") / "cache.db")
 
 
 @pytest.mark.parametrize(("name", "hub_id", "org", "kind"), [

@@ -16,20 +16,16 @@ from openexplorer.analyses.compare import compare, fact_cell
 from openexplorer.cli import main
 from openexplorer.db.cache import Cache
 from openexplorer.importers import hub_cards
-from openexplorer.store import snapshot
 from openexplorer.views import facts
 from openexplorer.views.release import release_view
+from tests.conftest import cache_from
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory, shared_data) -> Path:
-    folder = tmp_path_factory.mktemp("facts")
-    snapshot.write(snapshot.build(shared_data), folder / "snap.json.gz")
-    cache = Cache.open(folder / "c.sqlite")
-    snapshot.install(cache, folder / "snap.json.gz")
-    cache.conn.commit()
-    cache.close()
-    return folder / "c.sqlite"
+def built(tmp_path_factory, source_snapshot) -> Path:
+    path = tmp_path_factory.mktemp("facts") / "c.sqlite"
+    cache_from(source_snapshot, path).close()
+    return path
 
 
 @pytest.fixture()

@@ -7,14 +7,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from openexplorer.analyses.euaiact import (
-    GUIDELINES,
-    GUIDELINES_URL,
     LEGAL_SOURCES,
     NOT_LEGAL_ADVICE,
-    REGULATION,
-    REGULATION_URL,
     PreCheck,
-    flop_text,
 )
 
 __all__ = ["memo_lines", "memo_markdown"]

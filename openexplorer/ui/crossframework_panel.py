@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from openexplorer.analyses import crossframework
 from openexplorer.analyses import openwashing
 from openexplorer.ui import theme
+from openexplorer.ui.release_page.widgets import chip
 
 if TYPE_CHECKING:
     from openexplorer.views.model import ReleaseView
@@ -87,19 +88,6 @@ def status_icon(status: str, size: int = 12) -> QIcon:
     painter.drawEllipse(1, 1, size - 2, size - 2)
     painter.end()
     return QIcon(pixmap)
-
-
-def _chip(text: str, status: str | None) -> QLabel:
-    label = QLabel()
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setText(text)
-    color = QColor(theme.STATUS_COLORS.get(status or "", "#808080"))
-    r, g, b = color.red(), color.green(), color.blue()
-    label.setStyleSheet(
-        f"QLabel {{ background-color: rgba({r},{g},{b},0.20); border: 1px solid "
-        f"rgba({r},{g},{b},0.75); border-radius: 9px; padding: 1px 8px; }}")
-    label.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
-    return label
 
 
 def gap_status(gap: float) -> str:
@@ -193,7 +181,7 @@ class CrossFrameworkPanel(QWidget):
                                        wrap=False)
         self.disagreements = _Bullets()
         self.washing_heading = _plain("Open-washing check", bold=True, scale=1.1, wrap=False)
-        self.gap_chip = _chip("", None)
+        self.gap_chip = chip("", None)
         self.claims_label = _plain("")
         self.flags = _Bullets()
         self.note = _plain(

@@ -26,7 +26,7 @@ only the view names them (the index's classes, the Hub's gating modes).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeAlias
 

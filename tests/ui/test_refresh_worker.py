@@ -15,7 +15,7 @@ import pytest
 
 pytest.importorskip("PySide6")
 
-from PySide6.QtCore import QObject, QSettings, Qt, Signal, Slot  # noqa: E402
+from PySide6.QtCore import QObject, QSettings, Qt, Slot  # noqa: E402
 
 from openexplorer.db.cache import Cache  # noqa: E402
 from openexplorer.store.cache_file import open_cache  # noqa: E402

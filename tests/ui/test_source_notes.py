@@ -4,29 +4,26 @@ merging)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 
 import pytest
 
 pytest.importorskip("PySide6")
 
 from openexplorer.db.cache import Cache  # noqa: E402
-from openexplorer.store import snapshot  # noqa: E402
 from openexplorer.ui.release_page import ModelPage  # noqa: E402
 from openexplorer.views.release import release_view  # noqa: E402
 
-from tests.conftest import SHARED_DATA  # noqa: E402
+from tests.conftest import SHARED_DATA, cache_from  # noqa: E402
 
 DATA = SHARED_DATA  # ../shared/data, or OPENEXPLORER_SHARED_DATA (tests/conftest.py)
 pytestmark = pytest.mark.skipif(not DATA.is_dir(), reason="shared source data not present")
 
 
 @pytest.fixture(scope="module")
-def cache(tmp_path_factory: pytest.TempPathFactory) -> Cache:
-    folder = tmp_path_factory.mktemp("notes")
-    snapshot.write(snapshot.build(DATA), folder / "snap.json.gz")
-    built = Cache.open(folder / "cache.db")
-    snapshot.install(built, folder / "snap.json.gz")
-    return built
+def cache(tmp_path_factory: pytest.TempPathFactory, source_snapshot: Path) -> Cache:
+    return cache_from(source_snapshot, tmp_path_factory.mktemp("notes") / "cache.db")
 
 
 def test_source_notes_show_both_sides(qtbot, cache: Cache) -> None:
